@@ -1,0 +1,49 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from slotbook import __version__
+from slotbook.api import errors
+from slotbook.api.middleware import GuardMiddleware
+from slotbook.api.routers import appointments, credits, departments, health
+from slotbook.bootstrap import Container, build
+from slotbook.config import Settings, get_settings
+
+API_PREFIX = "/api/v1"
+
+DESCRIPTION = """
+Slotbook is an open-source, multi-tenant appointment-booking API.
+
+Authenticate with your API key in the `X-API-Key` header (also accepted: `?apikey=` and
+HTTP basic auth with the key as user name). Every response carries `X-RateLimit-Limit`,
+`X-RateLimit-Remaining` and `X-RateLimit-Reset` (Unix time); over the limit you get 429 with
+`Retry-After`. Errors are always `{"code", "message", "timestamp"}`.
+"""
+
+
+def create_app(settings: Settings | None = None, container: Container | None = None) -> FastAPI:
+    container = container or build(settings or get_settings())
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await container.aclose()
+
+    app = FastAPI(
+        title="Slotbook API",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.container = container
+    errors.install(app)
+    for module in (departments, appointments, credits):
+        app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(health.router)
+    app.add_middleware(GuardMiddleware, container=container)
+    return app

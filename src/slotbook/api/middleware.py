@@ -1,0 +1,132 @@
+"""One pure-ASGI guard in front of every request: body size, API key, rate limit headers."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+import time
+from urllib.parse import parse_qs
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from slotbook.api.errors import BodyTooLarge, envelope
+from slotbook.bootstrap import Container
+
+log = logging.getLogger("slotbook.api")
+
+# Paths under these prefixes need an API key; the rest (health, docs) are public.
+PROTECTED_PREFIXES = ("/api/",)
+
+
+def presented_key(scope: Scope) -> str | None:
+    """The API key from X-API-Key, else HTTP basic auth (key as user name), else ?apikey=."""
+    authorization = None
+    for name, value in scope["headers"]:
+        if name == b"x-api-key":
+            key: str = value.decode("latin-1").strip()
+            return key or None
+        if name == b"authorization":
+            authorization = value
+    if authorization is not None:
+        scheme, _, credentials = authorization.partition(b" ")
+        if scheme.lower() == b"basic":
+            try:
+                user = base64.b64decode(credentials.strip(), validate=True).partition(b":")[0]
+                return user.decode("utf-8").strip() or None
+            except (binascii.Error, UnicodeDecodeError):
+                return None
+    query: bytes = scope.get("query_string", b"")
+    if b"apikey=" in query:
+        values = parse_qs(query.decode("latin-1")).get("apikey")
+        if values and values[0].strip():
+            return values[0].strip()
+    return None
+
+
+class GuardMiddleware:
+    def __init__(self, app: ASGIApp, container: Container) -> None:
+        self.app = app
+        self.container = container
+        self.max_body = container.settings.max_body_bytes
+
+    async def _reply(
+        self, send: Send, status: int, body: bytes, extra: list[tuple[bytes, bytes]]
+    ) -> None:
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            *extra,
+        ]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        raw_key = presented_key(scope)
+        principal = None
+        try:
+            if raw_key is not None:
+                principal = await self.container.authenticator.authenticate(raw_key)
+        except Exception:
+            log.exception("authentication store unavailable")
+            await self._reply(
+                send, 503, envelope("SERVICE_UNAVAILABLE", "Please retry shortly"), []
+            )
+            return
+        if principal is not None:
+            bucket, limit = f"key:{principal.api_key_id}", principal.rate_limit_per_hour
+        else:
+            client = scope.get("client")
+            bucket = f"ip:{client[0] if client else 'unknown'}"
+            limit = self.container.settings.anonymous_rate_limit
+        decision = await self.container.rate_limiter.hit(bucket, limit)
+        rate_headers = [
+            (b"x-ratelimit-limit", str(decision.limit).encode()),
+            (b"x-ratelimit-remaining", str(decision.remaining).encode()),
+            (b"x-ratelimit-reset", str(decision.reset_at).encode()),
+        ]
+        if not decision.allowed:
+            retry = decision.retry_after(time.time())
+            message = (
+                f"Rate limit of {decision.limit} requests per hour exceeded; retry in {retry} s"
+            )
+            await self._reply(
+                send,
+                429,
+                envelope("RATE_LIMITED", message),
+                [*rate_headers, (b"retry-after", str(retry).encode())],
+            )
+            return
+        if principal is None and path.startswith(PROTECTED_PREFIXES):
+            await self._reply(
+                send, 401, envelope("UNAUTHORIZED", "Invalid or missing API key"), rate_headers
+            )
+            return
+        for name, value in scope["headers"]:
+            if name == b"content-length" and value.isdigit() and int(value) > self.max_body:
+                message = f"Request body is larger than {self.max_body} bytes"
+                await self._reply(send, 400, envelope("INVALID_REQUEST", message), rate_headers)
+                return
+        scope.setdefault("state", {})["principal"] = principal
+
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body:
+                    raise BodyTooLarge(self.max_body)
+            return message
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *rate_headers]
+            await send(message)
+
+        await self.app(scope, limited_receive, send_with_headers)

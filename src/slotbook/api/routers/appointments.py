@@ -1,0 +1,154 @@
+"""/api/v1/appointments: book, read, list, cancel, and the QR image of an appointment."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
+
+from slotbook.api.deps import CurrentPrincipal, CurrentServices
+from slotbook.api.schemas.appointments import AppointmentCreate, AppointmentPage, AppointmentRead
+from slotbook.api.schemas.common import MAX_ID, Id, ShortText, error_responses
+from slotbook.application import appointments as use_cases
+from slotbook.domain.appointments import AppointmentStatus
+from slotbook.infra.qr import qr_image
+
+router = APIRouter(prefix="/appointments", tags=["appointments"])
+
+AppointmentId = Annotated[int, Path(ge=1, le=MAX_ID, description="Appointment id")]
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=AppointmentRead,
+    responses=error_responses(400, 401, 402, 403, 404, 429),
+    summary="Create an appointment",
+)
+async def create_appointment(
+    body: AppointmentCreate, principal: CurrentPrincipal, services: CurrentServices
+) -> AppointmentRead:
+    """Book an appointment; consumes 1 credit of the organization. Scope `appointments:create`."""
+    appointment = await use_cases.create_appointment(
+        services,
+        principal,
+        use_cases.BookingRequest(
+            department_id=body.department_id,
+            date_time=body.date_time,
+            name=body.name,
+            worker_id=body.worker_id,
+            external_user_id=body.external_user_id,
+        ),
+    )
+    return AppointmentRead.of(appointment)
+
+
+@router.get(
+    "",
+    response_model=AppointmentPage,
+    responses=error_responses(400, 401, 403, 429),
+    summary="List appointments",
+)
+async def list_appointments(
+    principal: CurrentPrincipal,
+    services: CurrentServices,
+    page: Annotated[int, Query(ge=0, le=10_000_000, description="Page number from 0")] = 0,
+    size: Annotated[int, Query(ge=1, le=100, description="Items per page (max 100)")] = 20,
+    status: AppointmentStatus | None = None,
+    department_id: Annotated[Id | None, Query(alias="departmentId")] = None,
+    external_user_id: Annotated[ShortText | None, Query(alias="externalUserId")] = None,
+    start_date: Annotated[
+        datetime | None, Query(alias="startDate", description="Appointments at or after")
+    ] = None,
+    end_date: Annotated[
+        datetime | None, Query(alias="endDate", description="Appointments at or before")
+    ] = None,
+) -> AppointmentPage:
+    """Appointments of the organization by date, with filters. Scope `appointments:read`."""
+    result = await use_cases.list_appointments(
+        services,
+        principal,
+        use_cases.ListQuery(
+            page=page,
+            size=size,
+            status=status,
+            department_id=department_id,
+            external_user_id=external_user_id,
+            start_date=start_date,
+            end_date=end_date,
+        ),
+    )
+    return AppointmentPage(
+        appointments=[AppointmentRead.of(a) for a in result.items],
+        page=result.page,
+        size=result.size,
+        total_elements=result.total,
+        total_pages=result.total_pages,
+        is_last=result.is_last,
+    )
+
+
+@router.get(
+    "/{appointment_id}",
+    response_model=AppointmentRead,
+    responses=error_responses(400, 401, 403, 404, 429),
+    summary="Get an appointment",
+)
+async def get_appointment(
+    appointment_id: AppointmentId, principal: CurrentPrincipal, services: CurrentServices
+) -> AppointmentRead:
+    """One appointment by id. Scope `appointments:read`."""
+    return AppointmentRead.of(await use_cases.get_appointment(services, principal, appointment_id))
+
+
+@router.delete(
+    "/{appointment_id}",
+    response_model=AppointmentRead,
+    responses=error_responses(400, 401, 403, 404, 409, 429),
+    summary="Cancel an appointment",
+)
+async def cancel_appointment(
+    appointment_id: AppointmentId, principal: CurrentPrincipal, services: CurrentServices
+) -> AppointmentRead:
+    """Cancel and refund 1 credit; cancelling again refunds nothing. Scope
+    `appointments:cancel`."""
+    appointment = await use_cases.cancel_appointment(services, principal, appointment_id)
+    return AppointmentRead.of(appointment)
+
+
+_QR_KINDS = {"svg": "image/svg+xml", "png": "image/png"}
+
+
+async def _qr(
+    kind: str, appointment_id: int, principal: CurrentPrincipal, services: CurrentServices
+) -> Response:
+    appointment = await use_cases.get_appointment(services, principal, appointment_id)
+    return Response(qr_image(appointment.qr_token, kind), media_type=_QR_KINDS[kind])
+
+
+@router.get(
+    "/{appointment_id}/qr.svg",
+    response_class=Response,
+    responses={200: {"content": {"image/svg+xml": {}}}, **error_responses(400, 401, 403, 404, 429)},
+    summary="QR code of an appointment (SVG)",
+)
+async def qr_svg(
+    appointment_id: AppointmentId, principal: CurrentPrincipal, services: CurrentServices
+) -> Response:
+    """The QR code of the appointment's qrCode token, as SVG. Scope `appointments:read`."""
+    return await _qr("svg", appointment_id, principal, services)
+
+
+@router.get(
+    "/{appointment_id}/qr.png",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}}, **error_responses(400, 401, 403, 404, 429)},
+    summary="QR code of an appointment (PNG)",
+)
+async def qr_png(
+    appointment_id: AppointmentId, principal: CurrentPrincipal, services: CurrentServices
+) -> Response:
+    """The QR code of the appointment's qrCode token, as PNG. Scope `appointments:read`."""
+    return await _qr("png", appointment_id, principal, services)

@@ -1,0 +1,1 @@
+"""Request and response bodies, camelCase on the wire."""

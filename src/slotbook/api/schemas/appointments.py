@@ -1,0 +1,70 @@
+"""Appointment bodies (seed 000 field names)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from slotbook.api.schemas.common import (
+    CamelModel,
+    Id,
+    Name,
+    PageFields,
+    RequestModel,
+    ShortText,
+    local_text,
+)
+from slotbook.domain.appointments import Appointment, AppointmentStatus
+
+
+class AppointmentCreate(RequestModel):
+    department_id: Id = Field(examples=[5])
+    date_time: datetime = Field(
+        description="ISO 8601. Without an offset: wall-clock time of the department.",
+        examples=["2027-02-15T10:00:00"],
+    )
+    name: Name = Field(examples=["Amadou Diallo"])
+    worker_id: Id | None = Field(
+        None, description="Required when the department has showAdminsInBooking=true"
+    )
+    external_user_id: ShortText | None = Field(None, examples=["customer_12345"])
+
+
+class AppointmentRead(CamelModel):
+    id: int = Field(examples=[123])
+    date_time: str = Field(examples=["2027-02-15T10:00:00"])
+    status: AppointmentStatus = Field(examples=["SCHEDULED"])
+    name: str = Field(examples=["Amadou Diallo"])
+    qr_code: str = Field(examples=["QR-2Lq0v3W1cJ8cK1m3yqJbNw"])
+    department_id: int = Field(examples=[5])
+    department_name: str = Field(examples=["Passport Service"])
+    external_user_id: str | None = Field(examples=["customer_12345"])
+    worker_id: int | None = Field(examples=[42])
+    time_zone: str = Field(
+        description="IANA zone of dateTime and createdAt", examples=["Africa/Conakry"]
+    )
+    created_at: str = Field(examples=["2027-01-21T09:30:00"])
+    cancelled_at: str | None = None
+
+    @classmethod
+    def of(cls, a: Appointment) -> AppointmentRead:
+        tz = a.time_zone
+        return cls(
+            id=a.id,
+            date_time=local_text(a.starts_at, tz),
+            status=a.status,
+            name=a.name,
+            qr_code=a.qr_token,
+            department_id=a.department_id,
+            department_name=a.department_name,
+            external_user_id=a.external_user_id,
+            worker_id=a.worker_id,
+            time_zone=tz,
+            created_at=local_text(a.created_at, tz),
+            cancelled_at=local_text(a.cancelled_at, tz) if a.cancelled_at else None,
+        )
+
+
+class AppointmentPage(PageFields):
+    appointments: list[AppointmentRead]

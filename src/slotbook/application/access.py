@@ -1,0 +1,111 @@
+"""API-key scopes, the authenticated principal, and key authentication with a short cache."""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from enum import StrEnum
+
+from slotbook.application.ports import Services, StoredApiKey
+from slotbook.domain.errors import Forbidden, InvalidRequest
+
+
+class Scope(StrEnum):
+    APPOINTMENTS_READ = "appointments:read"
+    APPOINTMENTS_CREATE = "appointments:create"
+    APPOINTMENTS_CANCEL = "appointments:cancel"
+    APPOINTMENTS_WRITE = "appointments:write"
+    DEPARTMENTS_READ = "departments:read"
+    CREDITS_READ = "credits:read"
+    ADMIN = "admin"  # every other scope, plus administration
+
+
+ALL_SCOPES = frozenset(s.value for s in Scope)
+
+
+def parse_scopes(text: str) -> frozenset[str]:
+    """Scopes from a comma-separated list; unknown names are refused, not ignored."""
+    scopes = frozenset(s.strip() for s in text.split(",") if s.strip())
+    unknown = sorted(scopes - ALL_SCOPES)
+    if unknown:
+        raise InvalidRequest(
+            f"Unknown scope(s): {', '.join(unknown)}. Known: {', '.join(sorted(ALL_SCOPES))}"
+        )
+    if not scopes:
+        raise InvalidRequest("An API key needs at least one scope")
+    return scopes
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: one API key of one organization."""
+
+    organization_id: int
+    api_key_id: int
+    scopes: frozenset[str]
+    rate_limit_per_hour: int
+
+    def allows(self, scope: Scope) -> bool:
+        return scope.value in self.scopes or Scope.ADMIN.value in self.scopes
+
+
+def require(principal: Principal, scope: Scope) -> None:
+    if not principal.allows(scope):
+        raise Forbidden(f"This API key lacks the scope {scope.value}")
+
+
+class Authenticator:
+    """Turns a presented API key into a Principal.
+
+    Keys are looked up by their SHA-256 hash. Results (found or not) are cached in process for
+    `ttl` seconds so the hot path does not pay a database round trip per request; revoking a key
+    therefore takes effect within `ttl` seconds in every process (at once in this one).
+    `last_used_at` is written at most once per `touch_every` seconds per key.
+    """
+
+    def __init__(
+        self, services: Services, ttl: float = 1.0, touch_every: float = 60.0, size: int = 10_000
+    ) -> None:
+        self._services = services
+        self._ttl = ttl
+        self._touch_every = touch_every
+        self._size = size
+        self._cache: OrderedDict[str, tuple[float, Principal | None]] = OrderedDict()
+        self._touched: dict[int, float] = {}
+
+    async def authenticate(self, raw_key: str) -> Principal | None:
+        key_hash = self._services.secrets.hash_api_key(raw_key)
+        now_mono = time.monotonic()
+        cached = self._cache.get(key_hash)
+        if cached is not None and cached[0] > now_mono:
+            principal = cached[1]
+        else:
+            stored = await self._services.registry.find_api_key(key_hash)
+            principal = self._principal(stored)
+            self._cache[key_hash] = (now_mono + self._ttl, principal)
+            self._cache.move_to_end(key_hash)
+            while len(self._cache) > self._size:
+                self._cache.popitem(last=False)
+        if principal is not None and self._touched.get(principal.api_key_id, 0.0) < now_mono:
+            self._touched[principal.api_key_id] = now_mono + self._touch_every
+            await self._services.registry.touch_api_key(
+                principal.api_key_id, self._services.clock.now()
+            )
+        return principal
+
+    def forget(self) -> None:
+        """Drop every cached answer (after a key was revoked or changed in this process)."""
+        self._cache.clear()
+
+    def _principal(self, stored: StoredApiKey | None) -> Principal | None:
+        if stored is None or stored.revoked_at is not None:
+            return None
+        if stored.expires_at is not None and stored.expires_at <= self._services.clock.now():
+            return None
+        return Principal(
+            organization_id=stored.organization_id,
+            api_key_id=stored.id,
+            scopes=stored.scopes,
+            rate_limit_per_hour=stored.rate_limit_per_hour,
+        )

@@ -1,0 +1,111 @@
+"""Use cases that administer tenants: organizations, departments, workers, API keys."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from slotbook.application.access import ALL_SCOPES, Principal, Scope, require
+from slotbook.application.credits import add_credits
+from slotbook.application.ports import Services, StoredApiKey
+from slotbook.domain.errors import InvalidRequest, OrganizationNotFound
+from slotbook.domain.organizations import Department, Organization, Worker
+from slotbook.domain.time import zone
+
+DEFAULT_RATE_LIMIT_PER_HOUR = 1000
+
+
+async def create_organization(
+    services: Services,
+    name: str,
+    credits: int = 0,
+    time_zone: str = "UTC",
+    organization_id: int | None = None,
+) -> Organization:
+    if not name.strip():
+        raise InvalidRequest("An organization needs a name")
+    if credits < 0:
+        raise InvalidRequest("Initial credits cannot be negative")
+    zone(time_zone)
+    organization = await services.registry.create_organization(
+        name.strip(), time_zone, services.clock.now(), organization_id
+    )
+    if credits:
+        await add_credits(services, organization.id, credits)
+    return Organization(organization.id, organization.name, organization.time_zone, credits)
+
+
+async def create_department(
+    services: Services,
+    organization_id: int,
+    name: str,
+    description: str | None = None,
+    show_admins_in_booking: bool = False,
+    department_id: int | None = None,
+) -> int:
+    await _existing(services, organization_id)
+    return await services.registry.create_department(
+        organization_id,
+        name,
+        description,
+        show_admins_in_booking,
+        services.clock.now(),
+        department_id,
+    )
+
+
+async def create_worker(
+    services: Services,
+    organization_id: int,
+    name: str,
+    department_ids: Sequence[int],
+    worker_id: int | None = None,
+) -> Worker:
+    await _existing(services, organization_id)
+    return await services.registry.create_worker(
+        organization_id, name, department_ids, services.clock.now(), worker_id
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedApiKey:
+    """A freshly created key: `key` is the only time the plaintext exists outside the client."""
+
+    key: str
+    stored: StoredApiKey
+
+
+async def create_api_key(
+    services: Services,
+    organization_id: int,
+    scopes: frozenset[str] = ALL_SCOPES,
+    name: str = "default",
+    rate_limit_per_hour: int = DEFAULT_RATE_LIMIT_PER_HOUR,
+) -> IssuedApiKey:
+    await _existing(services, organization_id)
+    if rate_limit_per_hour < 1:
+        raise InvalidRequest("The rate limit must be at least 1 request per hour")
+    key = services.secrets.new_api_key()
+    stored = await services.registry.create_api_key(
+        organization_id,
+        name,
+        key[:12],
+        services.secrets.hash_api_key(key),
+        scopes,
+        rate_limit_per_hour,
+        services.clock.now(),
+    )
+    return IssuedApiKey(key, stored)
+
+
+async def list_departments(services: Services, principal: Principal) -> Sequence[Department]:
+    require(principal, Scope.DEPARTMENTS_READ)
+    async with services.uow(principal.organization_id, write=False) as uow:
+        return await uow.departments.list()
+
+
+async def _existing(services: Services, organization_id: int) -> Organization:
+    organization = await services.registry.get_organization(organization_id)
+    if organization is None:
+        raise OrganizationNotFound(organization_id)
+    return organization

@@ -1,0 +1,1 @@
+"""The `slotbook` command line (Typer)."""

@@ -1,0 +1,148 @@
+"""`slotbook`: serve, migrate, demo data, and tenant administration."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+
+import typer
+
+from slotbook.application import credits as credit_cases
+from slotbook.application import demo as demo_cases
+from slotbook.application import organizations as org_cases
+from slotbook.application.access import ALL_SCOPES, parse_scopes
+from slotbook.bootstrap import Container, build
+from slotbook.config import get_settings
+from slotbook.domain.errors import DomainError
+from slotbook.infra.db.migrate import upgrade
+
+T = TypeVar("T")
+
+app = typer.Typer(help="Slotbook: an open-source appointment-booking API.", no_args_is_help=True)
+organization_app = typer.Typer(help="Organizations (tenants).", no_args_is_help=True)
+apikey_app = typer.Typer(help="API keys.", no_args_is_help=True)
+credits_app = typer.Typer(help="Credits.", no_args_is_help=True)
+app.add_typer(organization_app, name="organization")
+app.add_typer(apikey_app, name="apikey")
+app.add_typer(credits_app, name="credits")
+
+
+def _run(work: Callable[[Container], Awaitable[T]]) -> T:
+    """Run one use case with a fresh container; domain errors go to stderr with exit status 1."""
+
+    async def main() -> T:
+        container = build(get_settings())
+        try:
+            return await work(container)
+        finally:
+            await container.aclose()
+
+    try:
+        return asyncio.run(main())
+    except DomainError as error:
+        typer.echo(f"error: {error.code}: {error.message}", err=True)
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option(help="Server processes (use Redis when > 1)")] = 1,
+    access_log: Annotated[bool, typer.Option(help="Log every request")] = False,
+) -> None:
+    """Serve the API, its docs (/docs) and health probes."""
+    import uvicorn
+
+    settings = get_settings()
+    if workers > 1 and not settings.redis_url:
+        typer.echo(
+            "warning: several workers without SLOTBOOK_REDIS_URL count rate limits per process",
+            err=True,
+        )
+    uvicorn.run(
+        "slotbook.api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=access_log,
+        log_level=settings.log_level,
+    )
+
+
+@app.command()
+def migrate() -> None:
+    """Create or upgrade the database schema (Alembic)."""
+    url = get_settings().database_url
+    upgrade(url)
+    typer.echo("database is up to date")
+
+
+@app.command()
+def demo() -> None:
+    """Load the demo organization (idempotent) and print a new all-scopes API key last."""
+    result = _run(lambda c: demo_cases.load_demo(c.services))
+    if result.created:
+        typer.echo("Loaded demo data: organization 1 'Ministry of Interior'")
+        typer.echo("  departments 5 Passport Service, 8 ID Card Service,")
+        typer.echo("  9 Residence Permits (showAdminsInBooking=true); workers 42, 43, 44")
+    else:
+        typer.echo("Demo data already present; issued another API key")
+    typer.echo("API key (shown once, all scopes):")
+    typer.echo(result.api_key.key)
+
+
+@organization_app.command("create")
+def organization_create(
+    name: Annotated[str, typer.Option(help="Organization name")],
+    credits: Annotated[int, typer.Option(help="Initial credits")] = 0,
+    timezone: Annotated[str, typer.Option(help="IANA time zone")] = "UTC",
+) -> None:
+    """Create an organization; prints its id last."""
+    organization = _run(
+        lambda c: org_cases.create_organization(c.services, name, credits, timezone)
+    )
+    typer.echo(f"Created organization {organization.name!r} with {credits} credits")
+    typer.echo(organization.id)
+
+
+@apikey_app.command("create")
+def apikey_create(
+    organization: Annotated[int, typer.Option(help="Organization id")],
+    scopes: Annotated[str, typer.Option(help="Comma-separated scopes")] = ",".join(
+        sorted(ALL_SCOPES)
+    ),
+    name: Annotated[str, typer.Option(help="A label for the key")] = "default",
+    rate_limit: Annotated[int, typer.Option(help="Requests per hour")] = (
+        org_cases.DEFAULT_RATE_LIMIT_PER_HOUR
+    ),
+) -> None:
+    """Create an API key; prints the key (shown only this once) last."""
+
+    async def work(c: Container) -> org_cases.IssuedApiKey:
+        return await org_cases.create_api_key(
+            c.services, organization, parse_scopes(scopes), name, rate_limit
+        )
+
+    issued = _run(work)
+    typer.echo(
+        f"Created key {issued.stored.prefix}… scopes: {','.join(sorted(issued.stored.scopes))}"
+    )
+    typer.echo(issued.key)
+
+
+@credits_app.command("add")
+def credits_add(
+    organization: Annotated[int, typer.Option(help="Organization id")],
+    amount: Annotated[int, typer.Option(help="Credits to add (negative to correct)")],
+) -> None:
+    """Add credits (or remove them, never below zero); prints the new balance last."""
+    balance = _run(lambda c: credit_cases.add_credits(c.services, organization, amount))
+    typer.echo(balance)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    sys.exit(app())

@@ -1,0 +1,31 @@
+"""Organizations (tenants), their departments and workers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Organization:
+    id: int
+    name: str
+    time_zone: str
+    credits: int
+
+
+@dataclass(frozen=True, slots=True)
+class Department:
+    id: int
+    organization_id: int
+    organization_name: str
+    name: str
+    description: str | None
+    show_admins_in_booking: bool
+    time_zone: str  # the department's own zone, or its organization's
+
+
+@dataclass(frozen=True, slots=True)
+class Worker:
+    id: int
+    organization_id: int
+    name: str

@@ -1,0 +1,191 @@
+"""Cross-tenant administration and the lookups that come before the tenant is known."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, insert, select, text, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from slotbook.application.ports import StoredApiKey
+from slotbook.domain.errors import InvalidRequest
+from slotbook.domain.organizations import Organization, Worker
+from slotbook.infra.db.tables import (
+    api_key,
+    appointment,
+    department,
+    department_worker,
+    organization,
+    worker,
+)
+
+
+def _stored_key(row: Any) -> StoredApiKey:
+    return StoredApiKey(
+        id=row.id,
+        organization_id=row.organization_id,
+        name=row.name,
+        prefix=row.prefix,
+        scopes=frozenset(row.scopes.split(",")),
+        rate_limit_per_hour=row.rate_limit_per_hour,
+        created_at=row.created_at,
+        last_used_at=row.last_used_at,
+        revoked_at=row.revoked_at,
+        expires_at=row.expires_at,
+    )
+
+
+class SqlRegistry:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def _insert(
+        self, conn: AsyncConnection, table: Table, values: dict[str, Any], row_id: int | None
+    ) -> int:
+        if row_id is not None:
+            values = {**values, "id": row_id}
+        new_id = (
+            await conn.execute(insert(table).values(values).returning(table.c.id))
+        ).scalar_one()
+        if row_id is not None and conn.dialect.name == "postgresql":
+            # An explicit id (demo data) must not be handed out again by the sequence.
+            await conn.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"(SELECT MAX(id) FROM {table.name}))"
+                )
+            )
+        return int(new_id)
+
+    async def create_organization(
+        self, name: str, time_zone: str, now: datetime, organization_id: int | None = None
+    ) -> Organization:
+        async with self._engine.begin() as conn:
+            new_id = await self._insert(
+                conn,
+                organization,
+                {"name": name, "time_zone": time_zone, "credits": 0, "created_at": now},
+                organization_id,
+            )
+        return Organization(new_id, name, time_zone, 0)
+
+    async def get_organization(self, organization_id: int) -> Organization | None:
+        async with self._engine.connect() as conn:
+            row = (
+                await conn.execute(select(organization).where(organization.c.id == organization_id))
+            ).first()
+        return Organization(row.id, row.name, row.time_zone, row.credits) if row else None
+
+    async def create_department(
+        self,
+        organization_id: int,
+        name: str,
+        description: str | None,
+        show_admins_in_booking: bool,
+        now: datetime,
+        department_id: int | None = None,
+    ) -> int:
+        async with self._engine.begin() as conn:
+            return await self._insert(
+                conn,
+                department,
+                {
+                    "organization_id": organization_id,
+                    "name": name,
+                    "description": description,
+                    "show_admins_in_booking": show_admins_in_booking,
+                    "created_at": now,
+                },
+                department_id,
+            )
+
+    async def create_worker(
+        self,
+        organization_id: int,
+        name: str,
+        department_ids: Sequence[int],
+        now: datetime,
+        worker_id: int | None = None,
+    ) -> Worker:
+        async with self._engine.begin() as conn:
+            found = set(
+                (
+                    await conn.execute(
+                        select(department.c.id).where(
+                            department.c.organization_id == organization_id,
+                            department.c.id.in_(department_ids),
+                        )
+                    )
+                ).scalars()
+            )
+            missing = sorted(set(department_ids) - found)
+            if missing:
+                raise InvalidRequest(f"Unknown department(s) for this organization: {missing}")
+            new_id = await self._insert(
+                conn,
+                worker,
+                {"organization_id": organization_id, "name": name, "created_at": now},
+                worker_id,
+            )
+            if department_ids:
+                await conn.execute(
+                    insert(department_worker),
+                    [{"department_id": d, "worker_id": new_id} for d in department_ids],
+                )
+        return Worker(new_id, organization_id, name)
+
+    async def create_api_key(
+        self,
+        organization_id: int,
+        name: str,
+        prefix: str,
+        key_hash: str,
+        scopes: frozenset[str],
+        rate_limit_per_hour: int,
+        now: datetime,
+    ) -> StoredApiKey:
+        async with self._engine.begin() as conn:
+            row = (
+                await conn.execute(
+                    insert(api_key)
+                    .values(
+                        organization_id=organization_id,
+                        name=name,
+                        prefix=prefix,
+                        key_hash=key_hash,
+                        scopes=",".join(sorted(scopes)),
+                        rate_limit_per_hour=rate_limit_per_hour,
+                        created_at=now,
+                    )
+                    .returning(api_key)
+                )
+            ).one()
+        return _stored_key(row)
+
+    async def find_api_key(self, key_hash: str) -> StoredApiKey | None:
+        async with self._engine.connect() as conn:
+            row = (
+                await conn.execute(select(api_key).where(api_key.c.key_hash == key_hash))
+            ).first()
+        return _stored_key(row) if row else None
+
+    async def touch_api_key(self, key_id: int, now: datetime) -> None:
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                update(api_key).where(api_key.c.id == key_id).values(last_used_at=now)
+            )
+
+    async def owner_of_appointment(self, appointment_id: int) -> int | None:
+        return await self._owner(appointment, appointment_id)
+
+    async def owner_of_department(self, department_id: int) -> int | None:
+        return await self._owner(department, department_id)
+
+    async def _owner(self, table: Table, row_id: int) -> int | None:
+        async with self._engine.connect() as conn:
+            owner = (
+                await conn.execute(select(table.c.organization_id).where(table.c.id == row_id))
+            ).scalar_one_or_none()
+        return int(owner) if owner is not None else None

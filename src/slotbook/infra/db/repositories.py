@@ -1,0 +1,290 @@
+"""Repositories built for one organization: every query carries its organization_id."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.elements import ColumnElement
+
+from slotbook.application.ports import AppointmentFilter, NewAppointment, Page
+from slotbook.domain.appointments import Appointment, AppointmentStatus
+from slotbook.domain.credits import LedgerEntry, LedgerReason
+from slotbook.domain.organizations import Department, Organization
+from slotbook.infra.db.tables import (
+    appointment,
+    credit_ledger,
+    department,
+    department_worker,
+    organization,
+)
+
+_zone = func.coalesce(department.c.time_zone, organization.c.time_zone)
+
+_department_columns = (
+    department.c.id,
+    department.c.organization_id,
+    organization.c.name.label("organization_name"),
+    department.c.name,
+    department.c.description,
+    department.c.show_admins_in_booking,
+    _zone.label("time_zone"),
+)
+_department_from = department.join(organization, organization.c.id == department.c.organization_id)
+
+_appointment_columns = (
+    appointment.c.id,
+    appointment.c.organization_id,
+    appointment.c.department_id,
+    department.c.name.label("department_name"),
+    _zone.label("time_zone"),
+    appointment.c.worker_id,
+    appointment.c.name,
+    appointment.c.external_user_id,
+    appointment.c.starts_at,
+    appointment.c.status,
+    appointment.c.qr_token,
+    appointment.c.created_at,
+    appointment.c.updated_at,
+    appointment.c.cancelled_at,
+)
+_appointment_from = appointment.join(
+    department, department.c.id == appointment.c.department_id
+).join(organization, organization.c.id == appointment.c.organization_id)
+
+
+def _department(row: Any) -> Department:
+    return Department(
+        id=row.id,
+        organization_id=row.organization_id,
+        organization_name=row.organization_name,
+        name=row.name,
+        description=row.description,
+        show_admins_in_booking=bool(row.show_admins_in_booking),
+        time_zone=row.time_zone,
+    )
+
+
+def _appointment(row: Any) -> Appointment:
+    return Appointment(
+        id=row.id,
+        organization_id=row.organization_id,
+        department_id=row.department_id,
+        department_name=row.department_name,
+        time_zone=row.time_zone,
+        worker_id=row.worker_id,
+        name=row.name,
+        external_user_id=row.external_user_id,
+        starts_at=row.starts_at,
+        status=AppointmentStatus(row.status),
+        qr_token=row.qr_token,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        cancelled_at=row.cancelled_at,
+    )
+
+
+def _appointment_conditions(
+    organization_id: int, criteria: AppointmentFilter
+) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [appointment.c.organization_id == organization_id]
+    if criteria.status is not None:
+        conditions.append(appointment.c.status == criteria.status.value)
+    if criteria.department_id is not None:
+        conditions.append(appointment.c.department_id == criteria.department_id)
+    if criteria.external_user_id is not None:
+        conditions.append(appointment.c.external_user_id == criteria.external_user_id)
+    if criteria.starts_from is not None:
+        conditions.append(appointment.c.starts_at >= criteria.starts_from)
+    if criteria.starts_until is not None:
+        conditions.append(appointment.c.starts_at <= criteria.starts_until)
+    return conditions
+
+
+class _Scoped:
+    def __init__(self, connection: AsyncConnection, organization_id: int) -> None:
+        self._conn = connection
+        self._org = organization_id
+
+
+class SqlOrganization(_Scoped):
+    async def get(self) -> Organization | None:
+        row = (
+            await self._conn.execute(
+                select(
+                    organization.c.id,
+                    organization.c.name,
+                    organization.c.time_zone,
+                    organization.c.credits,
+                ).where(organization.c.id == self._org)
+            )
+        ).first()
+        return Organization(row.id, row.name, row.time_zone, row.credits) if row else None
+
+
+class SqlDepartments(_Scoped):
+    async def list(self) -> Sequence[Department]:
+        rows = await self._conn.execute(
+            select(*_department_columns)
+            .select_from(_department_from)
+            .where(department.c.organization_id == self._org)
+            .order_by(department.c.id)
+        )
+        return [_department(row) for row in rows]
+
+    async def get(self, department_id: int) -> Department | None:
+        row = (
+            await self._conn.execute(
+                select(*_department_columns)
+                .select_from(_department_from)
+                .where(department.c.organization_id == self._org, department.c.id == department_id)
+            )
+        ).first()
+        return _department(row) if row else None
+
+    async def has_worker(self, department_id: int, worker_id: int) -> bool:
+        # The department was already checked to be ours, so the membership row is enough.
+        row = (
+            await self._conn.execute(
+                select(department_worker.c.worker_id).where(
+                    department_worker.c.department_id == department_id,
+                    department_worker.c.worker_id == worker_id,
+                )
+            )
+        ).first()
+        return row is not None
+
+
+class SqlAppointments(_Scoped):
+    async def add(self, new: NewAppointment, now: datetime) -> tuple[int, datetime]:
+        row = (
+            await self._conn.execute(
+                insert(appointment)
+                .values(
+                    organization_id=self._org,
+                    department_id=new.department_id,
+                    worker_id=new.worker_id,
+                    name=new.name,
+                    external_user_id=new.external_user_id,
+                    starts_at=new.starts_at,
+                    status=AppointmentStatus.SCHEDULED.value,
+                    qr_token=new.qr_token,
+                    created_by_key_id=new.created_by_key_id,
+                    created_at=now,
+                    updated_at=now,
+                )
+                .returning(appointment.c.id, appointment.c.created_at)
+            )
+        ).one()
+        return row.id, row.created_at
+
+    async def get(self, appointment_id: int) -> Appointment | None:
+        row = (
+            await self._conn.execute(
+                select(*_appointment_columns)
+                .select_from(_appointment_from)
+                .where(
+                    appointment.c.organization_id == self._org, appointment.c.id == appointment_id
+                )
+            )
+        ).first()
+        return _appointment(row) if row else None
+
+    async def list(self, criteria: AppointmentFilter, page: int, size: int) -> Page[Appointment]:
+        where = and_(*_appointment_conditions(self._org, criteria))
+        total = (
+            await self._conn.execute(select(func.count()).select_from(appointment).where(where))
+        ).scalar_one()
+        rows = await self._conn.execute(
+            select(*_appointment_columns)
+            .select_from(_appointment_from)
+            .where(where)
+            .order_by(appointment.c.starts_at, appointment.c.id)
+            .limit(size)
+            .offset(page * size)
+        )
+        return Page([_appointment(row) for row in rows], page, size, total)
+
+    async def mark_cancelled(
+        self, appointment_id: int, expected: AppointmentStatus, now: datetime
+    ) -> bool:
+        result = await self._conn.execute(
+            update(appointment)
+            .where(
+                appointment.c.organization_id == self._org,
+                appointment.c.id == appointment_id,
+                appointment.c.status == expected.value,
+            )
+            .values(status=AppointmentStatus.CANCELLED.value, cancelled_at=now, updated_at=now)
+        )
+        return bool(result.rowcount)
+
+
+class SqlCredits(_Scoped):
+    async def balance(self) -> int:
+        return int(
+            (
+                await self._conn.execute(
+                    select(organization.c.credits).where(organization.c.id == self._org)
+                )
+            ).scalar_one()
+        )
+
+    async def change(
+        self,
+        delta: int,
+        reason: LedgerReason,
+        now: datetime,
+        appointment_id: int | None = None,
+    ) -> int | None:
+        # One conditional UPDATE is the whole race-free debit: it row-locks the organization
+        # and refuses to go below zero, so concurrent bookings can never overspend.
+        balance = (
+            await self._conn.execute(
+                update(organization)
+                .where(organization.c.id == self._org, organization.c.credits + delta >= 0)
+                .values(credits=organization.c.credits + delta)
+                .returning(organization.c.credits)
+            )
+        ).scalar_one_or_none()
+        if balance is None:
+            return None
+        await self._conn.execute(
+            insert(credit_ledger).values(
+                organization_id=self._org,
+                delta=delta,
+                balance_after=balance,
+                reason=reason.value,
+                appointment_id=appointment_id,
+                created_at=now,
+            )
+        )
+        return int(balance)
+
+    async def ledger(self, page: int, size: int) -> Page[LedgerEntry]:
+        where = credit_ledger.c.organization_id == self._org
+        total = (
+            await self._conn.execute(select(func.count()).select_from(credit_ledger).where(where))
+        ).scalar_one()
+        rows = await self._conn.execute(
+            select(credit_ledger)
+            .where(where)
+            .order_by(credit_ledger.c.id.desc())
+            .limit(size)
+            .offset(page * size)
+        )
+        entries = [
+            LedgerEntry(
+                id=row.id,
+                delta=row.delta,
+                balance_after=row.balance_after,
+                reason=LedgerReason(row.reason),
+                appointment_id=row.appointment_id,
+                created_at=row.created_at,
+            )
+            for row in rows
+        ]
+        return Page(entries, page, size, total)

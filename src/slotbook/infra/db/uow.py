@@ -1,0 +1,67 @@
+"""The unit of work: one connection, one transaction, repositories for one organization."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from slotbook.infra.db.repositories import (
+    SqlAppointments,
+    SqlCredits,
+    SqlDepartments,
+    SqlOrganization,
+)
+
+
+class SqlUnitOfWork:
+    organization: SqlOrganization
+    departments: SqlDepartments
+    appointments: SqlAppointments
+    credits: SqlCredits
+
+    def __init__(self, engine: AsyncEngine, organization_id: int, *, write: bool) -> None:
+        self._engine = engine
+        self.organization_id = organization_id
+        self._write = write
+        self._connection: AsyncConnection | None = None
+        self._committed = False
+
+    async def __aenter__(self) -> SqlUnitOfWork:
+        connection = await self._engine.connect()
+        if self._write and self._engine.dialect.name == "sqlite":
+            await connection.execution_options(sqlite_begin="IMMEDIATE")
+        await connection.begin()
+        self._connection = connection
+        org = self.organization_id
+        self.organization = SqlOrganization(connection, org)
+        self.departments = SqlDepartments(connection, org)
+        self.appointments = SqlAppointments(connection, org)
+        self.credits = SqlCredits(connection, org)
+        return self
+
+    async def commit(self) -> None:
+        assert self._connection is not None
+        await self._connection.commit()
+        self._committed = True
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._connection is not None
+        try:
+            if not self._committed:
+                await self._connection.rollback()
+        finally:
+            await self._connection.close()
+
+
+class SqlUnitOfWorkFactory:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    def __call__(self, organization_id: int, *, write: bool) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self._engine, organization_id, write=write)

@@ -1,0 +1,65 @@
+"""Fixed-window request counters per key and hour, in process or shared through Redis."""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+
+from limits import RateLimitItem, RateLimitItemPerHour
+from limits.aio.strategies import FixedWindowRateLimiter
+from limits.storage import storage_from_string
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class RateDecision:
+    allowed: bool
+    limit: int
+    remaining: int
+    reset_at: int  # Unix time (seconds) when the window resets
+
+    def retry_after(self, now: float) -> int:
+        return max(1, math.ceil(self.reset_at - now))
+
+
+class RateLimiter:
+    """Counts requests per bucket in fixed one-hour windows (the `limits` package).
+
+    In-process counters are exact for a single server process; give several processes a
+    shared Redis (SLOTBOOK_REDIS_URL). If Redis is unreachable the request is let through and
+    the outage logged (fail-open): an outage of the counter store must not take the API down.
+    """
+
+    def __init__(self, redis_url: str | None = None) -> None:
+        if redis_url:
+            uri = "async+" + redis_url if not redis_url.startswith("async+") else redis_url
+            storage = storage_from_string(uri, implementation="redispy")
+        else:
+            storage = storage_from_string("async+memory://")
+        self._storage = storage
+        self._limiter = FixedWindowRateLimiter(storage)
+        self._items: dict[int, RateLimitItem] = {}
+
+    def _item(self, limit: int) -> RateLimitItem:
+        item = self._items.get(limit)
+        if item is None:
+            item = self._items[limit] = RateLimitItemPerHour(limit)
+        return item
+
+    async def hit(self, bucket: str, limit: int) -> RateDecision:
+        item = self._item(limit)
+        try:
+            allowed = await self._limiter.hit(item, bucket)
+            stats = await self._limiter.get_window_stats(item, bucket)
+        except Exception:  # the storage's own errors vary by backend
+            log.warning(
+                "rate-limit storage unreachable; letting the request through", exc_info=True
+            )
+            return RateDecision(True, limit, limit, int(time.time()) + 3600)
+        return RateDecision(allowed, limit, int(stats.remaining), math.ceil(stats.reset_time))
+
+    async def reset(self) -> None:
+        await self._storage.reset()  # type: ignore[misc]

@@ -1,0 +1,22 @@
+"""API keys and QR tokens: random secrets from `secrets`, keys stored only as SHA-256 hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+API_KEY_PREFIX = "sb_live_"
+
+
+class TokenSecrets:
+    def new_api_key(self) -> str:
+        # 256 bits; the prefix makes leaked keys greppable by secret scanners.
+        return API_KEY_PREFIX + secrets.token_urlsafe(32)
+
+    def hash_api_key(self, key: str) -> str:
+        # A fast hash is right for machine-generated high-entropy keys, and allows an index
+        # lookup; slow KDFs are for human passwords.
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    def new_qr_token(self) -> str:
+        return "QR-" + secrets.token_urlsafe(16)

@@ -1,0 +1,84 @@
+"""Test builders: tenants with departments, workers and keys, and a settable clock."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from slotbook.application.access import ALL_SCOPES
+from slotbook.application.organizations import (
+    create_api_key,
+    create_department,
+    create_organization,
+    create_worker,
+)
+from slotbook.application.ports import Services
+
+_names = itertools.count(1)
+
+
+class TestClock:
+    """The real time unless a test freezes it."""
+
+    __test__ = False
+
+    def __init__(self) -> None:
+        self.frozen: datetime | None = None
+
+    def now(self) -> datetime:
+        return self.frozen if self.frozen is not None else datetime.now(UTC)
+
+    def freeze(self, at: datetime) -> None:
+        self.frozen = at
+
+    def advance(self, delta: timedelta) -> None:
+        self.frozen = self.now() + delta
+
+
+@dataclass
+class Tenant:
+    """An organization with one open department, one staffed department and a worker."""
+
+    services: Services
+    organization_id: int
+    department_id: int
+    staffed_department_id: int
+    worker_id: int
+    key: str
+    keys: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"X-API-Key": self.key}
+
+    async def key_with(self, *scopes: str, rate_limit: int = 1000) -> str:
+        issued = await create_api_key(
+            self.services,
+            self.organization_id,
+            frozenset(scopes),
+            name="test",
+            rate_limit_per_hour=rate_limit,
+        )
+        return issued.key
+
+
+async def make_tenant(
+    services: Services, credits: int = 100, time_zone: str = "Europe/Paris"
+) -> Tenant:
+    n = next(_names)
+    organization = await create_organization(
+        services, f"Organization {n}", credits=credits, time_zone=time_zone
+    )
+    org = organization.id
+    department = await create_department(services, org, f"Open desk {n}", "Walk-in desk")
+    staffed = await create_department(services, org, f"Named officers {n}", None, True)
+    worker = await create_worker(services, org, f"Worker {n}", [department, staffed])
+    issued = await create_api_key(services, org, ALL_SCOPES, name="test")
+    return Tenant(services, org, department, staffed, worker.id, issued.key)
+
+
+def future(days: int = 30, hour: int = 10, minute: int = 0) -> str:
+    """A wall-clock date-time string `days` ahead, as clients send it."""
+    day = datetime.now(UTC).date() + timedelta(days=days)
+    return f"{day.isoformat()}T{hour:02d}:{minute:02d}:00"
