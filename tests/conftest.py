@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import httpx
 import psycopg
@@ -69,6 +70,22 @@ def database_url(
     url = create_postgres_database(base)
     try:
         upgrade(url)
+        yield url
+    finally:
+        drop_postgres_database(base, url)
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database of each backend with no schema, for tests of migrations and the CLI."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    base = _postgres_base_url()
+    if base is None:
+        pytest.skip("PostgreSQL tests need SLOTBOOK_TEST_DATABASE_URL")
+    url = create_postgres_database(base)
+    try:
         yield url
     finally:
         drop_postgres_database(base, url)

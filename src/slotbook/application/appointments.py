@@ -161,7 +161,10 @@ def _instant(value: datetime | None, tz: ZoneInfo) -> datetime | None:
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=tz)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise InvalidRequest(f"{value.isoformat()} is out of the supported range") from None
 
 
 async def cancel_appointment(

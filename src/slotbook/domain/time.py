@@ -27,10 +27,13 @@ def local_to_utc(value: datetime, tz: ZoneInfo) -> datetime:
     autumn overlap happens twice; the first occurrence (fold=0, still on summer time) is taken,
     which is what a person who says "01:30" on that night means in most calendars.
     """
-    if value.tzinfo is not None:
-        return value.astimezone(UTC)
-    first = value.replace(tzinfo=tz, fold=0)
-    back = first.astimezone(UTC).astimezone(tz)
+    try:
+        if value.tzinfo is not None:
+            return value.astimezone(UTC)
+        first = value.replace(tzinfo=tz, fold=0)
+        back = first.astimezone(UTC).astimezone(tz)
+    except OverflowError:
+        raise InvalidRequest(f"{value.isoformat()} is out of the supported range") from None
     if back.replace(tzinfo=None) != value:
         raise InvalidRequest(
             f"{value.isoformat()} does not exist in {tz.key}: the clocks skip it (DST change)"

@@ -19,10 +19,14 @@ class RateDecision:
     allowed: bool
     limit: int
     remaining: int
-    reset_at: int  # Unix time (seconds) when the window resets
+    reset_time: float  # Unix time when the window resets
+
+    @property
+    def reset_at(self) -> int:
+        return math.ceil(self.reset_time)
 
     def retry_after(self, now: float) -> int:
-        return max(1, math.ceil(self.reset_at - now))
+        return max(1, math.ceil(self.reset_time - now))
 
 
 class RateLimiter:
@@ -58,8 +62,8 @@ class RateLimiter:
             log.warning(
                 "rate-limit storage unreachable; letting the request through", exc_info=True
             )
-            return RateDecision(True, limit, limit, int(time.time()) + 3600)
-        return RateDecision(allowed, limit, int(stats.remaining), math.ceil(stats.reset_time))
+            return RateDecision(True, limit, limit, time.time() + 3600)
+        return RateDecision(allowed, limit, int(stats.remaining), float(stats.reset_time))
 
     async def reset(self) -> None:
         await self._storage.reset()  # type: ignore[misc]

@@ -1,0 +1,5 @@
+"""`python -m slotbook.cli` runs the command line."""
+
+from slotbook.cli.main import app
+
+app()
