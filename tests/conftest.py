@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -54,6 +55,19 @@ def drop_postgres_database(base_url: str, url: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database on the test server, dropped afterwards."""
+    base = _postgres_base_url()
+    if base is None:
+        pytest.skip("PostgreSQL tests need SLOTBOOK_TEST_DATABASE_URL")
+    url = create_postgres_database(base)
+    try:
+        yield url
+    finally:
+        drop_postgres_database(base, url)
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -64,15 +78,9 @@ def database_url(
         upgrade(url)
         yield url
         return
-    base = _postgres_base_url()
-    if base is None:
-        pytest.skip("PostgreSQL tests need SLOTBOOK_TEST_DATABASE_URL")
-    url = create_postgres_database(base)
-    try:
+    with postgres_database() as url:
         upgrade(url)
         yield url
-    finally:
-        drop_postgres_database(base, url)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -81,14 +89,8 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'empty.db'}"
         return
-    base = _postgres_base_url()
-    if base is None:
-        pytest.skip("PostgreSQL tests need SLOTBOOK_TEST_DATABASE_URL")
-    url = create_postgres_database(base)
-    try:
+    with postgres_database() as url:
         yield url
-    finally:
-        drop_postgres_database(base, url)
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,15 @@ from fastapi.responses import Response
 
 from slotbook.api.deps import CurrentPrincipal, CurrentServices
 from slotbook.api.schemas.appointments import AppointmentCreate, AppointmentPage, AppointmentRead
-from slotbook.api.schemas.common import MAX_ID, Id, ShortText, error_responses
+from slotbook.api.schemas.common import (
+    MAX_ID,
+    Id,
+    PageFields,
+    PageNumber,
+    PageSize,
+    ShortText,
+    error_responses,
+)
 from slotbook.application import appointments as use_cases
 from slotbook.domain.appointments import AppointmentStatus
 from slotbook.infra.qr import qr_image
@@ -54,8 +62,8 @@ async def create_appointment(
 async def list_appointments(
     principal: CurrentPrincipal,
     services: CurrentServices,
-    page: Annotated[int, Query(ge=0, le=10_000_000, description="Page number from 0")] = 0,
-    size: Annotated[int, Query(ge=1, le=100, description="Items per page (max 100)")] = 20,
+    page: PageNumber = 0,
+    size: PageSize = 20,
     status: AppointmentStatus | None = None,
     department_id: Annotated[Id | None, Query(alias="departmentId")] = None,
     external_user_id: Annotated[ShortText | None, Query(alias="externalUserId")] = None,
@@ -81,12 +89,7 @@ async def list_appointments(
         ),
     )
     return AppointmentPage(
-        appointments=[AppointmentRead.of(a) for a in result.items],
-        page=result.page,
-        size=result.size,
-        total_elements=result.total,
-        total_pages=result.total_pages,
-        is_last=result.is_last,
+        appointments=[AppointmentRead.of(a) for a in result.items], **PageFields.of(result)
     )
 
 

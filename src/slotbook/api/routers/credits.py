@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from slotbook.api.deps import CurrentPrincipal, CurrentServices
-from slotbook.api.schemas.common import error_responses
+from slotbook.api.schemas.common import PageFields, PageNumber, PageSize, error_responses
 from slotbook.api.schemas.credits import CreditStatementRead, LedgerEntryRead
 from slotbook.application.credits import credit_statement
 
@@ -23,8 +21,8 @@ router = APIRouter(prefix="/credits", tags=["credits"])
 async def get_credits(
     principal: CurrentPrincipal,
     services: CurrentServices,
-    page: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-    size: Annotated[int, Query(ge=1, le=100)] = 20,
+    page: PageNumber = 0,
+    size: PageSize = 20,
 ) -> CreditStatementRead:
     """The balance and every change to it, newest first. Scope `credits:read`."""
     statement = await credit_statement(services, principal, page, size)
@@ -32,9 +30,5 @@ async def get_credits(
     return CreditStatementRead(
         balance=statement.balance,
         ledger=[LedgerEntryRead.of(e) for e in ledger.items],
-        page=ledger.page,
-        size=ledger.size,
-        total_elements=ledger.total,
-        total_pages=ledger.total_pages,
-        is_last=ledger.is_last,
+        **PageFields.of(ledger),
     )

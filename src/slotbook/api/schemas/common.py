@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
+from fastapi import Query
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.alias_generators import to_camel
 
+from slotbook.application.ports import Page
 from slotbook.domain.time import naive_local
 
 MAX_ID = 2_147_483_647  # ids are 32-bit in the database; larger ones cannot exist
@@ -58,6 +60,21 @@ class PageFields(CamelModel):
     total_elements: int
     total_pages: int
     is_last: bool
+
+    @staticmethod
+    def of(result: Page[Any]) -> dict[str, Any]:
+        """The paging fields of a result page, to spread into a page response."""
+        return {
+            "page": result.page,
+            "size": result.size,
+            "total_elements": result.total,
+            "total_pages": result.total_pages,
+            "is_last": result.is_last,
+        }
+
+
+PageNumber = Annotated[int, Query(ge=0, le=10_000_000, description="Page number from 0")]
+PageSize = Annotated[int, Query(ge=1, le=100, description="Items per page (max 100)")]
 
 
 def local_text(value: datetime, tz: str) -> str:
