@@ -25,7 +25,7 @@ def _response(
 
 def test_the_sdk_imports_without_the_server() -> None:
     code = (
-        "import sys, slotbook.sdk\n"
+        "import sys, slotbook.sdk, slotbook.sdk.webhooks\n"
         "server = ('fastapi', 'starlette', 'pydantic', 'sqlalchemy', 'slotbook.api',"
         " 'slotbook.application', 'slotbook.domain', 'slotbook.infra', 'slotbook.config')\n"
         "print(sorted(m for m in sys.modules if m.startswith(server)))\n"

@@ -19,6 +19,7 @@ from slotbook.sdk.errors import (
     ValidationError,
 )
 from slotbook.sdk.models import Record
+from slotbook.sdk.webhooks import WebhookVerificationError
 
 __all__ = [
     "APIConnectionError",
@@ -36,4 +37,5 @@ __all__ = [
     "ServerError",
     "SlotbookError",
     "ValidationError",
+    "WebhookVerificationError",
 ]
