@@ -65,16 +65,20 @@ def local_text(value: datetime, tz: str) -> str:
     return naive_local(value, ZoneInfo(tz)).isoformat(timespec="seconds")
 
 
+ERROR_DESCRIPTIONS = {
+    400: "Invalid request (validation failed)",
+    401: "Invalid or missing API key",
+    402: "Not enough credits",
+    403: "Missing scope, or the resource belongs to another organization",
+    404: "Not found",
+    409: "Conflict with the current state",
+    429: "Rate limit exceeded (see Retry-After)",
+    503: "Temporarily unavailable; retry shortly",
+}
+
+
 def error_responses(*statuses: int) -> dict[int | str, dict[str, object]]:
-    descriptions = {
-        400: "Invalid request (validation failed)",
-        401: "Invalid or missing API key",
-        402: "Not enough credits",
-        403: "Missing scope, or the resource belongs to another organization",
-        404: "Not found",
-        409: "Conflict with the current state",
-        429: "Rate limit exceeded (see Retry-After)",
-    }
     return {
-        status: {"model": ErrorEnvelope, "description": descriptions[status]} for status in statuses
+        status: {"model": ErrorEnvelope, "description": ERROR_DESCRIPTIONS[status]}
+        for status in statuses
     }
