@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -10,7 +9,7 @@ from fastapi.responses import Response
 
 from slotbook.api.deps import CurrentPrincipal, CurrentServices
 from slotbook.api.schemas.appointments import AppointmentCreate, AppointmentPage, AppointmentRead
-from slotbook.api.schemas.common import MAX_ID, Id, ShortText, error_responses
+from slotbook.api.schemas.common import MAX_ID, DateTime, Id, ShortText, error_responses
 from slotbook.application import appointments as use_cases
 from slotbook.domain.appointments import AppointmentStatus
 from slotbook.infra.qr import qr_image
@@ -60,10 +59,10 @@ async def list_appointments(
     department_id: Annotated[Id | None, Query(alias="departmentId")] = None,
     external_user_id: Annotated[ShortText | None, Query(alias="externalUserId")] = None,
     start_date: Annotated[
-        datetime | None, Query(alias="startDate", description="Appointments at or after")
+        DateTime | None, Query(alias="startDate", description="Appointments at or after")
     ] = None,
     end_date: Annotated[
-        datetime | None, Query(alias="endDate", description="Appointments at or before")
+        DateTime | None, Query(alias="endDate", description="Appointments at or before")
     ] = None,
 ) -> AppointmentPage:
     """Appointments of the organization by date, with filters. Scope `appointments:read`."""
