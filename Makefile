@@ -36,5 +36,9 @@ typecheck: $(VENV)/.dev-installed
 test: lint typecheck
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# The OpenAPI document, committed so clients and reviewers see API changes in diffs.
+openapi: $(VENV)/.installed
+	$(BIN)/python -m slotbook.api.openapi_export docs/openapi.json
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache slotbook.db slotbook.db-*

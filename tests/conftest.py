@@ -101,7 +101,7 @@ def backend(database_url: str) -> str:
 @pytest.fixture(scope="session")
 def test_settings(database_url: str) -> Settings:
     # Tests share one client address; the anonymous limit is tested with its own app.
-    return Settings(database_url=database_url, anonymous_rate_limit=10**9, db_pool_size=60)
+    return Settings(database_url=database_url, anonymous_rate_limit=10**9, db_pool_size=20)
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from slotbook import __version__
-from slotbook.api import errors
+from slotbook.api import docs, errors, openapi
 from slotbook.api.middleware import GuardMiddleware
 from slotbook.api.routers import appointments, credits, departments, health
 from slotbook.bootstrap import Container, build
@@ -39,11 +39,16 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        # Served by api/docs.py from vendored files instead of a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.container = container
     errors.install(app)
     for module in (departments, appointments, credits):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(health.router)
+    docs.install(app)
+    openapi.install(app)
     app.add_middleware(GuardMiddleware, container=container)
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import compile_path
 
 from slotbook.domain.errors import (
     Conflict,
@@ -106,6 +108,28 @@ def _validation_response(exc: RequestValidationError) -> Response:
     return error_response(400, "INVALID_REQUEST", f"{first['field']}: {first['message']}", details)
 
 
+def _allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """Every method of every documented operation on `path`.
+
+    Starlette's 405 names only the methods of the first route whose path matched, while a
+    resource such as /appointments has one route per method (GET and POST).
+    """
+    table: list[tuple[re.Pattern[str], set[str]]] | None = getattr(app.state, "allow_table", None)
+    if table is None:
+        table = [
+            (compile_path(template)[0], {method.upper() for method in operations})
+            for template, operations in app.openapi()["paths"].items()
+        ]
+        app.state.allow_table = table
+    methods: set[str] = set()
+    for pattern, operations in table:
+        if pattern.match(path):
+            methods |= operations
+    if "GET" in methods:
+        methods.add("HEAD")  # Starlette answers HEAD on every GET route
+    return sorted(methods)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_request: Request, exc: DomainError) -> Response:
@@ -122,13 +146,16 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         code = _CODE_BY_HTTP_STATUS.get(exc.status_code, "INVALID_REQUEST")
+        headers = dict(exc.headers) if exc.headers else None
         if exc.status_code == 404:
             message = f"No endpoint {request.method} {request.url.path}"
         elif exc.status_code == 405:
             message = f"Method {request.method} is not allowed on {request.url.path}"
+            allowed = _allowed_methods(app, request.url.path)
+            if allowed:
+                headers = {**(headers or {}), "Allow": ", ".join(allowed)}
         else:
             message = str(exc.detail)
-        headers = dict(exc.headers) if exc.headers else None
         return error_response(exc.status_code, code, message, headers=headers)
 
     @app.exception_handler(Exception)

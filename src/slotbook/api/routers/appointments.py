@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -12,6 +11,7 @@ from slotbook.api.deps import CurrentPrincipal, CurrentServices
 from slotbook.api.schemas.appointments import AppointmentCreate, AppointmentPage, AppointmentRead
 from slotbook.api.schemas.common import (
     MAX_ID,
+    DateTime,
     Id,
     PageFields,
     PageNumber,
@@ -68,10 +68,10 @@ async def list_appointments(
     department_id: Annotated[Id | None, Query(alias="departmentId")] = None,
     external_user_id: Annotated[ShortText | None, Query(alias="externalUserId")] = None,
     start_date: Annotated[
-        datetime | None, Query(alias="startDate", description="Appointments at or after")
+        DateTime | None, Query(alias="startDate", description="Appointments at or after")
     ] = None,
     end_date: Annotated[
-        datetime | None, Query(alias="endDate", description="Appointments at or before")
+        DateTime | None, Query(alias="endDate", description="Appointments at or before")
     ] = None,
 ) -> AppointmentPage:
     """Appointments of the organization by date, with filters. Scope `appointments:read`."""

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import Field
 
 from slotbook.api.schemas.common import (
     CamelModel,
+    DateTime,
     Id,
     Name,
     PageFields,
@@ -20,7 +19,7 @@ from slotbook.domain.appointments import Appointment, AppointmentStatus
 
 class AppointmentCreate(RequestModel):
     department_id: Id = Field(examples=[5])
-    date_time: datetime = Field(
+    date_time: DateTime = Field(
         description="ISO 8601. Without an offset: wall-clock time of the department.",
         examples=["2027-02-15T10:00:00"],
     )

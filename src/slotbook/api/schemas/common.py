@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import Query
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from slotbook.application.ports import Page
@@ -16,23 +16,61 @@ from slotbook.domain.time import naive_local
 MAX_ID = 2_147_483_647  # ids are 32-bit in the database; larger ones cannot exist
 
 
-def _printable(value: str) -> str:
+# What text fields accept, stated in the OpenAPI document exactly as the validator below
+# enforces it: no control characters but tab and line breaks, at least one visible character.
+TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*[^\s\x00-\x1f][^\x00-\x08\x0b\x0c\x0e-\x1f]*$"
+
+
+def _clean_text(value: str) -> str:
+    """Refuse control characters and blank text; strip surrounding spaces.
+
+    Lengths are checked before stripping, so the limits are the ones the schema declares."""
     if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
         raise ValueError("control characters are not allowed")
+    stripped = value.strip()
+    if not stripped:
+        raise ValueError("must not be blank")
+    return stripped
+
+
+def _text(max_length: int) -> Any:
+    return Field(min_length=1, max_length=max_length, json_schema_extra={"pattern": TEXT_PATTERN})
+
+
+def _iso_datetime(value: object) -> object:
+    """Only ISO 8601 text: pydantic would also take numbers as Unix times ("0.5")."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError("must be an ISO 8601 date-time, e.g. 2027-02-15T10:00:00")
+
+
+def _convertible(value: datetime) -> datetime:
+    """Refuse the first and last two days representable (0001-01-01/02, 9999-12-30/31): an
+    offset moves the instant up to a day, and showing it in another zone moves it again, so
+    those would overflow."""
+    try:
+        value - timedelta(days=2)
+        value + timedelta(days=2)
+    except OverflowError:
+        raise ValueError("date-time out of range (0001-01-03 to 9999-12-29)") from None
     return value
 
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-Name = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    AfterValidator(_printable),
+# An ISO 8601 date-time; without an offset it is wall-clock time (of the department).
+DateTime = Annotated[
+    datetime,
+    BeforeValidator(_iso_datetime),
+    AfterValidator(_convertible),
+    Field(json_schema_extra={"pattern": "^(?!0001-01-0[12]|9999-12-3[01])"}),
 ]
-ShortText = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=255),
-    AfterValidator(_printable),
-]
+Name = Annotated[str, _text(200), AfterValidator(_clean_text)]
+ShortText = Annotated[str, _text(255), AfterValidator(_clean_text)]
 
 
 class CamelModel(BaseModel):
@@ -82,16 +120,20 @@ def local_text(value: datetime, tz: str) -> str:
     return naive_local(value, ZoneInfo(tz)).isoformat(timespec="seconds")
 
 
+ERROR_DESCRIPTIONS = {
+    400: "Invalid request (validation failed)",
+    401: "Invalid or missing API key",
+    402: "Not enough credits",
+    403: "Missing scope, or the resource belongs to another organization",
+    404: "Not found",
+    409: "Conflict with the current state",
+    429: "Rate limit exceeded (see Retry-After)",
+    503: "Temporarily unavailable; retry shortly",
+}
+
+
 def error_responses(*statuses: int) -> dict[int | str, dict[str, object]]:
-    descriptions = {
-        400: "Invalid request (validation failed)",
-        401: "Invalid or missing API key",
-        402: "Not enough credits",
-        403: "Missing scope, or the resource belongs to another organization",
-        404: "Not found",
-        409: "Conflict with the current state",
-        429: "Rate limit exceeded (see Retry-After)",
-    }
     return {
-        status: {"model": ErrorEnvelope, "description": descriptions[status]} for status in statuses
+        status: {"model": ErrorEnvelope, "description": ERROR_DESCRIPTIONS[status]}
+        for status in statuses
     }

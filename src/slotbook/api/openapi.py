@@ -1,0 +1,116 @@
+"""The OpenAPI document: FastAPI's, completed with what the guard middleware and the error
+handlers add to every operation (statuses, the error envelope, rate-limit headers) and with
+examples from the seeds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from slotbook.api.middleware import PROTECTED_PREFIXES
+from slotbook.api.openapi_examples import ERRORS, OPERATIONS, error_example
+from slotbook.api.schemas.common import ERROR_DESCRIPTIONS
+
+ENVELOPE = {"$ref": "#/components/schemas/ErrorEnvelope"}
+
+HEADERS: dict[str, dict[str, Any]] = {
+    "X-RateLimit-Limit": {
+        "required": True,
+        "description": "Requests allowed per hour for this key (or client address)",
+        "schema": {"type": "integer", "minimum": 1},
+    },
+    "X-RateLimit-Remaining": {
+        "required": True,
+        "description": "Requests left in the current hour",
+        "schema": {"type": "integer", "minimum": 0},
+    },
+    "X-RateLimit-Reset": {
+        "required": True,
+        "description": "Unix time (seconds) when the current window ends",
+        "schema": {"type": "integer"},
+    },
+    "Retry-After": {
+        "required": True,
+        "description": "Seconds to wait before retrying",
+        "schema": {"type": "integer", "minimum": 1},
+    },
+}
+RATE_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
+
+
+def _guard_statuses(path: str) -> tuple[int, ...]:
+    """What the guard middleware may answer on `path` before the route runs: an oversized body
+    (400), a missing key (401, API paths), the rate limit (429), the key store down (503)."""
+    if path.startswith(PROTECTED_PREFIXES):
+        return (400, 401, 429, 503)
+    return (400, 429, 503)
+
+
+def _error_response(status: int, description: str | None) -> dict[str, Any]:
+    media: dict[str, Any] = {"schema": ENVELOPE}
+    if status in ERRORS:
+        media["example"] = error_example(status)
+    return {
+        "description": description or ERROR_DESCRIPTIONS.get(status, "Error"),
+        "content": {"application/json": media},
+    }
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/headers/{name}"}
+
+
+def _complete_operation(method: str, path: str, operation: dict[str, Any]) -> None:
+    responses: dict[str, Any] = operation["responses"]
+    # Validation errors are answered 400 INVALID_REQUEST with the envelope, never 422.
+    responses.pop("422", None)
+    for status in _guard_statuses(path):
+        responses.setdefault(str(status), {})
+    for status_text, response in responses.items():
+        status = int(status_text)
+        if status >= 400:
+            response.update(_error_response(status, response.get("description")))
+        # Every answer carries the rate-limit headers, except the key-store outage (503),
+        # which is answered before the request is counted.
+        if status != 503:
+            response["headers"] = {name: _ref(name) for name in RATE_HEADERS}
+        if status == 429:
+            response["headers"]["Retry-After"] = _ref("Retry-After")
+    request_example, response_example = OPERATIONS.get((method, path), (None, None))
+    if request_example is not None:
+        operation["requestBody"]["content"]["application/json"]["example"] = request_example
+    success = next((r for s, r in responses.items() if s.startswith("2")), None)
+    if response_example is not None and success is not None:
+        success["content"]["application/json"]["example"] = response_example
+
+
+def build_openapi(app: FastAPI) -> dict[str, Any]:
+    spec = get_openapi(
+        title=app.title,
+        version=app.version,
+        description=app.description,
+        routes=app.routes,
+        tags=app.openapi_tags,
+    )
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            _complete_operation(method, path, operation)
+    components = spec.setdefault("components", {})
+    components["headers"] = HEADERS
+    schemas = components.get("schemas", {})
+    for unused in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(unused, None)
+    return spec
+
+
+def install(app: FastAPI) -> None:
+    """Serve the completed document at /openapi.json (built once, on first use)."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = build_openapi(app)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,127 @@
+"""Examples for the OpenAPI document, taken from the seed documents (dates moved to 2027)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+TIMESTAMP = "2027-01-21T10:00:00Z"
+
+# An error envelope per status, with the seeds' codes and messages.
+ERRORS: dict[int, tuple[str, str]] = {
+    400: ("INVALID_REQUEST", "DateTime must be in the future"),
+    401: ("UNAUTHORIZED", "Invalid or missing API key"),
+    402: (
+        "INSUFFICIENT_CREDITS",
+        "Insufficient credits to create appointment. Current: 0, Required: 1",
+    ),
+    403: ("FORBIDDEN", "Appointment 123 does not belong to your organization"),
+    404: ("APPOINTMENT_NOT_FOUND", "Appointment not found with id: 123"),
+    409: ("INVALID_TRANSITION", "An appointment with status COMPLETED cannot be cancelled"),
+    429: ("RATE_LIMITED", "Rate limit of 1000 requests per hour exceeded; retry in 1200 s"),
+    503: ("SERVICE_UNAVAILABLE", "Please retry shortly"),
+}
+
+
+def error_example(status: int) -> dict[str, Any]:
+    code, message = ERRORS[status]
+    return {"code": code, "message": message, "timestamp": TIMESTAMP}
+
+
+_APPOINTMENT = {
+    "id": 123,
+    "dateTime": "2027-02-15T10:00:00",
+    "status": "SCHEDULED",
+    "name": "Amadou Diallo",
+    "qrCode": "QR-2Lq0v3W1cJ8cK1m3yqJbNw",
+    "departmentId": 5,
+    "departmentName": "General Consultation",
+    "externalUserId": "customer_12345",
+    "workerId": 42,
+    "timeZone": "Africa/Conakry",
+    "createdAt": "2027-01-21T09:30:00",
+}
+_SECOND = {
+    **_APPOINTMENT,
+    "id": 124,
+    "dateTime": "2027-02-15T14:00:00",
+    "name": "Fatoumata Camara",
+    "qrCode": "QR-9vY3oXJ2b0Qq7pT4mWc1sA",
+    "externalUserId": None,
+    "workerId": None,
+    "createdAt": "2027-01-21T10:15:00",
+}
+_ORGANIZATION = {"id": 1, "name": "Ministry of Interior"}
+
+# (method, path) -> (request body example or None, success response example)
+OPERATIONS: dict[tuple[str, str], tuple[Any, Any]] = {
+    ("post", "/api/v1/appointments"): (
+        {
+            "departmentId": 5,
+            "dateTime": "2027-02-15T10:00:00",
+            "name": "Amadou Diallo",
+            "workerId": 42,
+            "externalUserId": "customer_12345",
+        },
+        _APPOINTMENT,
+    ),
+    ("get", "/api/v1/appointments"): (
+        None,
+        {
+            "appointments": [_APPOINTMENT, _SECOND],
+            "page": 0,
+            "size": 20,
+            "totalElements": 45,
+            "totalPages": 3,
+            "isLast": False,
+        },
+    ),
+    ("get", "/api/v1/appointments/{appointment_id}"): (None, _APPOINTMENT),
+    ("delete", "/api/v1/appointments/{appointment_id}"): (
+        None,
+        {**_APPOINTMENT, "status": "CANCELLED", "cancelledAt": "2027-01-22T08:00:00"},
+    ),
+    ("get", "/api/v1/departments"): (
+        None,
+        [
+            {
+                "id": 5,
+                "name": "Passport Service",
+                "description": "Passport issuance",
+                "organization": _ORGANIZATION,
+                "showAdminsInBooking": False,
+                "timeZone": "Africa/Conakry",
+            },
+            {
+                "id": 8,
+                "name": "ID Card Service",
+                "description": "National ID card issuance",
+                "organization": _ORGANIZATION,
+                "showAdminsInBooking": False,
+                "timeZone": "Africa/Conakry",
+            },
+        ],
+    ),
+    ("get", "/api/v1/credits"): (
+        None,
+        {
+            "balance": 41,
+            "ledger": [
+                {
+                    "id": 7,
+                    "delta": -1,
+                    "balanceAfter": 41,
+                    "reason": "BOOKING",
+                    "appointmentId": 123,
+                    "createdAt": "2027-01-21T09:30:00Z",
+                }
+            ],
+            "page": 0,
+            "size": 20,
+            "totalElements": 1,
+            "totalPages": 1,
+            "isLast": True,
+        },
+    ),
+    ("get", "/health"): (None, {"status": "ok"}),
+    ("get", "/ready"): (None, {"status": "ready", "database": "postgresql"}),
+}

@@ -1,0 +1,1 @@
+"""One module per API resource; each class is shared by the sync and async clients."""
