@@ -57,6 +57,27 @@ class WorkerNotFound(NotFound):
         super().__init__(f"Worker not found with id: {worker_id}")
 
 
+class AppointmentTypeNotFound(NotFound):
+    code = "APPOINTMENT_TYPE_NOT_FOUND"
+
+    def __init__(self, type_id: int) -> None:
+        super().__init__(f"Appointment type not found with id: {type_id}")
+
+
+class ScheduleExceptionNotFound(NotFound):
+    code = "SCHEDULE_EXCEPTION_NOT_FOUND"
+
+    def __init__(self, exception_id: int) -> None:
+        super().__init__(f"Schedule exception not found with id: {exception_id}")
+
+
+class ClosureNotFound(NotFound):
+    code = "CLOSURE_NOT_FOUND"
+
+    def __init__(self, closure_id: int) -> None:
+        super().__init__(f"Closure not found with id: {closure_id}")
+
+
 class OrganizationNotFound(NotFound):
     code = "ORGANIZATION_NOT_FOUND"
 

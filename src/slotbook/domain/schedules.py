@@ -9,6 +9,7 @@ from enum import StrEnum
 from itertools import pairwise
 
 from slotbook.domain.errors import InvalidRequest
+from slotbook.domain.policy import BookingPolicy
 
 MINUTES_PER_DAY = 24 * 60
 MAX_DURATION_MINUTES = 7 * MINUTES_PER_DAY
@@ -190,3 +191,21 @@ class DepartmentSchedule:
     @property
     def worker_ids(self) -> Sequence[int]:
         return [r.worker_id for r in self.resources if r.worker_id is not None]
+
+
+@dataclass(frozen=True, slots=True)
+class SchedulingSettings:
+    """A department's scheduling settings (its zone is the department's or its organization's)."""
+
+    department_id: int
+    time_zone: str
+    slot_interval_minutes: int = DEFAULT_SLOT_INTERVAL_MINUTES
+    slot_capacity: int = 1
+    policy: BookingPolicy = field(default_factory=BookingPolicy)
+
+
+def check_slot_settings(slot_interval_minutes: int, slot_capacity: int) -> None:
+    if not 5 <= slot_interval_minutes <= MINUTES_PER_DAY:
+        raise InvalidRequest(f"slotIntervalMinutes must be 5 to {MINUTES_PER_DAY}")
+    if not 1 <= slot_capacity <= 10_000:
+        raise InvalidRequest("slotCapacity must be 1 to 10000")

@@ -28,6 +28,9 @@ def local_to_utc(value: datetime, tz: ZoneInfo) -> datetime:
     autumn overlap happens twice; the first occurrence (fold=0, still on summer time) is taken,
     which is what a person who says "01:30" on that night means in most calendars.
     """
+    if not 1900 <= value.year <= 9000:
+        # Far from datetime's limits, so adding durations and margins never overflows.
+        raise InvalidRequest(f"{value.isoformat()} is out of range (years 1900 to 9000)")
     if value.tzinfo is not None:
         return value.astimezone(UTC)
     first = value.replace(tzinfo=tz, fold=0)
