@@ -57,7 +57,7 @@ def _refusal_details(verdicts: Sequence[Verdict]) -> list[dict[str, object]]:
 def _load(agenda: Agenda, worker_id: int, day_bookings: Sequence[Booking]) -> tuple[int, int]:
     """Minutes already booked with a worker that day, then how many bookings: less is freer."""
     mine = [b for b in day_bookings if b.worker_id == worker_id]
-    return sum(epoch(b.ends_at) - epoch(b.starts_at) for b in mine) // 60, len(mine)
+    return sum(b.end - b.start for b in mine) // 60, len(mine)
 
 
 def _choose(agenda: Agenda, verdicts: Sequence[Verdict], starts_at: datetime) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from itertools import pairwise
 
@@ -149,19 +149,90 @@ class Demand:
         )
 
 
-@dataclass(frozen=True, slots=True)
 class Booking:
-    """An active appointment as the scheduler sees it."""
+    """An active appointment as the scheduler sees it.
 
-    id: int
-    worker_id: int | None
-    starts_at: datetime
-    ends_at: datetime
-    blocked_from: datetime  # starts_at minus its buffer
-    blocked_until: datetime  # ends_at plus its buffer
-    appointment_type_id: int | None = None
-    external_user_id: str | None = None
-    department_id: int | None = None
+    Instants are kept as whole epoch seconds: availability reads thousands of bookings and
+    only needs to compare them, so datetimes are built only when asked for.
+    """
+
+    __slots__ = (
+        "appointment_type_id",
+        "block_end",
+        "block_start",
+        "department_id",
+        "end",
+        "external_user_id",
+        "id",
+        "start",
+        "worker_id",
+    )
+
+    def __init__(
+        self,
+        id: int,
+        worker_id: int | None,
+        starts_at: datetime,
+        ends_at: datetime,
+        blocked_from: datetime,
+        blocked_until: datetime,
+        appointment_type_id: int | None = None,
+        external_user_id: str | None = None,
+        department_id: int | None = None,
+    ) -> None:
+        self.id = id
+        self.worker_id = worker_id
+        self.start = int(starts_at.timestamp())
+        self.end = int(ends_at.timestamp())
+        self.block_start = int(blocked_from.timestamp())
+        self.block_end = int(blocked_until.timestamp())
+        self.appointment_type_id = appointment_type_id
+        self.external_user_id = external_user_id
+        self.department_id = department_id
+
+    @classmethod
+    def of_epochs(
+        cls,
+        id: int,
+        worker_id: int | None,
+        start: int,
+        end: int,
+        block_start: int,
+        block_end: int,
+        appointment_type_id: int | None = None,
+        external_user_id: str | None = None,
+        department_id: int | None = None,
+    ) -> Booking:
+        booking = cls.__new__(cls)
+        booking.id, booking.worker_id = id, worker_id
+        booking.start, booking.end = start, end
+        booking.block_start, booking.block_end = block_start, block_end
+        booking.appointment_type_id = appointment_type_id
+        booking.external_user_id = external_user_id
+        booking.department_id = department_id
+        return booking
+
+    @property
+    def starts_at(self) -> datetime:
+        return datetime.fromtimestamp(self.start, UTC)
+
+    @property
+    def ends_at(self) -> datetime:
+        return datetime.fromtimestamp(self.end, UTC)
+
+    @property
+    def blocked_from(self) -> datetime:
+        return datetime.fromtimestamp(self.block_start, UTC)
+
+    @property
+    def blocked_until(self) -> datetime:
+        return datetime.fromtimestamp(self.block_end, UTC)
+
+    def __repr__(self) -> str:
+        return (
+            f"Booking(id={self.id}, worker_id={self.worker_id}, "
+            f"{self.starts_at.isoformat()}-{self.ends_at.isoformat()})"
+        )
 
 
 @dataclass(frozen=True, slots=True)

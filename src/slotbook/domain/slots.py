@@ -193,13 +193,13 @@ def free_starts(
     before = demand.buffer_before_minutes * 60
     after = demand.buffer_after_minutes * 60
     capacity = capacity_of(resource, demand)
-    starts = sorted(epoch(b.blocked_from) for b in busy)
-    ends = sorted(epoch(b.blocked_until) for b in busy)
+    starts = sorted([b.block_start for b in busy])
+    ends = sorted([b.block_end for b in busy])
     is_session = _is_session(resource, demand)
     sessions: Counter[int] = Counter()
     if is_session:
         sessions.update(
-            epoch(b.starts_at) for b in busy if b.appointment_type_id == demand.appointment_type_id
+            b.start for b in busy if b.appointment_type_id == demand.appointment_type_id
         )
     n = len(starts)
     i = j = 0  # i: bookings blocked from before the candidate's end; j: ended before its start

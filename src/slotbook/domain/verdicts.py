@@ -125,7 +125,8 @@ def _booking_findings(
     others = overlapping
     if capacity > 1:  # a worker's group session: only its own members may overlap
         members = session_members(overlapping, demand, start)
-        others = [b for b in overlapping if b not in members]
+        member_ids = {b.id for b in members}
+        others = [b for b in overlapping if b.id not in member_ids]
         if len(members) >= capacity:
             ids = tuple(b.id for b in members)
             findings.append(Finding(Reason.FULL, f"All {capacity} places are taken", ids))

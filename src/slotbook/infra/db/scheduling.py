@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, and_, delete, insert, or_, select, type_coerce, update
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    and_,
+    cast,
+    delete,
+    extract,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
 from slotbook.application.ports import DepartmentChanges
@@ -44,20 +56,15 @@ _POLICY_COLUMNS = (
 )
 
 
-def _instant(value: Any) -> datetime:
-    """A stored instant read raw: SQLite gives its fixed UTC text, PostgreSQL a datetime.
+def _epoch(column: ColumnElement[Any], sqlite: bool) -> ColumnElement[int]:
+    """A stored instant as whole epoch seconds, computed by the database.
 
-    Reading raw skips the per-value type processing, which dominates availability queries
-    that read thousands of bookings.
+    Availability reads thousands of bookings and only compares their instants; converting
+    them in SQL skips building and processing a datetime per value.
     """
-    if isinstance(value, str):
-        return datetime.fromisoformat(value).replace(tzinfo=UTC)
-    assert isinstance(value, datetime)
-    return value if value.tzinfo is UTC else value.astimezone(UTC)
-
-
-def _raw(column: ColumnElement[Any], sqlite: bool) -> ColumnElement[Any]:
-    return type_coerce(column, String) if sqlite else column
+    if sqlite:
+        return cast(func.strftime("%s", column), Integer)
+    return cast(func.floor(extract("epoch", column)), BigInteger)
 
 
 def _exception(row: Any) -> ScheduleException:
@@ -357,10 +364,10 @@ class SqlScheduling(_Scoped):
             select(
                 a.id,
                 a.worker_id,
-                _raw(a.starts_at, sqlite),
-                _raw(a.ends_at, sqlite),
-                _raw(a.blocked_from, sqlite),
-                _raw(a.blocked_until, sqlite),
+                _epoch(a.starts_at, sqlite),
+                _epoch(a.ends_at, sqlite),
+                _epoch(a.blocked_from, sqlite),
+                _epoch(a.blocked_until, sqlite),
                 a.appointment_type_id,
                 a.external_user_id,
                 a.department_id,
@@ -372,20 +379,8 @@ class SqlScheduling(_Scoped):
                 owner,
             )
         )
-        return [
-            Booking(
-                row[0],
-                row[1],
-                _instant(row[2]),
-                _instant(row[3]),
-                _instant(row[4]),
-                _instant(row[5]),
-                row[6],
-                row[7],
-                row[8],
-            )
-            for row in rows
-        ]
+        of = Booking.of_epochs
+        return [of(*row) for row in rows]
 
     async def client_bookings(self, external_user_id: str, since: datetime) -> Sequence[Booking]:
         a = appointment.c
