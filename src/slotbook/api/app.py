@@ -10,7 +10,16 @@ from fastapi import FastAPI
 from slotbook import __version__
 from slotbook.api import docs, errors, openapi
 from slotbook.api.middleware import GuardMiddleware
-from slotbook.api.routers import appointments, credits, departments, health
+from slotbook.api.routers import (
+    appointment_types,
+    appointments,
+    availability,
+    credits,
+    department_admin,
+    departments,
+    health,
+    workers,
+)
 from slotbook.bootstrap import Container, build
 from slotbook.config import Settings, get_settings
 
@@ -45,7 +54,16 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     )
     app.state.container = container
     errors.install(app)
-    for module in (departments, appointments, credits):
+    # Fixed paths (/appointments/types, /appointments/available-slots) before /appointments/{id}.
+    for module in (
+        departments,
+        department_admin,
+        workers,
+        appointment_types,
+        availability,
+        appointments,
+        credits,
+    ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(health.router)
     docs.install(app)

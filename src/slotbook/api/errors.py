@@ -21,7 +21,9 @@ from slotbook.domain.errors import (
     InsufficientCredits,
     InvalidTransition,
     NotFound,
+    PolicyRefused,
     ServiceUnavailable,
+    SlotConflict,
     Unauthorized,
 )
 
@@ -35,6 +37,10 @@ _STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
     (NotFound, 404),
     (InvalidTransition, 409),
     (Conflict, 409),
+    # Booking rules: a collision with another appointment is a conflict with the current state;
+    # a time outside the department's policy is a well-formed but unacceptable request.
+    (SlotConflict, 409),
+    (PolicyRefused, 422),
     (ServiceUnavailable, 503),
 )
 
@@ -68,11 +74,28 @@ def timestamp() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def envelope(code: str, message: str, details: list[dict[str, Any]] | None = None) -> bytes:
+def envelope(
+    code: str,
+    message: str,
+    details: list[dict[str, Any]] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> bytes:
     body: dict[str, Any] = {"code": code, "message": message, "timestamp": timestamp()}
+    if extra:
+        body.update(extra)
     if details:
         body["details"] = details
     return orjson.dumps(body)
+
+
+def _legacy_fields(error: DomainError) -> dict[str, Any]:
+    """Seed 002's codes for the same refusal, so its clients can keep their error handling."""
+    fields: dict[str, Any] = {}
+    if error.numeric_code is not None:
+        fields["numericCode"] = error.numeric_code
+    if error.legacy_code is not None:
+        fields["legacyCode"] = error.legacy_code
+    return fields
 
 
 def error_response(
@@ -81,9 +104,10 @@ def error_response(
     message: str,
     details: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> Response:
     return Response(
-        envelope(code, message, details),
+        envelope(code, message, details, extra),
         status_code=status,
         media_type="application/json",
         headers=headers,
@@ -133,7 +157,9 @@ def _allowed_methods(app: FastAPI, path: str) -> list[str]:
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_request: Request, exc: DomainError) -> Response:
-        return error_response(status_for(exc), exc.code, exc.message, exc.details)
+        return error_response(
+            status_for(exc), exc.code, exc.message, exc.details, extra=_legacy_fields(exc)
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> Response:

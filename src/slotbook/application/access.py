@@ -17,6 +17,7 @@ class Scope(StrEnum):
     APPOINTMENTS_CANCEL = "appointments:cancel"
     APPOINTMENTS_WRITE = "appointments:write"
     DEPARTMENTS_READ = "departments:read"
+    WORKERS_READ = "workers:read"  # workers, their hours and exceptions
     CREDITS_READ = "credits:read"
     ADMIN = "admin"  # every other scope, plus administration
 

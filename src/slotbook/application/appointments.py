@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from slotbook.application.access import Principal, Scope, require
+from slotbook.application.availability import settings_of
+from slotbook.application.booking import place, with_retries
 from slotbook.application.ports import (
     AppointmentFilter,
     NewAppointment,
@@ -22,8 +24,10 @@ from slotbook.domain.errors import (
     Forbidden,
     InsufficientCredits,
     InvalidRequest,
+    InvalidTransition,
 )
 from slotbook.domain.organizations import Department
+from slotbook.domain.rules import cancellation_too_late
 from slotbook.domain.time import local_to_utc, zone
 
 
@@ -34,6 +38,7 @@ class BookingRequest:
     name: str
     worker_id: int | None = None
     external_user_id: str | None = None
+    appointment_type_id: int | None = None
 
 
 async def _department(services: Services, uow: UnitOfWork, department_id: int) -> Department:
@@ -56,12 +61,17 @@ async def _missing_appointment(services: Services, appointment_id: int) -> Excep
 async def create_appointment(
     services: Services, principal: Principal, request: BookingRequest
 ) -> Appointment:
-    """Book an appointment and consume one credit, atomically."""
+    """Book an appointment on the schedule and consume one credit, atomically."""
     require(principal, Scope.APPOINTMENTS_CREATE)
+    return await with_retries(lambda: _create(services, principal, request))
+
+
+async def _create(services: Services, principal: Principal, request: BookingRequest) -> Appointment:
     now = services.clock.now()
     async with services.uow(principal.organization_id, write=True) as uow:
         department = await _department(services, uow, request.department_id)
-        starts_at = local_to_utc(request.date_time, zone(department.time_zone))
+        settings = await settings_of(uow, department)
+        starts_at = local_to_utc(request.date_time, zone(settings.time_zone)).replace(microsecond=0)
         if starts_at <= now:
             raise InvalidRequest("DateTime must be in the future")
         if request.worker_id is None:
@@ -71,14 +81,31 @@ async def create_appointment(
             raise InvalidRequest(
                 f"Worker {request.worker_id} does not work in department {department.id}"
             )
+        qr_token = services.secrets.new_qr_token()
+        placed = await place(
+            services,
+            uow,
+            department,
+            starts_at,
+            request.appointment_type_id,
+            request.worker_id,
+            request.external_user_id,
+            qr_token,
+        )
+        slot = placed.time
         new = NewAppointment(
             department_id=department.id,
-            worker_id=request.worker_id,
+            worker_id=slot.worker_id,
             name=request.name,
             external_user_id=request.external_user_id,
             starts_at=starts_at,
-            qr_token=services.secrets.new_qr_token(),
+            qr_token=qr_token,
             created_by_key_id=principal.api_key_id,
+            ends_at=slot.ends_at,
+            appointment_type_id=slot.appointment_type_id,
+            blocked_from=slot.blocked_from,
+            blocked_until=slot.blocked_until,
+            session_key=slot.session_key,
         )
         appointment_id, created_at = await uow.appointments.add(new, now)
         balance = await uow.credits.change(-BOOKING_COST, LedgerReason.BOOKING, now, appointment_id)
@@ -91,7 +118,7 @@ async def create_appointment(
         department_id=department.id,
         department_name=department.name,
         time_zone=department.time_zone,
-        worker_id=request.worker_id,
+        worker_id=slot.worker_id,
         name=request.name,
         external_user_id=request.external_user_id,
         starts_at=starts_at,
@@ -99,6 +126,81 @@ async def create_appointment(
         qr_token=new.qr_token,
         created_at=created_at,
         updated_at=created_at,
+        ends_at=slot.ends_at,
+        appointment_type_id=slot.appointment_type_id,
+    )
+
+
+_MOVABLE = frozenset({AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED})
+
+
+@dataclass(frozen=True, slots=True)
+class RescheduleRequest:
+    date_time: datetime | None = None  # wall-clock time of the department unless with offset
+    worker_id: int | None = None
+    appointment_type_id: int | None = None
+
+
+async def reschedule_appointment(
+    services: Services, principal: Principal, appointment_id: int, request: RescheduleRequest
+) -> Appointment:
+    """Move an appointment (time, worker, type) under the booking rules, atomically: the old
+    slot is only freed if the new one is taken."""
+    require(principal, Scope.APPOINTMENTS_WRITE)
+    return await with_retries(lambda: _reschedule(services, principal, appointment_id, request))
+
+
+async def _reschedule(
+    services: Services, principal: Principal, appointment_id: int, request: RescheduleRequest
+) -> Appointment:
+    now = services.clock.now()
+    async with services.uow(principal.organization_id, write=True) as uow:
+        # The appointment's row lock first, as cancel takes it before the organization's.
+        current = await uow.appointments.lock(appointment_id)
+        if current is None:
+            raise await _missing_appointment(services, appointment_id)
+        if current.status not in _MOVABLE:
+            raise InvalidTransition(
+                f"An appointment with status {current.status.value} cannot be rescheduled"
+            )
+        department = await _department(services, uow, current.department_id)
+        settings = await settings_of(uow, department)
+        starts_at = current.starts_at
+        if request.date_time is not None:
+            starts_at = local_to_utc(request.date_time, zone(settings.time_zone)).replace(
+                microsecond=0
+            )
+        if starts_at <= now:
+            raise InvalidRequest("DateTime must be in the future")
+        worker_id = request.worker_id if request.worker_id is not None else current.worker_id
+        if request.worker_id is not None and not await uow.departments.has_worker(
+            department.id, request.worker_id
+        ):
+            raise InvalidRequest(
+                f"Worker {request.worker_id} does not work in department {department.id}"
+            )
+        type_id = request.appointment_type_id or current.appointment_type_id
+        placed = await place(
+            services,
+            uow,
+            department,
+            starts_at,
+            type_id,
+            worker_id,
+            current.external_user_id,
+            current.qr_token,
+            moving=current.id,
+        )
+        await uow.appointments.move(current.id, placed.time, now)
+        await uow.commit()
+    slot = placed.time
+    return replace(
+        current,
+        worker_id=slot.worker_id,
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        appointment_type_id=slot.appointment_type_id,
+        updated_at=now,
     )
 
 
@@ -179,6 +281,11 @@ async def cancel_appointment(
             raise await _missing_appointment(services, appointment_id)
         if not cancellation_refunds(appointment.status):
             return appointment
+        settings = await uow.scheduling.settings(appointment.department_id)
+        if settings is not None:
+            too_late = cancellation_too_late(settings.policy, now, appointment.starts_at)
+            if too_late is not None:
+                raise too_late.error()
         # The status in the WHERE clause makes a concurrent cancel refund at most once.
         if not await uow.appointments.mark_cancelled(appointment_id, appointment.status, now):
             refreshed = await uow.appointments.get(appointment_id)

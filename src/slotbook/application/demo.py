@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from slotbook.application.access import Principal
+from slotbook.application.demo_schedule import load_demo_schedule
 from slotbook.application.organizations import (
     IssuedApiKey,
     create_api_key,
@@ -54,4 +56,8 @@ async def load_demo(services: Services, credits: int = 100) -> DemoResult:
         await create_worker(services, org, "Ibrahima Sow", [5, 9], 43)
         await create_worker(services, org, "Aissatou Barry", [9], 44)
     key = await create_api_key(services, DEMO_ORGANIZATION_ID, name="demo")
+    if created:
+        stored = key.stored
+        admin = Principal(stored.organization_id, stored.id, stored.scopes, 10**6)
+        await load_demo_schedule(services, admin)
     return DemoResult(created, key)

@@ -11,6 +11,15 @@ from typing import Generic, Protocol, TypeVar
 from slotbook.domain.appointments import Appointment, AppointmentStatus
 from slotbook.domain.credits import LedgerEntry, LedgerReason
 from slotbook.domain.organizations import Department, Organization, Worker
+from slotbook.domain.policy import BookingPolicy
+from slotbook.domain.schedules import (
+    AppointmentType,
+    Booking,
+    Closure,
+    DailyRange,
+    ScheduleException,
+    SchedulingSettings,
+)
 
 T = TypeVar("T")
 
@@ -36,6 +45,25 @@ class NewAppointment:
     starts_at: datetime
     qr_token: str
     created_by_key_id: int | None
+    # Scheduling; when left out, the appointment lasts 30 minutes and blocks only itself.
+    ends_at: datetime | None = None
+    appointment_type_id: int | None = None
+    blocked_from: datetime | None = None
+    blocked_until: datetime | None = None
+    session_key: str | None = None  # shared by the members of one group session
+
+
+@dataclass(frozen=True, slots=True)
+class NewTime:
+    """Where a rescheduled appointment goes (all of it is replaced at once)."""
+
+    worker_id: int | None
+    starts_at: datetime
+    ends_at: datetime
+    blocked_from: datetime
+    blocked_until: datetime
+    appointment_type_id: int | None
+    session_key: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +124,11 @@ class AppointmentRepository(Protocol):
     async def mark_cancelled(
         self, appointment_id: int, expected: AppointmentStatus, now: datetime
     ) -> bool: ...
+    async def lock(self, appointment_id: int) -> Appointment | None:
+        """The appointment, row-locked for the rest of the transaction (for a reschedule)."""
+        ...
+
+    async def move(self, appointment_id: int, to: NewTime, now: datetime) -> None: ...
 
 
 class CreditRepository(Protocol):
@@ -113,6 +146,96 @@ class CreditRepository(Protocol):
     async def ledger(self, page: int, size: int) -> Page[LedgerEntry]: ...
 
 
+@dataclass(frozen=True, slots=True)
+class TypeChanges:
+    name: str
+    duration_minutes: int
+    buffer_before_minutes: int
+    buffer_after_minutes: int
+    capacity: int | None
+    department_id: int | None
+    worker_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentChanges:
+    name: str
+    description: str | None
+    show_admins_in_booking: bool
+    own_time_zone: str | None  # None: the organization's
+    slot_interval_minutes: int
+    slot_capacity: int
+    policy: BookingPolicy
+
+
+class SchedulingRepository(Protocol):
+    """Hours, exceptions, closures, department settings, and the bookings they meet."""
+
+    async def lock(self) -> None:
+        """Serialise the organization's bookings until commit (PostgreSQL: a row lock)."""
+        ...
+
+    async def settings(self, department_id: int) -> SchedulingSettings | None: ...
+    async def own_time_zone(self, department_id: int) -> str | None: ...
+    async def add_department(self, changes: DepartmentChanges, now: datetime) -> int: ...
+    async def update_department(self, department_id: int, changes: DepartmentChanges) -> None: ...
+    async def department_workers(self, department_id: int) -> Sequence[Worker]: ...
+    async def hours(
+        self, department_id: int, worker_ids: Sequence[int]
+    ) -> dict[int | None, tuple[DailyRange, ...]]:
+        """Weekly hours per worker for this department (None: the department's own)."""
+        ...
+
+    async def hours_of(
+        self, *, worker_id: int | None, department_id: int | None
+    ) -> tuple[DailyRange, ...]: ...
+    async def replace_hours(
+        self,
+        *,
+        worker_id: int | None,
+        department_id: int | None,
+        ranges: Sequence[DailyRange],
+    ) -> None: ...
+    async def exceptions(
+        self, department_id: int, worker_ids: Sequence[int], since: datetime, until: datetime
+    ) -> Sequence[ScheduleException]: ...
+    async def list_exceptions(
+        self, *, worker_id: int | None, department_id: int | None
+    ) -> Sequence[ScheduleException]: ...
+    async def add_exception(self, exception: ScheduleException, now: datetime) -> int: ...
+    async def delete_exception(self, exception_id: int, worker_id: int | None) -> bool: ...
+    async def closures(self, department_id: int) -> Sequence[Closure]: ...
+    async def add_closure(self, closure: Closure) -> int: ...
+    async def delete_closure(self, department_id: int, closure_id: int) -> bool: ...
+    async def bookings(
+        self, department_id: int, worker_ids: Sequence[int], since: datetime, until: datetime
+    ) -> Sequence[Booking]:
+        """Active appointments of these workers (any department) and the department's
+        appointments without a worker, whose blocked time meets [since, until)."""
+        ...
+
+    async def client_bookings(self, external_user_id: str, since: datetime) -> Sequence[Booking]:
+        """The client's active appointments in the organization that end after `since`."""
+        ...
+
+
+class AppointmentTypeRepository(Protocol):
+    async def list(self, department_id: int | None = None) -> Sequence[AppointmentType]: ...
+    async def get(self, type_id: int) -> AppointmentType | None: ...
+    async def add(self, changes: TypeChanges, now: datetime) -> int: ...
+    async def update(self, type_id: int, changes: TypeChanges) -> None: ...
+    async def archive(self, type_id: int, now: datetime) -> None: ...
+
+
+class WorkerRepository(Protocol):
+    async def list(self) -> Sequence[tuple[Worker, tuple[int, ...]]]: ...
+    async def get(self, worker_id: int) -> tuple[Worker, tuple[int, ...]] | None: ...
+    async def known_departments(self, department_ids: Sequence[int]) -> set[int]: ...
+    async def known_workers(self, worker_ids: Sequence[int]) -> set[int]: ...
+    async def add(self, name: str, department_ids: Sequence[int], now: datetime) -> int: ...
+    async def update(self, worker_id: int, name: str, department_ids: Sequence[int]) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction scoped to one organization: no repository here sees another tenant."""
 
@@ -127,6 +250,12 @@ class UnitOfWork(Protocol):
     def appointments(self) -> AppointmentRepository: ...
     @property
     def credits(self) -> CreditRepository: ...
+    @property
+    def scheduling(self) -> SchedulingRepository: ...
+    @property
+    def appointment_types(self) -> AppointmentTypeRepository: ...
+    @property
+    def workers(self) -> WorkerRepository: ...
 
     async def commit(self) -> None: ...
     async def __aenter__(self) -> UnitOfWork: ...
@@ -180,6 +309,8 @@ class Registry(Protocol):
     async def touch_api_key(self, key_id: int, now: datetime) -> None: ...
     async def owner_of_appointment(self, appointment_id: int) -> int | None: ...
     async def owner_of_department(self, department_id: int) -> int | None: ...
+    async def owner_of_worker(self, worker_id: int) -> int | None: ...
+    async def owner_of_appointment_type(self, type_id: int) -> int | None: ...
 
 
 @dataclass(frozen=True, slots=True)

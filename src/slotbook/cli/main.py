@@ -89,6 +89,7 @@ def demo() -> None:
         typer.echo("Loaded demo data: organization 1 'Ministry of Interior'")
         typer.echo("  departments 5 Passport Service, 8 ID Card Service,")
         typer.echo("  9 Residence Permits (showAdminsInBooking=true); workers 42, 43, 44")
+        typer.echo("  with working hours, appointment types and a few bookings next Monday")
     else:
         typer.echo("Demo data already present; issued another API key")
     typer.echo("API key (shown once, all scopes):")

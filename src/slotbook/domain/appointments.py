@@ -42,6 +42,8 @@ class Appointment:
     created_at: datetime
     updated_at: datetime
     cancelled_at: datetime | None = None
+    ends_at: datetime | None = None  # None only for an appointment not yet stored
+    appointment_type_id: int | None = None
 
 
 def cancellation_refunds(status: AppointmentStatus) -> bool:

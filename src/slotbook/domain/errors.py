@@ -9,6 +9,10 @@ class DomainError(Exception):
     """A refusal the client can act on. `code` is the seeds' UPPER_SNAKE code."""
 
     code: str = "INVALID_REQUEST"
+    # Seed 002's numeric code and its name for the same refusal, when there is one; the
+    # envelope shows them as numericCode and legacyCode.
+    numeric_code: int | None = None
+    legacy_code: str | None = None
 
     def __init__(self, message: str, *, details: list[dict[str, Any]] | None = None) -> None:
         super().__init__(message)
@@ -53,6 +57,27 @@ class WorkerNotFound(NotFound):
         super().__init__(f"Worker not found with id: {worker_id}")
 
 
+class AppointmentTypeNotFound(NotFound):
+    code = "APPOINTMENT_TYPE_NOT_FOUND"
+
+    def __init__(self, type_id: int) -> None:
+        super().__init__(f"Appointment type not found with id: {type_id}")
+
+
+class ScheduleExceptionNotFound(NotFound):
+    code = "SCHEDULE_EXCEPTION_NOT_FOUND"
+
+    def __init__(self, exception_id: int) -> None:
+        super().__init__(f"Schedule exception not found with id: {exception_id}")
+
+
+class ClosureNotFound(NotFound):
+    code = "CLOSURE_NOT_FOUND"
+
+    def __init__(self, closure_id: int) -> None:
+        super().__init__(f"Closure not found with id: {closure_id}")
+
+
 class OrganizationNotFound(NotFound):
     code = "ORGANIZATION_NOT_FOUND"
 
@@ -81,3 +106,33 @@ class Conflict(DomainError):
 
 class ServiceUnavailable(DomainError):
     code = "SERVICE_UNAVAILABLE"
+
+
+class BookingRefused(DomainError):
+    """A booking rule said no. Carries seed 002's numeric and named codes for the envelope."""
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        numeric_code: int | None = None,
+        legacy_code: str | None = None,
+        details: list[dict[str, Any]] | None = None,
+    ) -> None:
+        super().__init__(message, details=details)
+        self.code = code
+        self.numeric_code = numeric_code
+        self.legacy_code = legacy_code
+
+
+class SlotConflict(BookingRefused):
+    """The time collides with another appointment (the slot, or the client's own)."""
+
+
+class PolicyRefused(BookingRefused):
+    """The time breaks a limit of the department's booking policy."""
+
+
+class RetryableConflict(Conflict):
+    """The database aborted a transaction that may succeed when run again (40001, 40P01)."""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dt_time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from slotbook.domain.errors import InvalidRequest
@@ -27,13 +28,13 @@ def local_to_utc(value: datetime, tz: ZoneInfo) -> datetime:
     autumn overlap happens twice; the first occurrence (fold=0, still on summer time) is taken,
     which is what a person who says "01:30" on that night means in most calendars.
     """
-    try:
-        if value.tzinfo is not None:
-            return value.astimezone(UTC)
-        first = value.replace(tzinfo=tz, fold=0)
-        back = first.astimezone(UTC).astimezone(tz)
-    except OverflowError:
-        raise InvalidRequest(f"{value.isoformat()} is out of the supported range") from None
+    if not 1900 <= value.year <= 9000:
+        # Far from datetime's limits, so adding durations and margins never overflows.
+        raise InvalidRequest(f"{value.isoformat()} is out of range (years 1900 to 9000)")
+    if value.tzinfo is not None:
+        return value.astimezone(UTC)
+    first = value.replace(tzinfo=tz, fold=0)
+    back = first.astimezone(UTC).astimezone(tz)
     if back.replace(tzinfo=None) != value:
         raise InvalidRequest(
             f"{value.isoformat()} does not exist in {tz.key}: the clocks skip it (DST change)"
@@ -49,3 +50,46 @@ def utc_to_local(value: datetime, tz: ZoneInfo) -> datetime:
 def naive_local(value: datetime, tz: ZoneInfo) -> datetime:
     """Wall-clock time in `tz` without offset, as the moncreneau documents show date-times."""
     return value.astimezone(tz).replace(tzinfo=None)
+
+
+def wall_instant(day: date, minute: int, tz: ZoneInfo) -> datetime:
+    """The UTC instant of wall-clock `minute` (0..1440) of local `day` in `tz`.
+
+    Used for the ends of working ranges. A wall time inside a spring-forward gap does not exist;
+    the range boundary then falls on the instant the clocks jump (the first existing wall time
+    after it), so a range 02:30-04:00 on that night starts at 03:00. An ambiguous wall time in
+    the autumn overlap is read as its first occurrence, as `local_to_utc` does.
+    """
+    wall = datetime.combine(day, dt_time()) + timedelta(minutes=minute)
+    first = wall.replace(tzinfo=tz, fold=0)
+    if first.astimezone(UTC).astimezone(tz).replace(tzinfo=None) == wall:
+        return first.astimezone(UTC)
+    # In a gap: fold=1 reads it on the offset after the jump (an earlier instant), fold=0 on
+    # the offset before (a later one); the jump lies between. Bisect to the second.
+    low = int(wall.replace(tzinfo=tz, fold=1).timestamp())
+    high = int(first.timestamp())
+    before = datetime.fromtimestamp(low, UTC).astimezone(tz).utcoffset()
+    while high - low > 1:
+        middle = (low + high) // 2
+        if datetime.fromtimestamp(middle, UTC).astimezone(tz).utcoffset() == before:
+            low = middle
+        else:
+            high = middle
+    return datetime.fromtimestamp(high, UTC)
+
+
+def local_days(starts_at: datetime, ends_at: datetime, tz: ZoneInfo) -> list[date]:
+    """The local dates in `tz` that the instants [starts_at, ends_at) touch."""
+    first = starts_at.astimezone(tz).date()
+    last = (ends_at - timedelta(microseconds=1)).astimezone(tz).date()
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def day_start(day: date, tz: ZoneInfo) -> datetime:
+    """The UTC instant local `day` begins in `tz` (its first existing wall time)."""
+    return wall_instant(day, 0, tz)
+
+
+def with_offset(value: datetime, tz: ZoneInfo) -> str:
+    """An instant as local time of `tz` with its UTC offset (ISO 8601, seconds)."""
+    return value.astimezone(tz).isoformat(timespec="seconds")

@@ -8,7 +8,12 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from slotbook.api.deps import CurrentPrincipal, CurrentServices
-from slotbook.api.schemas.appointments import AppointmentCreate, AppointmentPage, AppointmentRead
+from slotbook.api.schemas.appointments import (
+    AppointmentCreate,
+    AppointmentPage,
+    AppointmentRead,
+    AppointmentReschedule,
+)
 from slotbook.api.schemas.common import (
     MAX_ID,
     DateTime,
@@ -32,13 +37,15 @@ AppointmentId = Annotated[int, Path(ge=1, le=MAX_ID, description="Appointment id
     "",
     status_code=201,
     response_model=AppointmentRead,
-    responses=error_responses(400, 401, 402, 403, 404, 429),
+    responses=error_responses(400, 401, 402, 403, 404, 409, 422, 429),
     summary="Create an appointment",
 )
 async def create_appointment(
     body: AppointmentCreate, principal: CurrentPrincipal, services: CurrentServices
 ) -> AppointmentRead:
-    """Book an appointment; consumes 1 credit of the organization. Scope `appointments:create`."""
+    """Book an appointment; consumes 1 credit of the organization. The time must be free
+    (409 SLOT_UNAVAILABLE) and within the department's booking rules. Without workerId a free
+    worker is assigned. Scope `appointments:create`."""
     appointment = await use_cases.create_appointment(
         services,
         principal,
@@ -48,6 +55,34 @@ async def create_appointment(
             name=body.name,
             worker_id=body.worker_id,
             external_user_id=body.external_user_id,
+            appointment_type_id=body.appointment_type_id,
+        ),
+    )
+    return AppointmentRead.of(appointment)
+
+
+@router.patch(
+    "/{appointment_id}",
+    response_model=AppointmentRead,
+    responses=error_responses(400, 401, 403, 404, 409, 422, 429),
+    summary="Reschedule an appointment",
+)
+async def reschedule_appointment(
+    appointment_id: AppointmentId,
+    body: AppointmentReschedule,
+    principal: CurrentPrincipal,
+    services: CurrentServices,
+) -> AppointmentRead:
+    """Move to another time, worker or type under the same rules; the old slot is freed only
+    if the new one is taken. Scope `appointments:write`."""
+    appointment = await use_cases.reschedule_appointment(
+        services,
+        principal,
+        appointment_id,
+        use_cases.RescheduleRequest(
+            date_time=body.date_time,
+            worker_id=body.worker_id,
+            appointment_type_id=body.appointment_type_id,
         ),
     )
     return AppointmentRead.of(appointment)
@@ -109,7 +144,7 @@ async def get_appointment(
 @router.delete(
     "/{appointment_id}",
     response_model=AppointmentRead,
-    responses=error_responses(400, 401, 403, 404, 409, 429),
+    responses=error_responses(400, 401, 403, 404, 409, 422, 429),
     summary="Cancel an appointment",
 )
 async def cancel_appointment(

@@ -28,6 +28,22 @@ class AppointmentCreate(RequestModel):
         None, description="Required when the department has showAdminsInBooking=true"
     )
     external_user_id: ShortText | None = Field(None, examples=["customer_12345"])
+    appointment_type_id: Id | None = Field(
+        None,
+        description="The end is computed from the type's duration (default: the department's "
+        "slot interval)",
+        examples=[3],
+    )
+
+
+class AppointmentReschedule(RequestModel):
+    date_time: DateTime | None = Field(
+        None,
+        description="New start; without an offset: wall-clock time of the department",
+        examples=["2027-02-16T11:00:00"],
+    )
+    worker_id: Id | None = Field(None, description="Move to this worker")
+    appointment_type_id: Id | None = Field(None, description="Change the appointment type")
 
 
 class AppointmentRead(CamelModel):
@@ -45,6 +61,8 @@ class AppointmentRead(CamelModel):
     )
     created_at: str = Field(examples=["2027-01-21T09:30:00"])
     cancelled_at: str | None = None
+    end_time: str | None = Field(None, examples=["2027-02-15T10:30:00"])
+    appointment_type_id: int | None = None
 
     @classmethod
     def of(cls, a: Appointment) -> AppointmentRead:
@@ -62,6 +80,8 @@ class AppointmentRead(CamelModel):
             time_zone=tz,
             created_at=local_text(a.created_at, tz),
             cancelled_at=local_text(a.cancelled_at, tz) if a.cancelled_at else None,
+            end_time=local_text(a.ends_at, tz) if a.ends_at else None,
+            appointment_type_id=a.appointment_type_id,
         )
 
 

@@ -89,6 +89,18 @@ class ErrorEnvelope(BaseModel):
         examples=["Insufficient credits to create appointment. Current: 0, Required: 1"]
     )
     timestamp: str = Field(examples=["2026-01-21T10:00:00Z"])
+    numeric_code: int | None = Field(
+        None,
+        alias="numericCode",
+        description="Seed 002's numeric code of a booking rule",
+        examples=[6],
+    )
+    legacy_code: str | None = Field(
+        None,
+        alias="legacyCode",
+        description="Seed 002's name of a booking rule",
+        examples=["MaxRdvNumber"],
+    )
     details: list[dict[str, str]] | None = None
 
 
@@ -126,7 +138,8 @@ ERROR_DESCRIPTIONS = {
     402: "Not enough credits",
     403: "Missing scope, or the resource belongs to another organization",
     404: "Not found",
-    409: "Conflict with the current state",
+    409: "Conflict with the current state (e.g. SLOT_UNAVAILABLE)",
+    422: "A booking rule of the department refuses it (e.g. TOO_SOON)",
     429: "Rate limit exceeded (see Retry-After)",
     503: "Temporarily unavailable; retry shortly",
 }

@@ -15,6 +15,7 @@ from slotbook.domain.organizations import Organization, Worker
 from slotbook.infra.db.tables import (
     api_key,
     appointment,
+    appointment_type,
     department,
     department_worker,
     organization,
@@ -182,6 +183,12 @@ class SqlRegistry:
 
     async def owner_of_department(self, department_id: int) -> int | None:
         return await self._owner(department, department_id)
+
+    async def owner_of_worker(self, worker_id: int) -> int | None:
+        return await self._owner(worker, worker_id)
+
+    async def owner_of_appointment_type(self, type_id: int) -> int | None:
+        return await self._owner(appointment_type, type_id)
 
     async def _owner(self, table: Table, row_id: int) -> int | None:
         async with self._engine.connect() as conn:

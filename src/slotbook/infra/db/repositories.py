@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
-from slotbook.application.ports import AppointmentFilter, NewAppointment, Page
+from slotbook.application.ports import AppointmentFilter, NewAppointment, NewTime, Page
 from slotbook.domain.appointments import Appointment, AppointmentStatus
 from slotbook.domain.credits import LedgerEntry, LedgerReason
 from slotbook.domain.organizations import Department, Organization
@@ -21,6 +21,9 @@ from slotbook.infra.db.tables import (
     department_worker,
     organization,
 )
+
+# Appointments booked without a type (before scheduling, or in the legacy style) last this long.
+LEGACY_DURATION = timedelta(minutes=30)
 
 _zone = func.coalesce(department.c.time_zone, organization.c.time_zone)
 
@@ -50,6 +53,8 @@ _appointment_columns = (
     appointment.c.created_at,
     appointment.c.updated_at,
     appointment.c.cancelled_at,
+    appointment.c.ends_at,
+    appointment.c.appointment_type_id,
 )
 _appointment_from = appointment.join(
     department, department.c.id == appointment.c.department_id
@@ -84,6 +89,8 @@ def _appointment(row: Any) -> Appointment:
         created_at=row.created_at,
         updated_at=row.updated_at,
         cancelled_at=row.cancelled_at,
+        ends_at=row.ends_at,
+        appointment_type_id=row.appointment_type_id,
     )
 
 
@@ -160,6 +167,7 @@ class SqlDepartments(_Scoped):
 
 class SqlAppointments(_Scoped):
     async def add(self, new: NewAppointment, now: datetime) -> tuple[int, datetime]:
+        ends_at = new.ends_at or new.starts_at + LEGACY_DURATION
         row = (
             await self._conn.execute(
                 insert(appointment)
@@ -175,6 +183,11 @@ class SqlAppointments(_Scoped):
                     created_by_key_id=new.created_by_key_id,
                     created_at=now,
                     updated_at=now,
+                    ends_at=ends_at,
+                    appointment_type_id=new.appointment_type_id,
+                    blocked_from=new.blocked_from or new.starts_at,
+                    blocked_until=new.blocked_until or ends_at,
+                    session_key=new.session_key or new.qr_token,
                 )
                 .returning(appointment.c.id, appointment.c.created_at)
             )
@@ -221,6 +234,34 @@ class SqlAppointments(_Scoped):
             .values(status=AppointmentStatus.CANCELLED.value, cancelled_at=now, updated_at=now)
         )
         return bool(result.rowcount)
+
+    async def lock(self, appointment_id: int) -> Appointment | None:
+        locked = (
+            await self._conn.execute(
+                select(appointment.c.id)
+                .where(
+                    appointment.c.organization_id == self._org, appointment.c.id == appointment_id
+                )
+                .with_for_update()
+            )
+        ).first()
+        return await self.get(appointment_id) if locked else None
+
+    async def move(self, appointment_id: int, to: NewTime, now: datetime) -> None:
+        await self._conn.execute(
+            update(appointment)
+            .where(appointment.c.organization_id == self._org, appointment.c.id == appointment_id)
+            .values(
+                worker_id=to.worker_id,
+                starts_at=to.starts_at,
+                ends_at=to.ends_at,
+                blocked_from=to.blocked_from,
+                blocked_until=to.blocked_until,
+                appointment_type_id=to.appointment_type_id,
+                session_key=to.session_key,
+                updated_at=now,
+            )
+        )
 
 
 class SqlCredits(_Scoped):

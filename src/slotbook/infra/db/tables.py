@@ -9,6 +9,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     false,
 )
 from sqlalchemy.engine import Dialect
@@ -77,6 +79,15 @@ department = Table(
     Column("show_admins_in_booking", Boolean, nullable=False, server_default=false()),
     Column("time_zone", String(64)),  # None: the organization's
     Column("created_at", UTCDateTime, nullable=False),
+    # Scheduling (revision 0002): the slot grid, counters for bookings without a worker, and
+    # the booking policy (NULL: that rule is off).
+    Column("slot_interval_minutes", Integer, nullable=False, server_default="30"),
+    Column("slot_capacity", Integer, nullable=False, server_default="1"),
+    Column("max_upcoming_per_client", Integer),
+    Column("min_minutes_between_client_appointments", Integer),
+    Column("max_advance_days", Integer),
+    Column("min_notice_minutes", Integer),
+    Column("min_cancel_notice_minutes", Integer),
 )
 
 worker = Table(
@@ -127,6 +138,15 @@ appointment = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("cancelled_at", UTCDateTime),
+    # Scheduling (revision 0002). blocked_* is the time the worker is held, buffers included;
+    # the overlap guard (exclusion constraint / triggers) works on it. Members of one group
+    # session share a session_key and may overlap; every other appointment has its own.
+    Column("ends_at", UTCDateTime, nullable=False),
+    Column("appointment_type_id", ForeignKey("appointment_type.id")),
+    Column("blocked_from", UTCDateTime, nullable=False),
+    Column("blocked_until", UTCDateTime, nullable=False),
+    Column("session_key", String(64), nullable=False),
+    Index("ix_appointment_worker_blocked", "worker_id", "blocked_from"),
     Index("ix_appointment_org_starts", "organization_id", "starts_at", "id"),
     Index("ix_appointment_org_external_user", "organization_id", "external_user_id"),
     Index("ix_appointment_org_department_starts", "organization_id", "department_id", "starts_at"),
@@ -145,4 +165,81 @@ credit_ledger = Table(
     Column("created_at", UTCDateTime, nullable=False),
     CheckConstraint("balance_after >= 0", name="balance_after_not_negative"),
     Index("ix_credit_ledger_org_id", "organization_id", "id"),
+)
+
+
+# --- Scheduling (revision 0002) ---------------------------------------------------------------
+
+working_hours = Table(
+    "working_hours",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organization_id", ForeignKey("organization.id"), nullable=False),
+    # A worker's hours (department NULL: in all their departments, or one department only),
+    # or a department's own opening hours (worker NULL).
+    Column("worker_id", ForeignKey("worker.id")),
+    Column("department_id", ForeignKey("department.id")),
+    Column("weekday", Integer, nullable=False),  # 0 = Monday
+    Column("start_minute", Integer, nullable=False),
+    Column("end_minute", Integer, nullable=False),
+    CheckConstraint("worker_id IS NOT NULL OR department_id IS NOT NULL", name="has_owner"),
+    CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),
+    CheckConstraint(
+        "start_minute >= 0 AND start_minute < end_minute AND end_minute <= 1440",
+        name="minutes_range",
+    ),
+    Index("ix_working_hours_org_worker", "organization_id", "worker_id"),
+    Index("ix_working_hours_org_department", "organization_id", "department_id"),
+)
+
+schedule_exception = Table(
+    "schedule_exception",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organization_id", ForeignKey("organization.id"), nullable=False),
+    Column("worker_id", ForeignKey("worker.id")),
+    Column("department_id", ForeignKey("department.id")),
+    Column("kind", String(16), nullable=False),  # TIME_OFF | EXTRA_HOURS
+    Column("starts_at", UTCDateTime, nullable=False),
+    Column("ends_at", UTCDateTime, nullable=False),
+    Column("reason", String(255)),
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint("worker_id IS NOT NULL OR department_id IS NOT NULL", name="has_owner"),
+    CheckConstraint("ends_at > starts_at", name="ends_after_starts"),
+    Index("ix_schedule_exception_org_worker", "organization_id", "worker_id", "starts_at"),
+)
+
+closure = Table(
+    "closure",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organization_id", ForeignKey("organization.id"), nullable=False),
+    Column("department_id", ForeignKey("department.id"), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("reason", String(255)),
+    UniqueConstraint("department_id", "day", name="uq_closure_department_day"),
+    Index("ix_closure_org_department_day", "organization_id", "department_id", "day"),
+)
+
+appointment_type = Table(
+    "appointment_type",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organization_id", ForeignKey("organization.id"), nullable=False, index=True),
+    Column("department_id", ForeignKey("department.id")),  # NULL: every department
+    Column("name", String(200), nullable=False),
+    Column("duration_minutes", Integer, nullable=False),
+    Column("buffer_before_minutes", Integer, nullable=False, server_default="0"),
+    Column("buffer_after_minutes", Integer, nullable=False, server_default="0"),
+    Column("capacity", Integer),  # clients per group session; NULL: one
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("archived_at", UTCDateTime),
+    CheckConstraint("duration_minutes > 0", name="duration_positive"),
+)
+
+appointment_type_worker = Table(
+    "appointment_type_worker",
+    metadata,
+    Column("appointment_type_id", ForeignKey("appointment_type.id"), primary_key=True),
+    Column("worker_id", ForeignKey("worker.id"), primary_key=True),
 )

@@ -6,12 +6,16 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from slotbook.domain.errors import DomainError
+from slotbook.infra.db.catalog import SqlAppointmentTypes, SqlWorkers
+from slotbook.infra.db.overlap_guard import refusal
 from slotbook.infra.db.repositories import (
     SqlAppointments,
     SqlCredits,
     SqlDepartments,
     SqlOrganization,
 )
+from slotbook.infra.db.scheduling import SqlScheduling
 
 
 class SqlUnitOfWork:
@@ -19,6 +23,9 @@ class SqlUnitOfWork:
     departments: SqlDepartments
     appointments: SqlAppointments
     credits: SqlCredits
+    scheduling: SqlScheduling
+    appointment_types: SqlAppointmentTypes
+    workers: SqlWorkers
 
     def __init__(self, engine: AsyncEngine, organization_id: int, *, write: bool) -> None:
         self._engine = engine
@@ -38,11 +45,18 @@ class SqlUnitOfWork:
         self.departments = SqlDepartments(connection, org)
         self.appointments = SqlAppointments(connection, org)
         self.credits = SqlCredits(connection, org)
+        self.scheduling = SqlScheduling(connection, org)
+        self.appointment_types = SqlAppointmentTypes(connection, org)
+        self.workers = SqlWorkers(connection, org)
         return self
 
     async def commit(self) -> None:
         assert self._connection is not None
-        await self._connection.commit()
+        try:
+            await self._connection.commit()
+        except Exception as error:
+            _raise_refusal(error)
+            raise
         self._committed = True
 
     async def __aexit__(
@@ -57,6 +71,15 @@ class SqlUnitOfWork:
                 await self._connection.rollback()
         finally:
             await self._connection.close()
+        if exc is not None:
+            _raise_refusal(exc)
+
+
+def _raise_refusal(error: BaseException) -> None:
+    """Re-raise a database error we expect (overlap guard, serialization) as a domain error."""
+    translated: DomainError | None = refusal(error)
+    if translated is not None:
+        raise translated from error
 
 
 class SqlUnitOfWorkFactory:

@@ -1,0 +1,270 @@
+"""Schedule bodies: departments' settings, weekly hours, exceptions, closures, workers, types."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
+
+from slotbook.api.schemas.common import CamelModel, DateTime, Id, Name, RequestModel, ShortText
+from slotbook.api.schemas.departments import DepartmentRead
+from slotbook.application.scheduling import DepartmentDetail
+from slotbook.domain.organizations import Worker
+from slotbook.domain.schedules import (
+    WEEKDAYS,
+    AppointmentType,
+    Closure,
+    DailyRange,
+    ExceptionKind,
+    ScheduleException,
+)
+from slotbook.domain.time import with_offset, zone
+
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$|^24:00$")
+
+
+def _clock(value: str) -> str:
+    if not _CLOCK.match(value):
+        raise ValueError("a time of day as HH:MM (00:00 to 24:00)")
+    return value
+
+
+ClockTime = Annotated[str, AfterValidator(_clock)]
+Minutes = Annotated[int, Field(ge=0, le=1440)]
+Weekday = Annotated[
+    str, Field(pattern="^(MONDAY|TUESDAY|WEDNESDAY|THURSDAY|FRIDAY|SATURDAY|SUNDAY)$")
+]
+
+
+def _minute(text: str) -> int:
+    hours, minutes = text.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def _text(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+# --- weekly hours ------------------------------------------------------------------------------
+
+
+class TimeRange(RequestModel):
+    weekday: Weekday = Field(examples=["MONDAY"])
+    start: ClockTime = Field(examples=["09:00"])
+    end: ClockTime = Field(examples=["12:30"], description="Exclusive; 24:00 is midnight")
+
+    def to_domain(self) -> DailyRange:
+        return DailyRange(WEEKDAYS.index(self.weekday), _minute(self.start), _minute(self.end))
+
+    @classmethod
+    def of(cls, r: DailyRange) -> TimeRange:
+        return cls(
+            weekday=WEEKDAYS[r.weekday], start=_text(r.start_minute), end=_text(r.end_minute)
+        )
+
+
+class WeeklyHoursWrite(RequestModel):
+    ranges: list[TimeRange] = Field(max_length=200)
+
+
+class WeeklyHoursRead(CamelModel):
+    worker_id: int | None = None
+    department_id: int | None = Field(
+        None, description="For a worker: hours in this department only (null: in all of them)"
+    )
+    ranges: list[TimeRange]
+
+
+# --- exceptions and closures -------------------------------------------------------------------
+
+
+class ScheduleExceptionCreate(RequestModel):
+    kind: ExceptionKind = Field(examples=["TIME_OFF"])
+    starts_at: DateTime = Field(
+        description="Without offset: wall-clock time of the organization's zone",
+        examples=["2027-03-01T00:00:00"],
+    )
+    ends_at: DateTime = Field(examples=["2027-03-08T00:00:00"])
+    reason: ShortText | None = Field(None, examples=["Annual leave"])
+
+
+class ScheduleExceptionRead(CamelModel):
+    id: int
+    worker_id: int | None
+    kind: ExceptionKind
+    starts_at: str = Field(examples=["2027-03-01T00:00:00Z"])
+    ends_at: str
+    reason: str | None
+
+    @classmethod
+    def of(cls, x: ScheduleException) -> ScheduleExceptionRead:
+        return cls(
+            id=x.id,
+            worker_id=x.worker_id,
+            kind=x.kind,
+            starts_at=with_offset(x.starts_at, zone("UTC")),
+            ends_at=with_offset(x.ends_at, zone("UTC")),
+            reason=x.reason,
+        )
+
+
+class ClosureCreate(RequestModel):
+    date: dt.date = Field(examples=["2027-12-25"])
+    reason: ShortText | None = Field(None, examples=["Christmas"])
+
+
+class ClosureRead(CamelModel):
+    id: int
+    department_id: int
+    date: dt.date
+    reason: str | None
+
+    @classmethod
+    def of(cls, c: Closure) -> ClosureRead:
+        return cls(id=c.id, department_id=c.department_id, date=c.day, reason=c.reason)
+
+
+# --- departments -------------------------------------------------------------------------------
+
+
+class BookingPolicyFields(RequestModel):
+    max_upcoming_per_client: int | None = Field(None, ge=0, le=10_000, examples=[3])
+    min_minutes_between_client_appointments: int | None = Field(None, ge=0, le=527_040)
+    max_advance_days: int | None = Field(None, ge=0, le=3660, examples=[60])
+    min_notice_minutes: int | None = Field(None, ge=0, le=527_040, examples=[120])
+    min_cancel_notice_minutes: int | None = Field(None, ge=0, le=527_040, examples=[1440])
+
+
+class DepartmentWrite(RequestModel):
+    name: Name | None = None
+    description: ShortText | None = None
+    show_admins_in_booking: bool | None = None
+    time_zone: ShortText | None = Field(
+        None, description="IANA zone; null: the organization's", examples=["Africa/Conakry"]
+    )
+    slot_interval_minutes: int | None = Field(None, ge=5, le=1440, examples=[30])
+    slot_capacity: int | None = Field(
+        None, ge=1, le=10_000, description="Parallel bookings per slot without a worker"
+    )
+    booking_policy: BookingPolicyFields | None = None
+
+    def changes(self) -> dict[str, object]:
+        """Only the fields the client sent, with the use case's names."""
+        sent = self.model_fields_set
+        changes: dict[str, object] = {}
+        for field in ("name", "show_admins_in_booking", "slot_interval_minutes", "slot_capacity"):
+            if field in sent and getattr(self, field) is not None:
+                changes[field] = getattr(self, field)
+        if "description" in sent:
+            changes["description"] = self.description
+        if "time_zone" in sent:
+            changes["own_time_zone"] = self.time_zone
+        if self.booking_policy is not None:
+            policy = self.booking_policy
+            changes["policy"] = {k: getattr(policy, k) for k in policy.model_fields_set}
+        return changes
+
+
+class BookingPolicyRead(CamelModel):
+    max_upcoming_per_client: int | None
+    min_minutes_between_client_appointments: int | None
+    max_advance_days: int | None
+    min_notice_minutes: int | None
+    min_cancel_notice_minutes: int | None
+
+
+class DepartmentDetailRead(DepartmentRead):
+    slot_interval_minutes: int = Field(examples=[30])
+    slot_capacity: int = Field(examples=[1])
+    inherits_time_zone: bool
+    booking_policy: BookingPolicyRead
+
+    @classmethod
+    def of_detail(cls, d: DepartmentDetail) -> DepartmentDetailRead:
+        base = DepartmentRead.of(d.department)
+        p = d.settings.policy
+        return cls(
+            **base.model_dump(),
+            slot_interval_minutes=d.settings.slot_interval_minutes,
+            slot_capacity=d.settings.slot_capacity,
+            inherits_time_zone=d.own_time_zone is None,
+            booking_policy=BookingPolicyRead(
+                max_upcoming_per_client=p.max_upcoming_per_client,
+                min_minutes_between_client_appointments=p.min_minutes_between_client_appointments,
+                max_advance_days=p.max_advance_days,
+                min_notice_minutes=p.min_notice_minutes,
+                min_cancel_notice_minutes=p.min_cancel_notice_minutes,
+            ),
+        )
+
+
+# --- workers -----------------------------------------------------------------------------------
+
+
+class WorkerWrite(RequestModel):
+    name: Name = Field(examples=["Mariama Bah"])
+    department_ids: list[Id] = Field(default_factory=list, max_length=1000, examples=[[5]])
+
+
+class WorkerRead(CamelModel):
+    id: int = Field(examples=[42])
+    name: str
+    department_ids: list[int]
+
+    @classmethod
+    def of(cls, w: Worker, departments: tuple[int, ...]) -> WorkerRead:
+        return cls(id=w.id, name=w.name, department_ids=list(departments))
+
+
+# --- appointment types -------------------------------------------------------------------------
+
+
+class AppointmentTypeWrite(RequestModel):
+    name: Name | None = Field(None, examples=["Passport application"])
+    duration_minutes: int | None = Field(None, ge=1, le=10_080, examples=[20])
+    buffer_before_minutes: int | None = Field(None, ge=0, le=1440, examples=[0])
+    buffer_after_minutes: int | None = Field(None, ge=0, le=1440, examples=[10])
+    capacity: int | None = Field(
+        None, ge=1, le=10_000, description="Clients per group session (null: one)"
+    )
+    department_id: Id | None = Field(None, description="null: offered in every department")
+    worker_ids: list[Id] | None = Field(
+        None, max_length=1000, description="Who offers it; empty: every worker"
+    )
+
+    def changes(self) -> dict[str, object]:
+        changes: dict[str, object] = {}
+        for field in self.model_fields_set:
+            value = getattr(self, field)
+            if field == "worker_ids":
+                value = tuple(value or ())
+            elif value is None and field not in ("capacity", "department_id"):
+                continue
+            changes[field] = value
+        return changes
+
+
+class AppointmentTypeRead(CamelModel):
+    id: int = Field(examples=[3])
+    name: str
+    duration_minutes: int
+    buffer_before_minutes: int
+    buffer_after_minutes: int
+    capacity: int | None
+    department_id: int | None
+    worker_ids: list[int]
+
+    @classmethod
+    def of(cls, t: AppointmentType) -> AppointmentTypeRead:
+        return cls(
+            id=t.id,
+            name=t.name,
+            duration_minutes=t.duration_minutes,
+            buffer_before_minutes=t.buffer_before_minutes,
+            buffer_after_minutes=t.buffer_after_minutes,
+            capacity=t.capacity,
+            department_id=t.department_id,
+            worker_ids=list(t.worker_ids),
+        )

@@ -1,0 +1,285 @@
+"""Free slots: working hours minus time off and closures, minus bookings and their buffers.
+
+All intervals are half-open [start, end). Inside this module instants are whole epoch seconds
+(ints), which keeps the sweep cheap; datetimes are only built for what is returned. The cost is
+linear in workers x days + bookings (after one sort): each resource's open spans and busy
+intervals are swept once with two pointers, never compared pairwise.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from slotbook.domain.schedules import (
+    Booking,
+    DailyRange,
+    Demand,
+    DepartmentSchedule,
+    ExceptionKind,
+    ResourceSchedule,
+)
+from slotbook.domain.time import wall_instant
+
+Span = tuple[int, int]  # [start, end) in epoch seconds
+AnchoredSpan = tuple[int, int, int]  # start, end, and where its slot grid is anchored
+
+
+def epoch(value: datetime) -> int:
+    return int(value.timestamp())
+
+
+def instant(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    starts_at: datetime
+    ends_at: datetime
+    worker_ids: tuple[int, ...]  # free workers; empty for a department without workers
+    remaining: int  # how many more clients can book this start
+
+
+class DayFrames:
+    """The UTC instants of wall-clock minutes on a run of local days, computed once per query.
+
+    On a day without a DST change a wall minute is the day's start plus minutes; only the
+    (rare) days with a change go through zoneinfo for every boundary.
+    """
+
+    def __init__(self, first: date, last: date, tz: ZoneInfo) -> None:
+        self.tz = tz
+        self.days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+        starts = [epoch(wall_instant(d, 0, tz)) for d in self.days]
+        starts.append(epoch(wall_instant(last + timedelta(days=1), 0, tz)))
+        self._starts = starts
+        self._regular = [starts[i + 1] - starts[i] == 86_400 for i in range(len(self.days))]
+
+    def at(self, index: int, minute: int) -> int:
+        if minute == 1440:
+            return self._starts[index + 1]
+        if self._regular[index]:
+            return self._starts[index] + minute * 60
+        return epoch(wall_instant(self.days[index], minute, self.tz))
+
+    def day_span(self, index: int) -> Span:
+        return self._starts[index], self._starts[index + 1]
+
+
+def frames_for(schedule: DepartmentSchedule, window: Span, margin_days: int = 1) -> DayFrames:
+    """Day frames covering `window`, widened by a day each side for buffers and long types."""
+    tz = ZoneInfo(schedule.time_zone)
+    first = instant(window[0]).astimezone(tz).date() - timedelta(days=margin_days)
+    last = instant(max(window[0], window[1] - 1)).astimezone(tz).date()
+    return DayFrames(first, last + timedelta(days=margin_days), tz)
+
+
+def merge(spans: Iterable[Span]) -> list[Span]:
+    """The union of spans as sorted, disjoint spans."""
+    merged: list[Span] = []
+    for start, end in sorted(spans):
+        if start >= end:
+            continue
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def subtract(spans: Sequence[AnchoredSpan], holes: Sequence[Span]) -> list[AnchoredSpan]:
+    """`spans` (sorted, disjoint) minus `holes` (sorted, disjoint); pieces keep their anchor."""
+    result: list[AnchoredSpan] = []
+    h = 0
+    for start, end, anchor in spans:
+        while h < len(holes) and holes[h][1] <= start:
+            h += 1
+        cursor, k = start, h
+        while k < len(holes) and holes[k][0] < end:
+            if holes[k][0] > cursor:
+                result.append((cursor, holes[k][0], anchor))
+            cursor = max(cursor, holes[k][1])
+            k += 1
+        if cursor < end:
+            result.append((cursor, end, anchor))
+    return result
+
+
+def _weekly_spans(hours: Sequence[DailyRange], frames: DayFrames) -> list[Span]:
+    by_weekday: dict[int, list[DailyRange]] = defaultdict(list)
+    for r in hours:
+        by_weekday[r.weekday].append(r)
+    spans: list[Span] = []
+    for index, day in enumerate(frames.days):
+        for r in by_weekday.get(day.weekday(), ()):
+            spans.append((frames.at(index, r.start_minute), frames.at(index, r.end_minute)))
+    return spans
+
+
+def closed_spans(schedule: DepartmentSchedule, frames: DayFrames) -> list[Span]:
+    closed = set(schedule.closures)
+    return [frames.day_span(i) for i, day in enumerate(frames.days) if day in closed]
+
+
+def open_spans(
+    resource: ResourceSchedule, frames: DayFrames, closed: Sequence[Span]
+) -> list[AnchoredSpan]:
+    """When `resource` works: weekly hours plus extra hours, minus time off and closed days.
+
+    Each piece is anchored where its working range began, so time off in the middle of a
+    morning does not shift the afternoon's slot grid.
+    """
+    extra = [
+        (epoch(x.starts_at), epoch(x.ends_at))
+        for x in resource.exceptions
+        if x.kind is ExceptionKind.EXTRA_HOURS
+    ]
+    working = [(s, e, s) for s, e in merge(_weekly_spans(resource.hours, frames) + extra)]
+    off = [
+        (epoch(x.starts_at), epoch(x.ends_at))
+        for x in resource.exceptions
+        if x.kind is ExceptionKind.TIME_OFF
+    ]
+    return subtract(working, merge(off + list(closed)))
+
+
+def busy_by_resource(bookings: Iterable[Booking]) -> dict[int | None, list[Booking]]:
+    grouped: dict[int | None, list[Booking]] = defaultdict(list)
+    for b in bookings:
+        grouped[b.worker_id].append(b)
+    return grouped
+
+
+def capacity_of(resource: ResourceSchedule, demand: Demand) -> int:
+    if resource.worker_id is None:
+        return resource.capacity
+    return demand.capacity or 1
+
+
+def _is_session(resource: ResourceSchedule, demand: Demand) -> bool:
+    """Group sessions: several clients share one worker's slot of one appointment type."""
+    return resource.worker_id is not None and (demand.capacity or 1) > 1
+
+
+def session_members(busy: Iterable[Booking], demand: Demand, starts_at: datetime) -> list[Booking]:
+    return [
+        b
+        for b in busy
+        if b.appointment_type_id == demand.appointment_type_id and b.starts_at == starts_at
+    ]
+
+
+def free_starts(
+    resource: ResourceSchedule,
+    opens: Sequence[AnchoredSpan],
+    busy: Sequence[Booking],
+    demand: Demand,
+    step: int,
+    bounds: Span,
+) -> list[tuple[int, int]]:
+    """(start, places left) for every grid start of `resource` inside `bounds` that is free.
+
+    A start is free when the appointment fits in one open span and its blocked time (with
+    buffers) overlaps fewer than `capacity` blocked intervals; for a group session, only other
+    members of the same session may overlap, and fewer than the session's capacity.
+    """
+    duration = demand.duration_minutes * 60
+    before = demand.buffer_before_minutes * 60
+    after = demand.buffer_after_minutes * 60
+    capacity = capacity_of(resource, demand)
+    starts = sorted([b.block_start for b in busy])
+    ends = sorted([b.block_end for b in busy])
+    is_session = _is_session(resource, demand)
+    sessions: Counter[int] = Counter()
+    if is_session:
+        sessions.update(
+            b.start for b in busy if b.appointment_type_id == demand.appointment_type_id
+        )
+    n = len(starts)
+    i = j = 0  # i: bookings blocked from before the candidate's end; j: ended before its start
+    low, high = bounds
+    found: list[tuple[int, int]] = []
+    for span_start, span_end, anchor in opens:
+        if span_end <= low:
+            continue
+        if span_start >= high:
+            break
+        first = max(span_start, low)
+        s = anchor + -(-(first - anchor) // step) * step  # first grid point at or after `first`
+        last = min(span_end - duration, high - 1)
+        while s <= last:
+            lo, hi = s - before, s + duration + after
+            while i < n and starts[i] < hi:
+                i += 1
+            while j < n and ends[j] <= lo:
+                j += 1
+            overlapping = i - j
+            if is_session:
+                members = sessions.get(s, 0)
+                if overlapping == members and members < capacity:
+                    found.append((s, capacity - members))
+            elif overlapping < capacity:
+                found.append((s, capacity - overlapping))
+            s += step
+    return found
+
+
+def excluded(resource: ResourceSchedule, offered_by: frozenset[int] | None) -> bool:
+    """Whether a worker does not offer the appointment type asked for."""
+    return (
+        resource.worker_id is not None
+        and offered_by is not None
+        and resource.worker_id not in offered_by
+    )
+
+
+def find_free_slots(
+    schedule: DepartmentSchedule,
+    demand: Demand,
+    window_from: datetime,
+    window_until: datetime,
+    offered_by: frozenset[int] | None = None,
+) -> list[Slot]:
+    """The bookable starts in [window_from, window_until), each with the workers free for it.
+
+    `offered_by` limits workers to those offering the appointment type (None: all). A
+    department nobody configured hours for has no slot list (it accepts any future time).
+    """
+    if not schedule.configured or window_until <= window_from:
+        return []
+    window = (epoch(window_from), epoch(window_until))
+    frames = frames_for(schedule, window)
+    closed = merge(closed_spans(schedule, frames))
+    busy = busy_by_resource(schedule.bookings)
+    step = schedule.slot_interval_minutes * 60
+    workers: dict[int, list[int]] = defaultdict(list)
+    remaining: Counter[int] = Counter()
+    for resource in schedule.resources:
+        if excluded(resource, offered_by):
+            continue
+        opens = open_spans(resource, frames, closed)
+        for start, places in free_starts(
+            resource, opens, busy.get(resource.worker_id, ()), demand, step, window
+        ):
+            if resource.worker_id is not None:
+                workers[start].append(resource.worker_id)
+            remaining[start] += places
+    duration = timedelta(minutes=demand.duration_minutes)
+    slots = []
+    for start in sorted(remaining):
+        at = instant(start)
+        free = tuple(sorted(workers.get(start, ())))
+        slots.append(Slot(at, at + duration, free, remaining[start]))
+    return slots
+
+
+def contains(spans: Sequence[AnchoredSpan], start: int, end: int) -> bool:
+    """Whether [start, end) lies inside one of the sorted, disjoint `spans`."""
+    k = bisect_left(spans, (start + 1,)) - 1
+    return k >= 0 and spans[k][0] <= start and end <= spans[k][1]
