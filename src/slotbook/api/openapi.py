@@ -58,11 +58,60 @@ def _error_response(status: int, description: str | None) -> dict[str, Any]:
     }
 
 
+_PLACEHOLDERS: dict[str, Any] = {
+    "string": "text",
+    "integer": 1,
+    "number": 1,
+    "boolean": True,
+    "null": None,
+}
+_FORMATS = {"date-time": "2027-02-15T10:00:00", "date": "2027-02-15", "time": "10:00:00"}
+
+
+def example_of(schema: dict[str, Any], components: dict[str, Any], depth: int = 0) -> Any:
+    """An example built from a JSON schema: each field's own `examples`, else its default,
+    else its first enum value, else a placeholder of its type. Operations without a hand-written
+    example get one this way, so every example in the document stays checked by its schema."""
+    if "$ref" in schema:
+        return example_of(components[schema["$ref"].rsplit("/", 1)[-1]], components, depth)
+    if schema.get("examples"):
+        return schema["examples"][0]
+    if "example" in schema:
+        return schema["example"]
+    if "default" in schema and schema["default"] is not None:
+        return schema["default"]
+    if "enum" in schema:
+        return schema["enum"][0]
+    for key in ("anyOf", "oneOf", "allOf"):
+        if key in schema:
+            options = [o for o in schema[key] if o.get("type") != "null"] or schema[key]
+            return example_of(options[0], components, depth)
+    kind = schema.get("type", "object")
+    if kind == "object":
+        if depth > 6:
+            return {}
+        properties = schema.get("properties", {})
+        return {
+            name: example_of(sub, components, depth + 1)
+            for name, sub in properties.items()
+            if name in schema.get("required", properties)
+        }
+    if kind == "array":
+        return [example_of(schema.get("items", {}), components, depth + 1)]
+    if kind == "string" and schema.get("format") in _FORMATS:
+        return _FORMATS[schema["format"]]
+    if kind in ("integer", "number") and "minimum" in schema:
+        return schema["minimum"]
+    return _PLACEHOLDERS.get(kind)
+
+
 def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/headers/{name}"}
 
 
-def _complete_operation(method: str, path: str, operation: dict[str, Any]) -> None:
+def _complete_operation(
+    method: str, path: str, operation: dict[str, Any], components: dict[str, Any]
+) -> None:
     responses: dict[str, Any] = operation["responses"]
     # Validation errors are answered 400 INVALID_REQUEST with the envelope, never 422.
     responses.pop("422", None)
@@ -79,11 +128,21 @@ def _complete_operation(method: str, path: str, operation: dict[str, Any]) -> No
         if status == 429:
             response["headers"]["Retry-After"] = _ref("Retry-After")
     request_example, response_example = OPERATIONS.get((method, path), (None, None))
-    if request_example is not None:
-        operation["requestBody"]["content"]["application/json"]["example"] = request_example
+    request = operation.get("requestBody", {}).get("content", {}).get("application/json")
+    if request is not None:
+        request["example"] = (
+            request_example
+            if request_example is not None
+            else example_of(request["schema"], components)
+        )
     success = next((r for s, r in responses.items() if s.startswith("2")), None)
-    if response_example is not None and success is not None:
-        success["content"]["application/json"]["example"] = response_example
+    media = (success or {}).get("content", {}).get("application/json")
+    if media is not None and "schema" in media:
+        media["example"] = (
+            response_example
+            if response_example is not None
+            else example_of(media["schema"], components)
+        )
 
 
 def build_openapi(app: FastAPI) -> dict[str, Any]:
@@ -94,9 +153,10 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         routes=app.routes,
         tags=app.openapi_tags,
     )
+    schemas_so_far = spec.get("components", {}).get("schemas", {})
     for path, operations in spec["paths"].items():
         for method, operation in operations.items():
-            _complete_operation(method, path, operation)
+            _complete_operation(method, path, operation, schemas_so_far)
     components = spec.setdefault("components", {})
     components["headers"] = HEADERS
     schemas = components.get("schemas", {})
