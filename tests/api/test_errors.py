@@ -102,9 +102,18 @@ async def test_unknown_route_and_method(client: httpx.AsyncClient, tenant: Tenan
     )
 
 
-@pytest.mark.parametrize("path", [f"{URL}/0", f"{URL}/abc", f"{URL}/99999999999999999999"])
-async def test_bad_ids(client: httpx.AsyncClient, tenant: Tenant, path: str) -> None:
+@pytest.mark.parametrize("path", [f"{URL}/0", f"{URL}/99999999999999999999"])
+async def test_out_of_range_ids(client: httpx.AsyncClient, tenant: Tenant, path: str) -> None:
     assert_envelope(await client.get(path, headers=tenant.headers), 400, "INVALID_REQUEST")
+
+
+async def test_a_non_numeric_id_names_no_endpoint(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    # Appointment ids are integers; /appointments/types and friends are their own endpoints.
+    assert_envelope(await client.get(f"{URL}/abc", headers=tenant.headers), 404, "NOT_FOUND")
+    refused = await client.patch(f"{URL}/types", headers=tenant.headers, json={})
+    assert_envelope(refused, 405, "METHOD_NOT_ALLOWED")
 
 
 async def test_unexpected_failure_is_an_enveloped_500(

@@ -88,5 +88,8 @@ def test_readme_curls_work_as_printed(served: tuple[str, str]) -> None:
         assert result.returncode == 0, (command, result.stderr)
         assert status in ("200", "201"), (command, status, body)
         json.loads(body)
-        if '"dateTime": "2027-01-25T14:30:00"' in command:
-            assert json.loads(body)["id"] == 1  # the id the README's next steps use
+        if command.startswith("curl -X POST") and "/appointments " in command + " ":
+            # The next steps use the id the README shows for this booking.
+            shown = re.search(r'"id": (\d+),\n  "dateTime"', README.read_text())
+            assert shown is not None
+            assert json.loads(body)["id"] == int(shown.group(1))

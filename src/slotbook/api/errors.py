@@ -12,7 +12,6 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
-from starlette.routing import compile_path
 
 from slotbook.domain.errors import (
     Conflict,
@@ -132,6 +131,16 @@ def _validation_response(exc: RequestValidationError) -> Response:
     return error_response(400, "INVALID_REQUEST", f"{first['field']}: {first['message']}", details)
 
 
+def _template_pattern(template: str) -> re.Pattern[str]:
+    """The regular expression of an OpenAPI path template. Ids (`{..._id}`) are integers, as
+    the routes' `:int` convertors say, so /appointments/types is not /appointments/{id}."""
+
+    def parameter(match: re.Match[str]) -> str:
+        return "[0-9]+" if match.group(1).endswith("_id") else "[^/]+"
+
+    return re.compile("^" + re.sub(r"\{([^}]+)\}", parameter, template) + "$")
+
+
 def _allowed_methods(app: FastAPI, path: str) -> list[str]:
     """Every method of every documented operation on `path`.
 
@@ -141,7 +150,7 @@ def _allowed_methods(app: FastAPI, path: str) -> list[str]:
     table: list[tuple[re.Pattern[str], set[str]]] | None = getattr(app.state, "allow_table", None)
     if table is None:
         table = [
-            (compile_path(template)[0], {method.upper() for method in operations})
+            (_template_pattern(template), {method.upper() for method in operations})
             for template, operations in app.openapi()["paths"].items()
         ]
         app.state.allow_table = table

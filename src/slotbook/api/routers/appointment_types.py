@@ -73,7 +73,7 @@ async def create_type(
 
 
 @router.get(
-    "/appointment-types/{type_id}",
+    "/appointment-types/{type_id:int}",
     response_model=AppointmentTypeRead,
     responses=_ERRORS,
     summary="Get an appointment type",
@@ -88,7 +88,7 @@ async def get_type(
 
 
 @router.patch(
-    "/appointment-types/{type_id}",
+    "/appointment-types/{type_id:int}",
     response_model=AppointmentTypeRead,
     responses=_ERRORS,
     summary="Change an appointment type",
@@ -106,7 +106,7 @@ async def update_type(
 
 
 @router.delete(
-    "/appointment-types/{type_id}",
+    "/appointment-types/{type_id:int}",
     status_code=204,
     response_class=Response,
     responses=_ERRORS,

@@ -62,7 +62,7 @@ async def create_appointment(
 
 
 @router.patch(
-    "/{appointment_id}",
+    "/{appointment_id:int}",
     response_model=AppointmentRead,
     responses=error_responses(400, 401, 403, 404, 409, 422, 429),
     summary="Reschedule an appointment",
@@ -129,7 +129,7 @@ async def list_appointments(
 
 
 @router.get(
-    "/{appointment_id}",
+    "/{appointment_id:int}",
     response_model=AppointmentRead,
     responses=error_responses(400, 401, 403, 404, 429),
     summary="Get an appointment",
@@ -142,7 +142,7 @@ async def get_appointment(
 
 
 @router.delete(
-    "/{appointment_id}",
+    "/{appointment_id:int}",
     response_model=AppointmentRead,
     responses=error_responses(400, 401, 403, 404, 409, 422, 429),
     summary="Cancel an appointment",
@@ -167,7 +167,7 @@ async def _qr(
 
 
 @router.get(
-    "/{appointment_id}/qr.svg",
+    "/{appointment_id:int}/qr.svg",
     response_class=Response,
     responses={200: {"content": {"image/svg+xml": {}}}, **error_responses(400, 401, 403, 404, 429)},
     summary="QR code of an appointment (SVG)",
@@ -180,7 +180,7 @@ async def qr_svg(
 
 
 @router.get(
-    "/{appointment_id}/qr.png",
+    "/{appointment_id:int}/qr.png",
     response_class=Response,
     responses={200: {"content": {"image/png": {}}}, **error_responses(400, 401, 403, 404, 429)},
     summary="QR code of an appointment (PNG)",

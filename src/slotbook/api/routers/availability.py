@@ -144,7 +144,7 @@ async def available_slots(
 
 
 @router.get(
-    "/departments/{department_id}/availability",
+    "/departments/{department_id:int}/availability",
     response_model=SlotListRead,
     responses=error_responses(400, 401, 403, 404, 429),
     summary="Free slots of a department",

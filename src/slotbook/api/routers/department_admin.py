@@ -44,7 +44,7 @@ async def create_department(
 
 
 @router.get(
-    "/{department_id}",
+    "/{department_id:int}",
     response_model=DepartmentDetailRead,
     responses=_ERRORS,
     summary="Get a department",
@@ -59,7 +59,7 @@ async def get_department(
 
 
 @router.patch(
-    "/{department_id}",
+    "/{department_id:int}",
     response_model=DepartmentDetailRead,
     responses=_ERRORS,
     summary="Change a department",
@@ -77,7 +77,7 @@ async def update_department(
 
 
 @router.get(
-    "/{department_id}/hours",
+    "/{department_id:int}/hours",
     response_model=WeeklyHoursRead,
     responses=_ERRORS,
     summary="Opening hours",
@@ -94,7 +94,7 @@ async def get_hours(
 
 
 @router.put(
-    "/{department_id}/hours",
+    "/{department_id:int}/hours",
     response_model=WeeklyHoursRead,
     responses=_ERRORS,
     summary="Set opening hours",
@@ -117,7 +117,7 @@ async def set_hours(
 
 
 @router.get(
-    "/{department_id}/closures",
+    "/{department_id:int}/closures",
     response_model=list[ClosureRead],
     responses=_ERRORS,
     summary="Closure dates",
@@ -131,7 +131,7 @@ async def list_closures(
 
 
 @router.post(
-    "/{department_id}/closures",
+    "/{department_id:int}/closures",
     status_code=201,
     response_model=ClosureRead,
     responses=_ERRORS,
@@ -151,7 +151,7 @@ async def add_closure(
 
 
 @router.delete(
-    "/{department_id}/closures/{closure_id}",
+    "/{department_id:int}/closures/{closure_id:int}",
     status_code=204,
     response_class=Response,
     responses=_ERRORS,

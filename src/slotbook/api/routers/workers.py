@@ -47,7 +47,7 @@ async def create_worker(
     )
 
 
-@router.get("/{worker_id}", response_model=WorkerRead, responses=_READ, summary="Get a worker")
+@router.get("/{worker_id:int}", response_model=WorkerRead, responses=_READ, summary="Get a worker")
 async def get_worker(
     worker_id: WorkerId, principal: CurrentPrincipal, services: CurrentServices
 ) -> WorkerRead:
@@ -55,7 +55,9 @@ async def get_worker(
     return WorkerRead.of(*await use_cases.get_worker(services, principal, worker_id))
 
 
-@router.put("/{worker_id}", response_model=WorkerRead, responses=_READ, summary="Change a worker")
+@router.put(
+    "/{worker_id:int}", response_model=WorkerRead, responses=_READ, summary="Change a worker"
+)
 async def update_worker(
     worker_id: WorkerId, body: WorkerWrite, principal: CurrentPrincipal, services: CurrentServices
 ) -> WorkerRead:
@@ -67,7 +69,10 @@ async def update_worker(
 
 
 @router.get(
-    "/{worker_id}/hours", response_model=WeeklyHoursRead, responses=_READ, summary="Weekly hours"
+    "/{worker_id:int}/hours",
+    response_model=WeeklyHoursRead,
+    responses=_READ,
+    summary="Weekly hours",
 )
 async def get_hours(
     worker_id: WorkerId,
@@ -85,7 +90,7 @@ async def get_hours(
 
 
 @router.put(
-    "/{worker_id}/hours",
+    "/{worker_id:int}/hours",
     response_model=WeeklyHoursRead,
     responses=_READ,
     summary="Set weekly hours",
@@ -112,7 +117,7 @@ async def set_hours(
 
 
 @router.get(
-    "/{worker_id}/exceptions",
+    "/{worker_id:int}/exceptions",
     response_model=list[ScheduleExceptionRead],
     responses=_READ,
     summary="Time off and extra hours",
@@ -126,7 +131,7 @@ async def list_exceptions(
 
 
 @router.post(
-    "/{worker_id}/exceptions",
+    "/{worker_id:int}/exceptions",
     status_code=201,
     response_model=ScheduleExceptionRead,
     responses=_READ,
@@ -146,7 +151,7 @@ async def add_exception(
 
 
 @router.delete(
-    "/{worker_id}/exceptions/{exception_id}",
+    "/{worker_id:int}/exceptions/{exception_id:int}",
     status_code=204,
     response_class=Response,
     responses=_READ,

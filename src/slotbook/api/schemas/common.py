@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -50,24 +50,30 @@ def _iso_datetime(value: object) -> object:
 
 
 def _convertible(value: datetime) -> datetime:
-    """Refuse the first and last two days representable (0001-01-01/02, 9999-12-30/31): an
-    offset moves the instant up to a day, and showing it in another zone moves it again, so
-    those would overflow."""
-    try:
-        value - timedelta(days=2)
-        value + timedelta(days=2)
-    except OverflowError:
-        raise ValueError("date-time out of range (0001-01-03 to 9999-12-29)") from None
+    """Years 1900 to 9000 only, as the domain accepts (domain/time.py): far from datetime's
+    limits, so offsets, durations and margins never overflow."""
+    if not 1900 <= value.year <= 9000:
+        raise ValueError("date-time out of range (years 1900 to 9000)")
     return value
 
 
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+def _not_boolean(value: object) -> object:
+    """JSON `true` is not the number 1, though pydantic's lax mode would read it so (1.0 is an
+    integer in JSON Schema and stays accepted)."""
+    if isinstance(value, bool):
+        raise ValueError("must be an integer, not a boolean")
+    return value
+
+
+NOT_BOOLEAN = BeforeValidator(_not_boolean)
+# Constraints before the validator, so the JSON schema shows them as minimum/maximum.
+Id = Annotated[int, Field(ge=1, le=MAX_ID), NOT_BOOLEAN]
 # An ISO 8601 date-time; without an offset it is wall-clock time (of the department).
 DateTime = Annotated[
     datetime,
     BeforeValidator(_iso_datetime),
     AfterValidator(_convertible),
-    Field(json_schema_extra={"pattern": "^(?!0001-01-0[12]|9999-12-3[01])"}),
+    Field(json_schema_extra={"pattern": r"^(19\d\d|[2-8]\d\d\d|9000)-"}),
 ]
 Name = Annotated[str, _text(200), AfterValidator(_clean_text)]
 ShortText = Annotated[str, _text(255), AfterValidator(_clean_text)]

@@ -6,9 +6,17 @@ import datetime as dt
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, StrictBool
 
-from slotbook.api.schemas.common import CamelModel, DateTime, Id, Name, RequestModel, ShortText
+from slotbook.api.schemas.common import (
+    NOT_BOOLEAN,
+    CamelModel,
+    DateTime,
+    Id,
+    Name,
+    RequestModel,
+    ShortText,
+)
 from slotbook.api.schemas.departments import DepartmentRead
 from slotbook.application.scheduling import DepartmentDetail
 from slotbook.domain.organizations import Worker
@@ -22,7 +30,7 @@ from slotbook.domain.schedules import (
 )
 from slotbook.domain.time import with_offset, zone
 
-_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$|^24:00$")
+_CLOCK = re.compile(r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$")
 
 
 def _clock(value: str) -> str:
@@ -31,7 +39,7 @@ def _clock(value: str) -> str:
     return value
 
 
-ClockTime = Annotated[str, AfterValidator(_clock)]
+ClockTime = Annotated[str, Field(pattern=_CLOCK.pattern), AfterValidator(_clock)]
 Minutes = Annotated[int, Field(ge=0, le=1440)]
 Weekday = Annotated[
     str, Field(pattern="^(MONDAY|TUESDAY|WEDNESDAY|THURSDAY|FRIDAY|SATURDAY|SUNDAY)$")
@@ -130,23 +138,35 @@ class ClosureRead(CamelModel):
 
 
 class BookingPolicyFields(RequestModel):
-    max_upcoming_per_client: int | None = Field(None, ge=0, le=10_000, examples=[3])
-    min_minutes_between_client_appointments: int | None = Field(None, ge=0, le=527_040)
-    max_advance_days: int | None = Field(None, ge=0, le=3660, examples=[60])
-    min_notice_minutes: int | None = Field(None, ge=0, le=527_040, examples=[120])
-    min_cancel_notice_minutes: int | None = Field(None, ge=0, le=527_040, examples=[1440])
+    max_upcoming_per_client: Annotated[int, Field(ge=0, le=10_000), NOT_BOOLEAN] | None = Field(
+        None, examples=[3]
+    )
+    min_minutes_between_client_appointments: (
+        Annotated[int, Field(ge=0, le=527_040), NOT_BOOLEAN] | None
+    ) = Field(None)
+    max_advance_days: Annotated[int, Field(ge=0, le=3660), NOT_BOOLEAN] | None = Field(
+        None, examples=[60]
+    )
+    min_notice_minutes: Annotated[int, Field(ge=0, le=527_040), NOT_BOOLEAN] | None = Field(
+        None, examples=[120]
+    )
+    min_cancel_notice_minutes: Annotated[int, Field(ge=0, le=527_040), NOT_BOOLEAN] | None = Field(
+        None, examples=[1440]
+    )
 
 
 class DepartmentWrite(RequestModel):
     name: Name | None = None
     description: ShortText | None = None
-    show_admins_in_booking: bool | None = None
+    show_admins_in_booking: StrictBool | None = None
     time_zone: ShortText | None = Field(
         None, description="IANA zone; null: the organization's", examples=["Africa/Conakry"]
     )
-    slot_interval_minutes: int | None = Field(None, ge=5, le=1440, examples=[30])
-    slot_capacity: int | None = Field(
-        None, ge=1, le=10_000, description="Parallel bookings per slot without a worker"
+    slot_interval_minutes: Annotated[int, Field(ge=5, le=1440), NOT_BOOLEAN] | None = Field(
+        None, examples=[30]
+    )
+    slot_capacity: Annotated[int, Field(ge=1, le=10_000), NOT_BOOLEAN] | None = Field(
+        None, description="Parallel bookings per slot without a worker"
     )
     booking_policy: BookingPolicyFields | None = None
 
@@ -223,11 +243,17 @@ class WorkerRead(CamelModel):
 
 class AppointmentTypeWrite(RequestModel):
     name: Name | None = Field(None, examples=["Passport application"])
-    duration_minutes: int | None = Field(None, ge=1, le=10_080, examples=[20])
-    buffer_before_minutes: int | None = Field(None, ge=0, le=1440, examples=[0])
-    buffer_after_minutes: int | None = Field(None, ge=0, le=1440, examples=[10])
-    capacity: int | None = Field(
-        None, ge=1, le=10_000, description="Clients per group session (null: one)"
+    duration_minutes: Annotated[int, Field(ge=1, le=10_080), NOT_BOOLEAN] | None = Field(
+        None, examples=[20]
+    )
+    buffer_before_minutes: Annotated[int, Field(ge=0, le=1440), NOT_BOOLEAN] | None = Field(
+        None, examples=[0]
+    )
+    buffer_after_minutes: Annotated[int, Field(ge=0, le=1440), NOT_BOOLEAN] | None = Field(
+        None, examples=[10]
+    )
+    capacity: Annotated[int, Field(ge=1, le=10_000), NOT_BOOLEAN] | None = Field(
+        None, description="Clients per group session (null: one)"
     )
     department_id: Id | None = Field(None, description="null: offered in every department")
     worker_ids: list[Id] | None = Field(
