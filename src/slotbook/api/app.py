@@ -13,6 +13,8 @@ from slotbook.api.middleware import GuardMiddleware
 from slotbook.api.routers import appointments, credits, departments, health
 from slotbook.bootstrap import Container, build
 from slotbook.config import Settings, get_settings
+from slotbook.web import app as web
+from slotbook.web.errors import error_page
 
 API_PREFIX = "/api/v1"
 
@@ -41,9 +43,10 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         lifespan=lifespan,
     )
     app.state.container = container
-    errors.install(app)
+    errors.install(app, web_page=error_page)
     for module in (departments, appointments, credits):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(health.router)
+    web.mount(app)
     app.add_middleware(GuardMiddleware, container=container)
     return app

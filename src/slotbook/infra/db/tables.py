@@ -146,3 +146,31 @@ credit_ledger = Table(
     CheckConstraint("balance_after >= 0", name="balance_after_not_negative"),
     Index("ix_credit_ledger_org_id", "organization_id", "id"),
 )
+
+dashboard_user = Table(
+    "dashboard_user",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organization_id", ForeignKey("organization.id"), nullable=False, index=True),
+    Column("email", String(254), nullable=False, unique=True),  # lower-cased
+    Column("password_hash", String(255), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("failed_logins", Integer, nullable=False, server_default="0"),
+    Column("locked_until", UTCDateTime),
+    Column("last_login_at", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint("role IN ('owner', 'staff')", name="role_known"),
+)
+
+dashboard_session = Table(
+    "dashboard_session",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organization_id", ForeignKey("organization.id"), nullable=False),
+    Column(
+        "user_id", ForeignKey("dashboard_user.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False, index=True),
+)
