@@ -19,7 +19,7 @@ def _set_cookie(response: httpx.Response, name: str) -> str:
 
 
 async def test_pages_need_a_login(client: httpx.AsyncClient) -> None:
-    for path in ("/dashboard",):
+    for path in ("/dashboard", "/dashboard/settings/api"):
         response = await client.get(path)
         assert response.status_code == 303
         assert response.headers["location"] == f"{LOGIN}?next={path}"
@@ -98,7 +98,8 @@ async def test_forms_of_a_session_need_its_csrf_token(
 ) -> None:
     await log_in(client, owner)
     token = await page_token(client)
-    for data in ({}, {"csrf_token": ""}, {"csrf_token": token[:-1] + "0"}, {"csrf_token": "ü"}):
+    altered = token[:-1] + ("1" if token[-1] == "0" else "0")
+    for data in ({}, {"csrf_token": ""}, {"csrf_token": altered}, {"csrf_token": "ü"}):
         refused = await client.post("/dashboard/logout", data=data)
         assert refused.status_code == 403, data
     assert (await client.get("/dashboard")).status_code == 200  # still logged in

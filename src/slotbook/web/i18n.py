@@ -44,7 +44,6 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "Reload the page and try again.",
         "error.FORBIDDEN": "You do not have access to this page.",
         "error.NOT_FOUND": "This page does not exist.",
-        "error.INVALID_REQUEST": "The request was not valid: {message}",
         "error.title": "Error {status}",
         "error.back": "Back to the home page",
         "home.title": "Home",
@@ -119,6 +118,7 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "keys.revoke_confirm": "Revoke this key? Programs that use it will stop working.",
         "keys.revoked_notice": "The key {prefix}… is revoked.",
         "keys.scope_required": "Choose at least one scope.",
+        "keys.name_required": "Give the key a name.",
         "scope.appointments:read": "Read appointments",
         "scope.appointments:create": "Book appointments",
         "scope.appointments:cancel": "Cancel appointments",
@@ -155,7 +155,6 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "Rechargez la page et réessayez.",
         "error.FORBIDDEN": "Vous n'avez pas accès à cette page.",
         "error.NOT_FOUND": "Cette page n'existe pas.",
-        "error.INVALID_REQUEST": "La demande n'est pas valide : {message}",
         "error.title": "Erreur {status}",
         "error.back": "Retour à l'accueil",
         "home.title": "Accueil",
@@ -231,6 +230,7 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "cesseront de fonctionner.",
         "keys.revoked_notice": "La clé {prefix}… est révoquée.",
         "keys.scope_required": "Choisissez au moins un droit.",
+        "keys.name_required": "Donnez un nom à la clé.",
         "scope.appointments:read": "Lire les rendez-vous",
         "scope.appointments:create": "Réserver des rendez-vous",
         "scope.appointments:cancel": "Annuler des rendez-vous",
@@ -251,6 +251,9 @@ class Translator:
     def __call__(self, key: str, **values: object) -> str:
         text = MESSAGES[self.language].get(key) or MESSAGES[DEFAULT_LANGUAGE].get(key, key)
         return text.format(**values) if values else text
+
+    def has(self, key: str) -> bool:
+        return key in MESSAGES[self.language]
 
     def datetime(self, value: datetime | None, time_zone: str) -> str:
         if value is None:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from slotbook.application.users import log_in, log_out, session_user
+from slotbook.web.errors import LOGIN_PATH, shows_errors_with
 from slotbook.web.forms import text_field
 from slotbook.web.rendering import redirect, render, translator
 from slotbook.web.session import (
@@ -29,7 +30,6 @@ from slotbook.web.session import (
 
 router = APIRouter(prefix="/dashboard")
 
-LOGIN_PATH = "/dashboard/login"
 HOME_PATH = "/dashboard"
 
 
@@ -89,9 +89,20 @@ async def login_form(
     return login_page(request, notice=notice, next_path=next)
 
 
+async def _login_again(request: Request, status: int, message: str) -> Response:
+    form = await request.form()
+    return login_page(
+        request,
+        status=status,
+        error=message,
+        email=text_field(form, "email", 254),
+        next_path=text_field(form, "next", 2000),
+    )
+
+
 @router.post("/login")
+@shows_errors_with(_login_again)
 async def login_submit(request: Request) -> Response:
-    """Errors (wrong password, lockout, CSRF) come back through web/errors.py as this form."""
     form = await request.form()
     check_login_csrf(request, text_field(form, CSRF_FIELD))
     container = container_of(request)
