@@ -19,7 +19,7 @@ def _set_cookie(response: httpx.Response, name: str) -> str:
 
 
 async def test_pages_need_a_login(client: httpx.AsyncClient) -> None:
-    for path in ("/dashboard", "/dashboard/settings/api"):
+    for path in ("/dashboard", "/dashboard/credits", "/dashboard/settings/api"):
         response = await client.get(path)
         assert response.status_code == 303
         assert response.headers["location"] == f"{LOGIN}?next={path}"
