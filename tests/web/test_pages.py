@@ -62,7 +62,7 @@ async def test_credits_page_shows_balance_and_ledger(
     page = await client.get("/dashboard/credits")
     assert page.status_code == 200
     assert '<p class="balance" id="balance">100 credits</p>' in page.text
-    rows = re.findall(r"<tr>\s*<td data-label=\"When\">.*?</tr>", page.text, re.S)
+    rows = re.findall(r"<tr>\s*<td data-label=\"When\".*?</tr>", page.text, re.S)
     assert len(rows) == 3  # refund, booking, initial grant (newest first)
     assert "Refund" in rows[0]
     assert "+1" in rows[0]

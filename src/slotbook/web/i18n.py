@@ -112,7 +112,7 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "keys.never": "never",
         "keys.state": "State",
         "keys.active": "Active",
-        "keys.revoked_at": "Revoked {when}",
+        "keys.revoked": "Revoked",
         "keys.revoke": "Revoke",
         "keys.revoke_label": "Revoke the key {prefix}…",
         "keys.revoke_confirm": "Revoke this key? Programs that use it will stop working.",
@@ -223,7 +223,7 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "keys.never": "jamais",
         "keys.state": "État",
         "keys.active": "Active",
-        "keys.revoked_at": "Révoquée le {when}",
+        "keys.revoked": "Révoquée",
         "keys.revoke": "Révoquer",
         "keys.revoke_label": "Révoquer la clé {prefix}…",
         "keys.revoke_confirm": "Révoquer cette clé ? Les programmes qui l'utilisent "
