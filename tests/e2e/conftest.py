@@ -15,7 +15,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,13 +132,19 @@ def server(
             drop_postgres_database(pg_base, url)
 
 
+def require_chromium(path: str = CHROMIUM, environ: Mapping[str, str] = os.environ) -> None:
+    """Skip without Chromium on a developer's machine; fail in CI, where it must be there."""
+    if Path(path).exists() and shutil.which(path):
+        return
+    message = f"browser tests need Debian's chromium at {path} (apt-get install chromium)"
+    if environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 async def browser() -> AsyncIterator[Browser]:
-    if not (Path(CHROMIUM).exists() and shutil.which(CHROMIUM)):
-        message = f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)"
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(message)
-        pytest.skip(message)
+    require_chromium()
     async with async_playwright() as playwright:
         launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
