@@ -47,8 +47,8 @@ async def test_home_lists_departments_and_todays_appointments(
     assert "Jean Dupont" in text
     assert "Not Today" not in text
     # Start and end (the department's 30-minute slot) in the organization's zone.
-    times = re.findall(r'data-label="Time">(\d\d:\d\d–\d\d:\d\d)<', text)
-    assert times == ["10:00–10:30", "15:00–15:30"]
+    times = re.findall(r'data-label="Time">(\d\d:\d\d\u2013\d\d:\d\d)<', text)
+    assert times == ["10:00\u201310:30", "15:00\u201315:30"]
     assert "/dashboard/credits" not in text  # staff: no credits, no settings in the menu
 
 
