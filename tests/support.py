@@ -14,6 +14,8 @@ from slotbook.application.organizations import (
     create_worker,
 )
 from slotbook.application.ports import Services
+from slotbook.application.users import create_user
+from slotbook.domain.users import Role
 
 _names = itertools.count(1)
 
@@ -82,3 +84,16 @@ def future(days: int = 30, hour: int = 10, minute: int = 0) -> str:
     """A wall-clock date-time string `days` ahead, as clients send it."""
     day = datetime.now(UTC).date() + timedelta(days=days)
     return f"{day.isoformat()}T{hour:02d}:{minute:02d}:00"
+
+
+@dataclass(frozen=True)
+class Login:
+    email: str
+    password: str
+
+
+async def make_user(services: Services, organization_id: int, role: Role = Role.OWNER) -> Login:
+    """A dashboard user of the organization with a fresh, unique e-mail."""
+    login = Login(f"{role.value}-{next(_names)}-{organization_id}@example.org", "correct horse 42")
+    await create_user(services, organization_id, login.email, login.password, role)
+    return login

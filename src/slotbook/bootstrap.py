@@ -13,6 +13,7 @@ from slotbook.infra.clock import SystemClock
 from slotbook.infra.db.engine import make_async_engine
 from slotbook.infra.db.registry import SqlRegistry
 from slotbook.infra.db.uow import SqlUnitOfWorkFactory
+from slotbook.infra.passwords import Argon2Passwords
 from slotbook.infra.ratelimit import RateLimiter
 from slotbook.infra.security import TokenSecrets
 
@@ -36,6 +37,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         registry=SqlRegistry(engine),
         clock=clock or SystemClock(),
         secrets=TokenSecrets(),
+        passwords=Argon2Passwords(),
     )
     return Container(
         settings=settings,

@@ -20,6 +20,10 @@ class Settings(BaseSettings):
     # Seconds a key lookup is cached in process (revocation takes effect within this time).
     key_cache_ttl: float = 1.0
     db_pool_size: int = 20
+    # Dashboard logins: hours a session lasts, and the lockout after failed passwords.
+    session_hours: float = 12.0
+    login_max_failures: int = 5
+    login_lockout_minutes: float = 15.0
     log_level: str = "info"
 
 

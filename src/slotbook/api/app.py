@@ -22,6 +22,8 @@ from slotbook.api.routers import (
 )
 from slotbook.bootstrap import Container, build
 from slotbook.config import Settings, get_settings
+from slotbook.web import app as web
+from slotbook.web.errors import error_page
 
 API_PREFIX = "/api/v1"
 
@@ -53,7 +55,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         redoc_url=None,
     )
     app.state.container = container
-    errors.install(app)
+    errors.install(app, web_page=error_page)
     # Fixed paths (/appointments/types, /appointments/available-slots) before /appointments/{id}.
     for module in (
         departments,
@@ -67,6 +69,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(health.router)
     docs.install(app)
+    # The dashboard's pages are not API operations: mounted with include_in_schema=False.
+    web.mount(app)
     openapi.install(app)
     app.add_middleware(GuardMiddleware, container=container)
     return app

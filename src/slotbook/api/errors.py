@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,10 +15,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from slotbook.domain.errors import (
+    AccountLocked,
     Conflict,
     DomainError,
     Forbidden,
     InsufficientCredits,
+    InvalidRequest,
     InvalidTransition,
     NotFound,
     PolicyRefused,
@@ -30,6 +33,7 @@ log = logging.getLogger("slotbook.api")
 
 # Most specific class first.
 _STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
+    (AccountLocked, 429),
     (Unauthorized, 401),
     (InsufficientCredits, 402),
     (Forbidden, 403),
@@ -55,6 +59,11 @@ _CODE_BY_HTTP_STATUS = {
     429: "RATE_LIMITED",
     503: "SERVICE_UNAVAILABLE",
 }
+
+
+# The dashboard's HTML error pages: given the status this module chose, a page, or None when
+# the path is not a page (then the JSON envelope is sent).
+WebErrorPage = Callable[[Request, int, DomainError], Awaitable[Response | None]]
 
 
 class BodyTooLarge(Exception):
@@ -163,16 +172,27 @@ def _allowed_methods(app: FastAPI, path: str) -> list[str]:
     return sorted(methods)
 
 
-def install(app: FastAPI) -> None:
+def install(app: FastAPI, web_page: WebErrorPage | None = None) -> None:
+    async def page(request: Request, status: int, error: DomainError) -> Response | None:
+        return await web_page(request, status, error) if web_page is not None else None
+
     @app.exception_handler(DomainError)
-    async def _domain(_request: Request, exc: DomainError) -> Response:
-        return error_response(
-            status_for(exc), exc.code, exc.message, exc.details, extra=_legacy_fields(exc)
+    async def _domain(request: Request, exc: DomainError) -> Response:
+        status = status_for(exc)
+        html = await page(request, status, exc)
+        return html or error_response(
+            status, exc.code, exc.message, exc.details, extra=_legacy_fields(exc)
         )
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_request: Request, exc: RequestValidationError) -> Response:
-        return _validation_response(exc)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        response = _validation_response(exc)
+        if web_page is not None:
+            message = orjson.loads(response.body)["message"]
+            html = await page(request, response.status_code, InvalidRequest(message))
+            if html is not None:
+                return html
+        return response
 
     @app.exception_handler(BodyTooLarge)
     async def _too_large(_request: Request, exc: BodyTooLarge) -> Response:
@@ -191,6 +211,12 @@ def install(app: FastAPI) -> None:
                 headers = {**(headers or {}), "Allow": ", ".join(allowed)}
         else:
             message = str(exc.detail)
+        error = NotFound(message) if exc.status_code == 404 else InvalidRequest(message)
+        html = await page(request, exc.status_code, error)
+        if html is not None:
+            if headers:
+                html.headers.update(headers)
+            return html
         return error_response(exc.status_code, code, message, headers=headers)
 
     @app.exception_handler(Exception)

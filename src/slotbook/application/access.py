@@ -1,4 +1,4 @@
-"""API-key scopes, the authenticated principal, and key authentication with a short cache."""
+"""Scopes, the authenticated principal (an API key or a dashboard user), and key authentication."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from slotbook.application.ports import Services, StoredApiKey
 from slotbook.domain.errors import Forbidden, InvalidRequest
+from slotbook.domain.users import Role
 
 
 class Scope(StrEnum):
@@ -23,6 +24,21 @@ class Scope(StrEnum):
 
 
 ALL_SCOPES = frozenset(s.value for s in Scope)
+
+# What a dashboard user may do, as scopes, so every use case authorizes them like a key.
+# Staff work the calendar and the check-in desk; owners do everything.
+ROLE_SCOPES: dict[Role, frozenset[str]] = {
+    Role.OWNER: frozenset({Scope.ADMIN.value}),
+    Role.STAFF: frozenset(
+        {
+            Scope.APPOINTMENTS_READ.value,
+            Scope.APPOINTMENTS_CREATE.value,
+            Scope.APPOINTMENTS_CANCEL.value,
+            Scope.APPOINTMENTS_WRITE.value,
+            Scope.DEPARTMENTS_READ.value,
+        }
+    ),
+}
 
 
 def parse_scopes(text: str) -> frozenset[str]:
@@ -40,20 +56,37 @@ def parse_scopes(text: str) -> frozenset[str]:
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who is calling: one API key of one organization."""
+    """Who is calling: one API key of one organization, or (api_key_id None) a dashboard user."""
 
     organization_id: int
-    api_key_id: int
+    api_key_id: int | None
     scopes: frozenset[str]
     rate_limit_per_hour: int
+    user_id: int | None = None
 
     def allows(self, scope: Scope) -> bool:
         return scope.value in self.scopes or Scope.ADMIN.value in self.scopes
 
 
+def user_principal(organization_id: int, user_id: int, role: Role) -> Principal:
+    """A dashboard user acting through the same use cases as an API key with the role's scopes.
+
+    The dashboard is not rate limited per key (the guard counts it per client address), so the
+    per-hour figure is unused and zero.
+    """
+    return Principal(
+        organization_id=organization_id,
+        api_key_id=None,
+        scopes=ROLE_SCOPES[role],
+        rate_limit_per_hour=0,
+        user_id=user_id,
+    )
+
+
 def require(principal: Principal, scope: Scope) -> None:
     if not principal.allows(scope):
-        raise Forbidden(f"This API key lacks the scope {scope.value}")
+        who = "This API key" if principal.api_key_id is not None else "Your role"
+        raise Forbidden(f"{who} lacks the scope {scope.value}")
 
 
 class Authenticator:
@@ -88,11 +121,10 @@ class Authenticator:
             self._cache.move_to_end(key_hash)
             while len(self._cache) > self._size:
                 self._cache.popitem(last=False)
-        if principal is not None and self._touched.get(principal.api_key_id, 0.0) < now_mono:
-            self._touched[principal.api_key_id] = now_mono + self._touch_every
-            await self._services.registry.touch_api_key(
-                principal.api_key_id, self._services.clock.now()
-            )
+        key_id = principal.api_key_id if principal is not None else None
+        if key_id is not None and self._touched.get(key_id, 0.0) < now_mono:
+            self._touched[key_id] = now_mono + self._touch_every
+            await self._services.registry.touch_api_key(key_id, self._services.clock.now())
         return principal
 
     def forget(self) -> None:

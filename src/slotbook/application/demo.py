@@ -1,4 +1,4 @@
-"""Demo data reproducing the moncreneau documents' examples, and a fresh all-scopes key."""
+"""Demo data reproducing the moncreneau documents' examples, dashboard logins, a fresh key."""
 
 from __future__ import annotations
 
@@ -14,14 +14,23 @@ from slotbook.application.organizations import (
     create_worker,
 )
 from slotbook.application.ports import Services
+from slotbook.application.users import create_user
+from slotbook.domain.users import Role
 
 DEMO_ORGANIZATION_ID = 1
+
+# Known on purpose: the demo is for trying Slotbook on one's own machine, never for production.
+DEMO_LOGINS: tuple[tuple[str, str, Role], ...] = (
+    ("owner@example.org", "demo-owner-password", Role.OWNER),
+    ("staff@example.org", "demo-staff-password", Role.STAFF),
+)
 
 
 @dataclass(frozen=True, slots=True)
 class DemoResult:
     created: bool  # False when the demo organization already existed
     api_key: IssuedApiKey
+    logins: tuple[tuple[str, str, Role], ...] = DEMO_LOGINS
 
 
 async def load_demo(services: Services, credits: int = 100) -> DemoResult:
@@ -55,6 +64,10 @@ async def load_demo(services: Services, credits: int = 100) -> DemoResult:
         await create_worker(services, org, "Mariama Bah", [5], 42)
         await create_worker(services, org, "Ibrahima Sow", [5, 9], 43)
         await create_worker(services, org, "Aissatou Barry", [9], 44)
+    for email, password, role in DEMO_LOGINS:
+        # Also for a demo database made before dashboard users existed.
+        if await services.registry.find_user_by_email(email) is None:
+            await create_user(services, DEMO_ORGANIZATION_ID, email, password, role)
     key = await create_api_key(services, DEMO_ORGANIZATION_ID, name="demo")
     if created:
         stored = key.stored

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from slotbook.application.access import ALL_SCOPES, Principal, Scope, require
 from slotbook.application.credits import add_credits
 from slotbook.application.ports import Services, StoredApiKey
-from slotbook.domain.errors import InvalidRequest, OrganizationNotFound
+from slotbook.domain.errors import ApiKeyNotFound, Forbidden, InvalidRequest, OrganizationNotFound
 from slotbook.domain.organizations import Department, Organization, Worker
 from slotbook.domain.time import zone
 
@@ -96,6 +96,46 @@ async def create_api_key(
         services.clock.now(),
     )
     return IssuedApiKey(key, stored)
+
+
+async def issue_api_key(
+    services: Services, principal: Principal, name: str, scopes: frozenset[str]
+) -> IssuedApiKey:
+    """An administrator of the organization creates a key for it (dashboard Settings → API)."""
+    require(principal, Scope.ADMIN)
+    unknown = sorted(scopes - ALL_SCOPES)
+    if unknown:
+        raise InvalidRequest(f"Unknown scope(s): {', '.join(unknown)}")
+    if not scopes:
+        raise InvalidRequest("An API key needs at least one scope")
+    label = name.strip()
+    if not label or len(label) > 200 or any(ord(ch) < 32 or ord(ch) == 127 for ch in label):
+        raise InvalidRequest("A key name has 1 to 200 printable characters")
+    return await create_api_key(services, principal.organization_id, scopes, label)
+
+
+async def list_api_keys(services: Services, principal: Principal) -> Sequence[StoredApiKey]:
+    """The organization's keys, newest first, revoked ones included (never their secret)."""
+    require(principal, Scope.ADMIN)
+    return await services.registry.list_api_keys(principal.organization_id)
+
+
+async def revoke_api_key(services: Services, principal: Principal, key_id: int) -> StoredApiKey:
+    """Revoke a key for good; revoking a revoked key changes nothing.
+
+    Other processes stop accepting it within their key cache TTL; the caller should also call
+    `Authenticator.forget()` so this process stops at once.
+    """
+    require(principal, Scope.ADMIN)
+    stored = await services.registry.get_api_key(key_id)
+    if stored is None:
+        raise ApiKeyNotFound(key_id)
+    if stored.organization_id != principal.organization_id:
+        raise Forbidden(f"API key {key_id} does not belong to your organization")
+    await services.registry.revoke_api_key(principal.organization_id, key_id, services.clock.now())
+    revoked = await services.registry.get_api_key(key_id)
+    assert revoked is not None
+    return revoked
 
 
 async def list_departments(services: Services, principal: Principal) -> Sequence[Department]:

@@ -20,6 +20,7 @@ from slotbook.domain.schedules import (
     ScheduleException,
     SchedulingSettings,
 )
+from slotbook.domain.users import Role
 
 T = TypeVar("T")
 
@@ -34,6 +35,18 @@ class SecretFactory(Protocol):
     def new_api_key(self) -> str: ...
     def hash_api_key(self, key: str) -> str: ...
     def new_qr_token(self) -> str: ...
+    def new_session_token(self) -> str: ...
+    def hash_token(self, token: str) -> str:
+        """A fast digest for high-entropy random tokens (session cookies), looked up by index."""
+        ...
+
+
+class PasswordHasher(Protocol):
+    """A slow, salted hash for human passwords (argon2id)."""
+
+    def hash(self, password: str) -> str: ...
+    def verify(self, password_hash: str, password: str) -> bool: ...
+    def needs_rehash(self, password_hash: str) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +116,29 @@ class StoredApiKey:
     last_used_at: datetime | None
     revoked_at: datetime | None
     expires_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredUser:
+    id: int
+    organization_id: int
+    email: str
+    role: Role
+    password_hash: str
+    failed_logins: int
+    locked_until: datetime | None
+    last_login_at: datetime | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSession:
+    """A dashboard session and the user it belongs to."""
+
+    token_hash: str
+    user: StoredUser
+    created_at: datetime
+    expires_at: datetime
 
 
 class OrganizationRepository(Protocol):
@@ -307,6 +343,39 @@ class Registry(Protocol):
     ) -> StoredApiKey: ...
     async def find_api_key(self, key_hash: str) -> StoredApiKey | None: ...
     async def touch_api_key(self, key_id: int, now: datetime) -> None: ...
+    async def list_api_keys(self, organization_id: int) -> Sequence[StoredApiKey]: ...
+    async def get_api_key(self, key_id: int) -> StoredApiKey | None: ...
+    async def revoke_api_key(self, organization_id: int, key_id: int, now: datetime) -> None:
+        """Mark the key revoked unless it already is (the first revocation time is kept)."""
+        ...
+
+    async def create_user(
+        self, organization_id: int, email: str, password_hash: str, role: Role, now: datetime
+    ) -> StoredUser:
+        """Raises Conflict when the e-mail is already taken."""
+        ...
+
+    async def find_user_by_email(self, email: str) -> StoredUser | None: ...
+    async def count_login_failure(self, user_id: int) -> int:
+        """Add one to the user's consecutive failures, atomically; the new count."""
+        ...
+
+    async def lock_user(self, user_id: int, until: datetime) -> None:
+        """Lock the account until `until` and start counting failures afresh."""
+        ...
+
+    async def record_login(
+        self, user_id: int, now: datetime, password_hash: str | None = None
+    ) -> None:
+        """A successful login: failures cleared; a re-hashed password stored when given."""
+        ...
+
+    async def create_session(
+        self, user: StoredUser, token_hash: str, now: datetime, expires_at: datetime
+    ) -> None: ...
+    async def find_session(self, token_hash: str) -> StoredSession | None: ...
+    async def delete_session(self, token_hash: str) -> None: ...
+    async def delete_expired_sessions(self, now: datetime) -> int: ...
     async def owner_of_appointment(self, appointment_id: int) -> int | None: ...
     async def owner_of_department(self, department_id: int) -> int | None: ...
     async def owner_of_worker(self, worker_id: int) -> int | None: ...
@@ -321,3 +390,4 @@ class Services:
     registry: Registry
     clock: Clock
     secrets: SecretFactory
+    passwords: PasswordHasher

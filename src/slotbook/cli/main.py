@@ -12,10 +12,12 @@ import typer
 from slotbook.application import credits as credit_cases
 from slotbook.application import demo as demo_cases
 from slotbook.application import organizations as org_cases
+from slotbook.application import users as user_cases
 from slotbook.application.access import ALL_SCOPES, parse_scopes
 from slotbook.bootstrap import Container, build
 from slotbook.config import get_settings
 from slotbook.domain.errors import DomainError
+from slotbook.domain.users import Role
 from slotbook.infra.db.migrate import upgrade
 
 T = TypeVar("T")
@@ -24,9 +26,11 @@ app = typer.Typer(help="Slotbook: an open-source appointment-booking API.", no_a
 organization_app = typer.Typer(help="Organizations (tenants).", no_args_is_help=True)
 apikey_app = typer.Typer(help="API keys.", no_args_is_help=True)
 credits_app = typer.Typer(help="Credits.", no_args_is_help=True)
+user_app = typer.Typer(help="Dashboard users.", no_args_is_help=True)
 app.add_typer(organization_app, name="organization")
 app.add_typer(apikey_app, name="apikey")
 app.add_typer(credits_app, name="credits")
+app.add_typer(user_app, name="user")
 
 
 def _run(work: Callable[[Container], Awaitable[T]]) -> T:
@@ -92,6 +96,9 @@ def demo() -> None:
         typer.echo("  with working hours, appointment types and a few bookings next Monday")
     else:
         typer.echo("Demo data already present; issued another API key")
+    typer.echo("Dashboard logins (open /dashboard on the server):")
+    for email, password, role in result.logins:
+        typer.echo(f"  {role.value}: {email} / {password}")
     typer.echo("API key (shown once, all scopes):")
     typer.echo(result.api_key.key)
 
@@ -143,6 +150,27 @@ def credits_add(
     """Add credits (or remove them, never below zero); prints the new balance last."""
     balance = _run(lambda c: credit_cases.add_credits(c.services, organization, amount))
     typer.echo(balance)
+
+
+@user_app.command("create")
+def user_create(
+    organization: Annotated[int, typer.Option(help="Organization id")],
+    email: Annotated[str, typer.Option(help="Login e-mail")],
+    role: Annotated[Role, typer.Option(help="owner (everything) or staff (calendar, check-in)")],
+    password: Annotated[
+        str | None,
+        typer.Option(help="The password (prompted for, hidden, when not given)"),
+    ] = None,
+) -> None:
+    """Create a dashboard user; prints the user's id last."""
+    secret = password
+    if secret is None:
+        secret = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    user = _run(
+        lambda c: user_cases.create_user(c.services, organization, email, str(secret), role)
+    )
+    typer.echo(f"Created {user.role.value} {user.email} in organization {user.organization_id}")
+    typer.echo(user.id)
 
 
 def main() -> None:  # pragma: no cover - console entry point

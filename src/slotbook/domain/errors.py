@@ -136,3 +136,34 @@ class PolicyRefused(BookingRefused):
 
 class RetryableConflict(Conflict):
     """The database aborted a transaction that may succeed when run again (40001, 40P01)."""
+
+
+class ApiKeyNotFound(NotFound):
+    code = "API_KEY_NOT_FOUND"
+
+    def __init__(self, key_id: int) -> None:
+        super().__init__(f"API key not found with id: {key_id}")
+
+
+class InvalidCredentials(Unauthorized):
+    code = "INVALID_CREDENTIALS"
+
+    def __init__(self) -> None:
+        # The same words whether the e-mail is unknown or the password wrong: no enumeration.
+        super().__init__("Invalid e-mail or password")
+
+
+class AccountLocked(DomainError):
+    code = "ACCOUNT_LOCKED"
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        minutes = max(1, -(-retry_after_seconds // 60))
+        super().__init__(f"Too many failed logins; try again in {minutes} minute(s)")
+        self.retry_after_seconds = retry_after_seconds
+
+
+class CsrfRejected(Forbidden):
+    code = "CSRF_REJECTED"
+
+    def __init__(self) -> None:
+        super().__init__("The form has expired or did not come from this site; reload the page")

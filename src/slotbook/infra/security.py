@@ -1,4 +1,4 @@
-"""API keys and QR tokens: random secrets from `secrets`, keys stored only as SHA-256 hashes."""
+"""API keys, QR and session tokens: random secrets from `secrets`, stored only as SHA-256 hashes."""
 
 from __future__ import annotations
 
@@ -14,9 +14,15 @@ class TokenSecrets:
         return API_KEY_PREFIX + secrets.token_urlsafe(32)
 
     def hash_api_key(self, key: str) -> str:
-        # A fast hash is right for machine-generated high-entropy keys, and allows an index
+        return self.hash_token(key)
+
+    def hash_token(self, token: str) -> str:
+        # A fast hash is right for machine-generated high-entropy secrets, and allows an index
         # lookup; slow KDFs are for human passwords.
-        return hashlib.sha256(key.encode()).hexdigest()
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    def new_session_token(self) -> str:
+        return secrets.token_urlsafe(32)
 
     def new_qr_token(self) -> str:
         return "QR-" + secrets.token_urlsafe(16)

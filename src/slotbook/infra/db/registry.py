@@ -6,16 +6,20 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, insert, select, text, update
+from sqlalchemy import Table, delete, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from slotbook.application.ports import StoredApiKey
-from slotbook.domain.errors import InvalidRequest
+from slotbook.application.ports import StoredApiKey, StoredSession, StoredUser
+from slotbook.domain.errors import Conflict, InvalidRequest
 from slotbook.domain.organizations import Organization, Worker
+from slotbook.domain.users import Role
 from slotbook.infra.db.tables import (
     api_key,
     appointment,
     appointment_type,
+    dashboard_session,
+    dashboard_user,
     department,
     department_worker,
     organization,
@@ -35,6 +39,20 @@ def _stored_key(row: Any) -> StoredApiKey:
         last_used_at=row.last_used_at,
         revoked_at=row.revoked_at,
         expires_at=row.expires_at,
+    )
+
+
+def _stored_user(row: Any) -> StoredUser:
+    return StoredUser(
+        id=row.id,
+        organization_id=row.organization_id,
+        email=row.email,
+        role=Role(row.role),
+        password_hash=row.password_hash,
+        failed_logins=row.failed_logins,
+        locked_until=row.locked_until,
+        last_login_at=row.last_login_at,
+        created_at=row.created_at,
     )
 
 
@@ -177,6 +195,147 @@ class SqlRegistry:
             await conn.execute(
                 update(api_key).where(api_key.c.id == key_id).values(last_used_at=now)
             )
+
+    async def list_api_keys(self, organization_id: int) -> Sequence[StoredApiKey]:
+        async with self._engine.connect() as conn:
+            rows = await conn.execute(
+                select(api_key)
+                .where(api_key.c.organization_id == organization_id)
+                .order_by(api_key.c.id.desc())
+            )
+            return [_stored_key(row) for row in rows]
+
+    async def get_api_key(self, key_id: int) -> StoredApiKey | None:
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(select(api_key).where(api_key.c.id == key_id))).first()
+        return _stored_key(row) if row else None
+
+    async def revoke_api_key(self, organization_id: int, key_id: int, now: datetime) -> None:
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                update(api_key)
+                .where(
+                    api_key.c.organization_id == organization_id,
+                    api_key.c.id == key_id,
+                    api_key.c.revoked_at.is_(None),
+                )
+                .values(revoked_at=now)
+            )
+
+    async def create_user(
+        self, organization_id: int, email: str, password_hash: str, role: Role, now: datetime
+    ) -> StoredUser:
+        try:
+            async with self._engine.begin() as conn:
+                row = (
+                    await conn.execute(
+                        insert(dashboard_user)
+                        .values(
+                            organization_id=organization_id,
+                            email=email,
+                            password_hash=password_hash,
+                            role=role.value,
+                            failed_logins=0,
+                            created_at=now,
+                        )
+                        .returning(dashboard_user)
+                    )
+                ).one()
+        except IntegrityError:
+            raise Conflict(f"A user with the e-mail {email} already exists") from None
+        return _stored_user(row)
+
+    async def find_user_by_email(self, email: str) -> StoredUser | None:
+        async with self._engine.connect() as conn:
+            row = (
+                await conn.execute(select(dashboard_user).where(dashboard_user.c.email == email))
+            ).first()
+        return _stored_user(row) if row else None
+
+    async def count_login_failure(self, user_id: int) -> int:
+        async with self._engine.begin() as conn:
+            failures = (
+                await conn.execute(
+                    update(dashboard_user)
+                    .where(dashboard_user.c.id == user_id)
+                    .values(failed_logins=dashboard_user.c.failed_logins + 1)
+                    .returning(dashboard_user.c.failed_logins)
+                )
+            ).scalar_one()
+        return int(failures)
+
+    async def lock_user(self, user_id: int, until: datetime) -> None:
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                update(dashboard_user)
+                .where(dashboard_user.c.id == user_id)
+                .values(locked_until=until, failed_logins=0)
+            )
+
+    async def record_login(
+        self, user_id: int, now: datetime, password_hash: str | None = None
+    ) -> None:
+        values: dict[str, Any] = {"failed_logins": 0, "locked_until": None, "last_login_at": now}
+        if password_hash is not None:
+            values["password_hash"] = password_hash
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                update(dashboard_user).where(dashboard_user.c.id == user_id).values(values)
+            )
+
+    async def create_session(
+        self, user: StoredUser, token_hash: str, now: datetime, expires_at: datetime
+    ) -> None:
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                insert(dashboard_session).values(
+                    organization_id=user.organization_id,
+                    user_id=user.id,
+                    token_hash=token_hash,
+                    created_at=now,
+                    expires_at=expires_at,
+                )
+            )
+
+    async def find_session(self, token_hash: str) -> StoredSession | None:
+        async with self._engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    select(
+                        dashboard_user,
+                        dashboard_session.c.token_hash,
+                        dashboard_session.c.created_at.label("session_created_at"),
+                        dashboard_session.c.expires_at,
+                    )
+                    .select_from(
+                        dashboard_session.join(
+                            dashboard_user, dashboard_user.c.id == dashboard_session.c.user_id
+                        )
+                    )
+                    .where(dashboard_session.c.token_hash == token_hash)
+                )
+            ).first()
+        if row is None:
+            return None
+        return StoredSession(
+            token_hash=row.token_hash,
+            user=_stored_user(row),
+            created_at=row.session_created_at,
+            expires_at=row.expires_at,
+        )
+
+    async def delete_session(self, token_hash: str) -> None:
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                delete(dashboard_session).where(dashboard_session.c.token_hash == token_hash)
+            )
+
+    async def delete_expired_sessions(self, now: datetime) -> int:
+        async with self._engine.begin() as conn:
+            result = await conn.execute(
+                delete(dashboard_session).where(dashboard_session.c.expires_at <= now)
+            )
+        return int(result.rowcount)
 
     async def owner_of_appointment(self, appointment_id: int) -> int | None:
         return await self._owner(appointment, appointment_id)

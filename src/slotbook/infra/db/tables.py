@@ -243,3 +243,34 @@ appointment_type_worker = Table(
     Column("appointment_type_id", ForeignKey("appointment_type.id"), primary_key=True),
     Column("worker_id", ForeignKey("worker.id"), primary_key=True),
 )
+
+
+# --- Dashboard (revision 0005) ---------------------------------------------------------------
+
+dashboard_user = Table(
+    "dashboard_user",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organization_id", ForeignKey("organization.id"), nullable=False, index=True),
+    Column("email", String(254), nullable=False, unique=True),  # lower-cased
+    Column("password_hash", String(255), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("failed_logins", Integer, nullable=False, server_default="0"),
+    Column("locked_until", UTCDateTime),
+    Column("last_login_at", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint("role IN ('owner', 'staff')", name="role_known"),
+)
+
+dashboard_session = Table(
+    "dashboard_session",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organization_id", ForeignKey("organization.id"), nullable=False),
+    Column(
+        "user_id", ForeignKey("dashboard_user.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False, index=True),
+)

@@ -1,0 +1,1 @@
+"""The dashboard (/dashboard) and, later, the public booking page: server-rendered HTML."""

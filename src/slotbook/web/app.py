@@ -1,0 +1,19 @@
+"""Mounting the dashboard on the FastAPI application: its routers and its static files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from slotbook.web.routers import api_keys, auth, credits, home
+
+STATIC = Path(__file__).with_name("static")
+
+
+def mount(app: FastAPI) -> None:
+    """Dashboard pages under /dashboard (session login, not API keys), files under /static."""
+    for module in (auth, home, credits, api_keys):
+        app.include_router(module.router, include_in_schema=False)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")

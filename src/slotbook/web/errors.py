@@ -1,0 +1,92 @@
+"""Errors on dashboard pages: a page in the user's language instead of the JSON envelope.
+
+api/errors.py chooses the status (the only map from errors to HTTP) and calls `error_page`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from slotbook.domain.errors import (
+    AccountLocked,
+    Conflict,
+    CsrfRejected,
+    DomainError,
+    InsufficientCredits,
+    InvalidCredentials,
+    InvalidRequest,
+    InvalidTransition,
+    Unauthorized,
+)
+from slotbook.web.rendering import redirect, render, translator
+
+# Paths served as HTML pages; the public booking page will add "/book".
+WEB_PREFIXES = ("/dashboard",)
+
+
+LOGIN_PATH = "/dashboard/login"
+
+# Refusals a person fixes by correcting the form; they come back as that form, not an error page.
+FORM_ERRORS: tuple[type[DomainError], ...] = (
+    InvalidRequest,
+    Conflict,
+    InvalidCredentials,
+    AccountLocked,
+    CsrfRejected,
+    InsufficientCredits,
+    InvalidTransition,
+)
+
+# (request, status, message in the user's language) -> the form's page again, with the message.
+FormPage = Callable[[Request, int, str], Awaitable[Response]]
+_FORM_PAGES: dict[Callable[..., Any], FormPage] = {}
+E = TypeVar("E", bound=Callable[..., Any])
+
+
+def shows_errors_with(page: FormPage) -> Callable[[E], E]:
+    """Mark a form-handling route: its FORM_ERRORS are shown by `page` (applied before
+    @router.post, i.e. written below it)."""
+
+    def register(endpoint: E) -> E:
+        _FORM_PAGES[endpoint] = page
+        return endpoint
+
+    return register
+
+
+def is_web_path(path: str) -> bool:
+    return any(path == p or path.startswith(p + "/") for p in WEB_PREFIXES)
+
+
+def message_for(request: Request, error: DomainError) -> str:
+    """The refusal in the user's language where the catalogue has its code, else as raised
+    (the domain's English sentence)."""
+    t = translator(request)
+    if isinstance(error, AccountLocked):
+        return t("error.ACCOUNT_LOCKED", minutes=max(1, -(-error.retry_after_seconds // 60)))
+    key = f"error.{error.code}"
+    return t(key) if t.has(key) else error.message
+
+
+async def error_page(request: Request, status: int, error: DomainError) -> Response | None:
+    path = request.url.path
+    if not is_web_path(path):
+        return None
+    form_page = _FORM_PAGES.get(request.scope.get("endpoint"))  # type: ignore[arg-type]
+    if form_page is not None and isinstance(error, FORM_ERRORS):
+        return await form_page(request, status, message_for(request, error))
+    if isinstance(error, Unauthorized) and not isinstance(error, InvalidCredentials):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        next_path = target if request.method == "GET" else "/dashboard"
+        return redirect(f"{LOGIN_PATH}?next={quote(next_path, safe='/')}")
+    return render(
+        request,
+        "error.html",
+        {"status": status, "message": message_for(request, error)},
+        status=status,
+    )
