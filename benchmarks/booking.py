@@ -1,0 +1,422 @@
+"""Booking throughput of `slotbook serve` on PostgreSQL against a bare FastAPI app, with wrk.
+
+Run it from the repository root: `.venv/bin/python benchmarks/booking.py` (docs/benchmarks.md).
+It makes a fresh database, sets it up with the `slotbook` commands, serves it with one worker,
+books with wrk (each request at a distinct dateTime), does the same against a bare FastAPI app
+answering a JSON of the same size, prints the figures and their ratio, then checks in SQL that
+appointments, ledger rows and credits consumed all equal the 201 responses. Loopback only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import psycopg
+from sqlalchemy.engine import make_url
+
+HERE = Path(__file__).resolve().parent
+LUA_SCRIPT = HERE / "booking.lua"
+BARE_APP = HERE / "bare_app.py"
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+CREDITS = 100_000_000
+RATE_LIMIT_PER_HOUR = 1_000_000_000
+# Far-future, non-overlapping ranges of dateTimes for the sample, the warm-up and the measure.
+SAMPLE_AT = "2029-06-01T09:00:00"
+WARMUP_FROM = int(datetime(2030, 1, 1, tzinfo=UTC).timestamp())
+MEASURE_FROM = int(datetime(2040, 1, 1, tzinfo=UTC).timestamp())
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    server_url: str
+    duration: int
+    connections: int
+    threads: int
+    warmup: int
+    drain: int
+    show_wrk: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Load:
+    """What the Lua script counted during one wrk run."""
+
+    sent: int
+    created: int  # 201 responses
+    other: int  # any other status
+    seconds: float  # first request to last response
+    p50_ms: float
+    p99_ms: float
+    socket_errors: int
+    timeouts: int
+    unexpected: str  # the first non-201 answer, if any
+
+    @property
+    def rate(self) -> float:
+        return (self.created + self.other) / self.seconds if self.seconds else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    load: Load
+    peak_rss_mib: float
+    cpu_seconds: float  # of the server process during the measured run
+
+    @property
+    def cpu_us_per_request(self) -> float:
+        answered = self.load.created + self.load.other
+        return 1e6 * self.cpu_seconds / answered if answered else float("nan")
+
+
+@dataclass(frozen=True, slots=True)
+class Ledger:
+    appointments: int
+    booking_rows: int
+    debited: int  # minus the sum of the BOOKING ledger deltas
+    consumed: int  # minus the balance, so that a difference is the credits consumed
+    last_balance_after: int
+    balance: int
+
+
+def parse_options() -> Options:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--server-url",
+        default="postgresql://postgres@127.0.0.1:5432",
+        help="PostgreSQL server on a loopback address (a database is created and dropped)",
+    )
+    parser.add_argument("--duration", type=int, default=20, help="seconds of load per server")
+    parser.add_argument("--connections", type=int, default=16, help="concurrent connections")
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads")
+    parser.add_argument("--warmup", type=int, default=3, help="seconds of unmeasured warm-up")
+    parser.add_argument(
+        "--drain", type=int, default=2, help="last seconds without new requests (answers arrive)"
+    )
+    parser.add_argument("--show-wrk", action="store_true", help="print wrk's own reports")
+    args = parser.parse_args()
+    if args.duration <= args.drain or args.warmup <= args.drain:
+        parser.error("--duration and --warmup must be longer than --drain")
+    if not 1 <= args.threads <= args.connections:
+        parser.error("--threads must be between 1 and --connections")
+    host = make_url(args.server_url).host or ""
+    if host not in LOOPBACK:
+        parser.error(f"--server-url must be on a loopback address, not {host!r}")
+    return Options(
+        server_url=args.server_url,
+        duration=args.duration,
+        connections=args.connections,
+        threads=args.threads,
+        warmup=args.warmup,
+        drain=args.drain,
+        show_wrk=args.show_wrk,
+    )
+
+
+def _admin_dsn(server_url: str) -> str:
+    url = make_url(server_url).set(drivername="postgresql", database="postgres")
+    return url.render_as_string(hide_password=False)
+
+
+@contextmanager
+def fresh_database(server_url: str) -> Iterator[str]:
+    """A new, empty database on the server for this run, dropped at the end."""
+    name = f"slotbook_bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(_admin_dsn(server_url), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = make_url(server_url).set(drivername="postgresql", database=name)
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(_admin_dsn(server_url), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def slotbook(env: dict[str, str], *args: str) -> str:
+    """Run a `slotbook` command of this virtual environment; its last output line."""
+    command = [str(Path(sys.executable).with_name("slotbook")), *args]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"`slotbook {' '.join(args)}` failed:\n{done.stderr}")
+    return done.stdout.strip().splitlines()[-1]
+
+
+def free_port() -> int:
+    with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def serving(command: list[str], env: dict[str, str], port: int, log: Path) -> Iterator[int]:
+    """Start a server process, wait until it accepts connections; yields its pid."""
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise SystemExit(f"server exited ({process.returncode}):\n{log.read_text()}")
+            try:
+                # uvicorn listens only once the application has started.
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"server did not listen in 30 s:\n{log.read_text()}") from None
+                time.sleep(0.1)
+        yield process.pid
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time the process has used (a figure the machine's noise spares)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def peak_rss_mib(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+    return int(match.group(1)) / 1024 if match else float("nan")
+
+
+def run_wrk(
+    options: Options, port: int, key: str, department: int, seconds: int, first: int
+) -> Load:
+    command = [
+        "wrk",
+        f"--threads={options.threads}",
+        f"--connections={options.connections}",
+        f"--duration={seconds}s",
+        "--timeout=10s",
+        "--latency",
+        f"--script={LUA_SCRIPT}",
+        f"http://127.0.0.1:{port}",
+        "--",
+        key,
+        str(department),
+        str(first),
+        str(options.threads),
+        str(seconds - options.drain),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"wrk failed:\n{done.stdout}\n{done.stderr}")
+    if options.show_wrk:
+        print(done.stdout)
+    fields: dict[str, str] = {}
+    unexpected = ""
+    for line in done.stdout.splitlines():
+        if line.startswith("slotbook-bench "):
+            fields = dict(part.split("=", 1) for part in line.split()[1:])
+        elif line.startswith("slotbook-bench-unexpected "):
+            unexpected = line.partition(" ")[2]
+    if not fields:
+        raise SystemExit(f"wrk printed no figures:\n{done.stdout}\n{done.stderr}")
+    return Load(
+        sent=int(fields["sent"]),
+        created=int(fields["created"]),
+        other=int(fields["other"]),
+        seconds=float(fields["seconds"]),
+        p50_ms=int(fields["p50_us"]) / 1000,
+        p99_ms=int(fields["p99_us"]) / 1000,
+        socket_errors=int(fields["socket_errors"]),
+        timeouts=int(fields["timeouts"]),
+        unexpected=unexpected,
+    )
+
+
+def measure(
+    options: Options, pid: int, port: int, key: str, department: int
+) -> tuple[Figures, int]:
+    """Warm up, then measure the server `pid`; also returns the 201s of both wrk runs."""
+    warmup = run_wrk(options, port, key, department, options.warmup, WARMUP_FROM)
+    cpu_before = cpu_seconds(pid)
+    load = run_wrk(options, port, key, department, options.duration, MEASURE_FROM)
+    figures = Figures(load, peak_rss_mib(pid), cpu_seconds(pid) - cpu_before)
+    return figures, warmup.created + load.created
+
+
+def ledger(database_url: str) -> Ledger:
+    """Totals of organization 1 as they stand (the check compares them before and after)."""
+    with psycopg.connect(database_url) as conn:
+        (appointments,) = conn.execute(
+            "SELECT count(*) FROM appointment WHERE organization_id = 1"
+        ).fetchone() or (0,)
+        rows, debited = conn.execute(
+            "SELECT count(*), coalesce(-sum(delta), 0) FROM credit_ledger"
+            " WHERE organization_id = 1 AND reason = 'BOOKING'"
+        ).fetchone() or (0, 0)
+        (last_after,) = conn.execute(
+            "SELECT balance_after FROM credit_ledger WHERE organization_id = 1"
+            " ORDER BY id DESC LIMIT 1"
+        ).fetchone() or (0,)
+        (balance,) = conn.execute("SELECT credits FROM organization WHERE id = 1").fetchone() or (
+            0,
+        )
+    return Ledger(
+        appointments=int(appointments),
+        booking_rows=int(rows),
+        debited=int(debited),
+        consumed=-int(balance),
+        last_balance_after=int(last_after),
+        balance=int(balance),
+    )
+
+
+def prepare(env: dict[str, str]) -> str:
+    """Schema, the demo organization with plenty of credits, a booking key; returns the key."""
+    slotbook(env, "migrate")
+    slotbook(env, "demo")
+    slotbook(env, "credits", "add", "--organization", "1", "--amount", str(CREDITS))
+    return slotbook(
+        env,
+        "apikey",
+        "create",
+        "--organization",
+        "1",
+        "--scopes",
+        "appointments:create,admin",
+        "--name",
+        "benchmark",
+        "--rate-limit",
+        str(RATE_LIMIT_PER_HOUR),
+    )
+
+
+def open_desk(port: int, key: str) -> int:
+    """A department without configured hours: it takes any future time (docs/scheduling.md),
+    so each benchmark request books its own distinct minute without working-hour refusals."""
+    response = httpx.post(
+        f"http://127.0.0.1:{port}/api/v1/departments",
+        headers={"X-API-Key": key},
+        json={"name": "Benchmark desk"},
+        timeout=10,
+    )
+    if response.status_code != 201:
+        raise SystemExit(f"creating the department failed: {response.status_code} {response.text}")
+    return int(response.json()["id"])
+
+
+def sample_booking(port: int, key: str, department: int) -> bytes:
+    response = httpx.post(
+        f"http://127.0.0.1:{port}/api/v1/appointments",
+        headers={"X-API-Key": key},
+        json={"departmentId": department, "dateTime": SAMPLE_AT, "name": "Benchmark Client"},
+        timeout=10,
+    )
+    if response.status_code != 201:
+        raise SystemExit(f"sample booking failed: {response.status_code} {response.text}")
+    return response.content
+
+
+def report(options: Options, booking: Figures, bare: Figures, body_size: int) -> None:
+    print(
+        f"\nPOST /api/v1/appointments, {options.connections} connections, {options.duration} s "
+        f"each (last {options.drain} s draining), 1 uvicorn worker, wrk {options.threads} "
+        f"thread(s), {os.cpu_count()} CPUs, response {body_size} bytes\n"
+    )
+    header = f"{'':24}{'requests/s':>12}{'p50 ms':>9}{'p99 ms':>9}{'peak RSS MiB':>14}"
+    print(header + f"{'CPU µs/req':>12}{'non-201':>9}{'errors':>8}")
+    for label, figures in (("bare FastAPI", bare), ("slotbook booking", booking)):
+        load = figures.load
+        print(
+            f"{label:24}{load.rate:>12,.0f}{load.p50_ms:>9.2f}{load.p99_ms:>9.2f}"
+            f"{figures.peak_rss_mib:>14.1f}{figures.cpu_us_per_request:>12,.0f}"
+            f"{load.other:>9,}{load.socket_errors + load.timeouts:>8,}"
+        )
+    ratio = booking.load.rate / bare.load.rate if bare.load.rate else float("nan")
+    print(f"{'ratio booking/bare':24}{ratio:>12.1%}")
+    print(f"load average at the end: {os.getloadavg()[0]:.2f} (other work on the machine)")
+    for label, figures in (("bare", bare), ("booking", booking)):
+        if figures.load.unexpected:
+            print(f"first non-201 answer ({label}): {figures.load.unexpected}")
+
+
+def check(expected: int, before: Ledger, after: Ledger) -> bool:
+    counts = {
+        "appointments": after.appointments - before.appointments,
+        "BOOKING ledger rows": after.booking_rows - before.booking_rows,
+        "credits debited": after.debited - before.debited,
+        "balance decrease": after.consumed - before.consumed,
+    }
+    ok = all(value == expected for value in counts.values())
+    ok = ok and after.last_balance_after == after.balance
+    shown = ", ".join(f"{name} {value:,}" for name, value in counts.items())
+    verdict = "OK" if ok else "MISMATCH"
+    print(f"\ncheck in SQL: 201 responses {expected:,}; during the run {shown}; the last")
+    print(f"ledger row's balance_after equals the balance ({after.balance:,}): {verdict}")
+    return ok
+
+
+def main() -> int:
+    options = parse_options()
+    if shutil.which("wrk") is None:
+        print("wrk is not installed (Debian: apt-get install wrk)", file=sys.stderr)
+        return 2
+    with fresh_database(options.server_url) as database_url, tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        env = {**os.environ, "SLOTBOOK_DATABASE_URL": database_url}
+        env.pop("SLOTBOOK_REDIS_URL", None)  # one worker counts its rate limits in process
+        key = prepare(env)
+        before = ledger(database_url)
+
+        port = free_port()
+        serve = [str(Path(sys.executable).with_name("slotbook")), "serve", "--port", str(port)]
+        with serving(serve, env, port, work / "slotbook.log") as pid:
+            department = open_desk(port, key)
+            body = sample_booking(port, key, department)
+            booking, created = measure(options, pid, port, key, department)
+
+        (work / "body.json").write_bytes(body)
+        port = free_port()
+        bare_app = [
+            sys.executable,
+            str(BARE_APP),
+            "--port",
+            str(port),
+            "--body",
+            str(work / "body.json"),
+        ]
+        with serving(bare_app, env, port, work / "bare.log") as pid:
+            bare, _ = measure(options, pid, port, key, department)
+
+        report(options, booking, bare, len(body))
+        ok = check(created + 1, before, ledger(database_url))
+        json_line = {
+            "booking_rps": round(booking.load.rate),
+            "bare_rps": round(bare.load.rate),
+            "ratio": round(booking.load.rate / bare.load.rate, 4) if bare.load.rate else None,
+            "booking_p99_ms": booking.load.p99_ms,
+            "booking_cpu_us": round(booking.cpu_us_per_request),
+            "bare_cpu_us": round(bare.cpu_us_per_request),
+        }
+        print(f"summary {json.dumps(json_line)}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
