@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from slotbook.domain.schedules import (
@@ -100,10 +100,25 @@ def _working_at(schedule: DepartmentSchedule, resource: ResourceSchedule, t: dat
         if x.kind is ExceptionKind.EXTRA_HOURS and x.starts_at <= t < x.ends_at:
             return True
     minute = local.hour * 60 + local.minute
-    return any(
+    if any(
         r.weekday == local.weekday() and r.start_minute <= minute < r.end_minute
         for r in resource.hours
-    )
+    ):
+        return True
+    if local.fold == 1:
+        # The second pass of the autumn repeated hour: a range is the span between the first
+        # occurrences of its ends (docs/scheduling.md), so 02:05-03:00 covers the second 02:00.
+        midnight = datetime.combine(local.date(), datetime.min.time())
+        zone = ZoneInfo(schedule.time_zone)
+
+        def first(minutes: int) -> datetime:
+            return (midnight + timedelta(minutes=minutes)).replace(tzinfo=zone, fold=0)
+
+        return any(
+            r.weekday == local.weekday() and first(r.start_minute) <= t < first(r.end_minute)
+            for r in resource.hours
+        )
+    return False
 
 
 def _check_slot(schedule: DepartmentSchedule, demand: Demand, slot: Slot) -> None:
@@ -124,8 +139,28 @@ def _check_slot(schedule: DepartmentSchedule, demand: Demand, slot: Slot) -> Non
         assert verdicts[0].bookable, verdicts
 
 
+def _one_worker(
+    tz: str, day: date, start_minute: int, end_minute: int, **kw: object
+) -> DepartmentSchedule:
+    hours = (DailyRange(day.weekday(), start_minute, end_minute),)
+    return DepartmentSchedule(
+        time_zone=tz,
+        slot_interval_minutes=30,
+        resources=(ResourceSchedule(7, hours),),
+        **kw,  # type: ignore[arg-type]
+    )
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(schedules())
+@example(
+    (
+        _one_worker("Europe/Paris", date(2026, 10, 25), 2 * 60 + 5, 3 * 60),
+        Demand(duration_minutes=5),
+        datetime(2026, 10, 24, 22, 0, tzinfo=UTC),
+        datetime(2026, 10, 25, 3, 0, tzinfo=UTC),
+    )
+)
 def test_every_slot_is_free_inside_hours_and_bookable(
     case: tuple[DepartmentSchedule, Demand, datetime, datetime],
 ) -> None:
@@ -154,18 +189,6 @@ def test_a_start_refused_by_explain_is_never_listed(
     for verdict in explain_start(schedule, demand, start):
         if not verdict.bookable:
             assert verdict.worker_id not in listed.get(start, set())
-
-
-def _one_worker(
-    tz: str, day: date, start_minute: int, end_minute: int, **kw: object
-) -> DepartmentSchedule:
-    hours = (DailyRange(day.weekday(), start_minute, end_minute),)
-    return DepartmentSchedule(
-        time_zone=tz,
-        slot_interval_minutes=30,
-        resources=(ResourceSchedule(7, hours),),
-        **kw,  # type: ignore[arg-type]
-    )
 
 
 def _local_day(tz: str, day: date) -> tuple[datetime, datetime]:
