@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from slotbook.sdk import BookingRuleError, NotFoundError, Record, RetryPolicy, ServerError
-from slotbook.sdk._core import Call, Config, exchange
+from slotbook.sdk._core import Call, Config, build_request, decode, exchange
 from slotbook.sdk.errors import error_from_response
 
 
@@ -114,6 +114,34 @@ def test_booking_rules_map_by_numeric_code_or_by_code() -> None:
     too_soon = error_from_response(_response(400, {"code": "TOO_SOON", "message": "m"}))
     assert isinstance(too_soon, BookingRuleError)
     assert too_soon.numeric_code == 9
+
+
+def test_a_legacy_code_alone_marks_a_rule_refusal() -> None:
+    marked = error_from_response(
+        _response(409, {"code": "A_FUTURE_RULE", "message": "m", "legacyCode": "Future"})
+    )
+    assert isinstance(marked, BookingRuleError)
+    assert (marked.numeric_code, marked.legacy_code) == (None, "Future")
+    # A boolean is not a rule number, and a 5xx is never a rule refusal.
+    plain = error_from_response(_response(409, {"code": "X", "message": "m", "numericCode": True}))
+    assert not isinstance(plain, BookingRuleError)
+    server = error_from_response(_response(503, {"code": "TOO_SOON", "message": "m"}))
+    assert isinstance(server, ServerError)
+
+
+def test_patch_bodies_keep_their_nulls_and_other_bodies_omit_them() -> None:
+    config = Config("sk")
+    body = {"name": "A", "description": None}
+    omitted = build_request(config, Call("POST", "x", body=body))
+    assert json.loads(omitted.content) == {"name": "A"}
+    kept = build_request(config, Call("PATCH", "x", body=body, keep_nulls=True))
+    assert json.loads(kept.content) == {"name": "A", "description": None}
+
+
+def test_a_response_without_a_body_is_an_empty_record() -> None:
+    empty = decode(_response(204))
+    assert isinstance(empty, Record)
+    assert empty == {}
 
 
 def test_seed_001_error_shape_and_non_json_bodies() -> None:

@@ -22,7 +22,7 @@ import httpx
 from slotbook import __version__
 from slotbook.sdk.errors import APIConnectionError, envelope_of, error_from_response
 from slotbook.sdk.errors import retry_after_seconds as retry_after_seconds
-from slotbook.sdk.models import wrap
+from slotbook.sdk.models import Record, wrap
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 USER_AGENT = f"slotbook-python/{__version__}"
@@ -53,6 +53,8 @@ class Call:
     params: Mapping[str, Any] = field(default_factory=dict)
     body: Mapping[str, Any] | None = None
     idempotency_key: str | None = None
+    # A PATCH body says "set to null" with None; other bodies omit their None fields.
+    keep_nulls: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +133,7 @@ def build_request(config: Config, call: Call) -> httpx.Request:
         body = {
             k: v.isoformat() if isinstance(v, datetime | date) else v
             for k, v in call.body.items()
-            if v is not None
+            if v is not None or call.keep_nulls
         }
         content = json.dumps(body).encode()
         headers["Content-Type"] = "application/json"
@@ -147,11 +149,14 @@ def build_request(config: Config, call: Call) -> httpx.Request:
 
 
 def decode(response: httpx.Response) -> Any:
-    """The result of a final response: Records for 2xx JSON, else the typed error is raised."""
+    """The result of a final response: Records for 2xx JSON, else the typed error is raised.
+
+    A 2xx without a body (204 No Content, e.g. a DELETE) is an empty Record, so every call
+    returns the type its resource declares."""
     if not response.is_success:
         raise error_from_response(response)
     if not response.content:
-        return None
+        return Record()
     return wrap(response.json())
 
 

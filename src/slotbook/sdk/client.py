@@ -13,9 +13,12 @@ from slotbook.sdk._core import DEFAULT_BASE_URL, Config, RetryPolicy
 from slotbook.sdk._runners import AsyncRunner, Runner, SyncRunner
 from slotbook.sdk.models import Record
 from slotbook.sdk.resources._base import Each, Many, One
+from slotbook.sdk.resources.appointment_types import AppointmentTypes
 from slotbook.sdk.resources.appointments import Appointments
+from slotbook.sdk.resources.availability import Availability
 from slotbook.sdk.resources.credits import Credits
 from slotbook.sdk.resources.departments import Departments
+from slotbook.sdk.resources.workers import Workers
 
 
 def _config(
@@ -43,6 +46,9 @@ class _Resources(Generic[One, Many, Each]):
         self.appointments = Appointments(runner)
         self.departments = Departments(runner)
         self.credits = Credits(runner)
+        self.workers = Workers(runner)
+        self.appointment_types = AppointmentTypes(runner)
+        self.availability = Availability(runner)
 
 
 class Client(_Resources[Record, list[Record], Iterator[Record]]):

@@ -9,18 +9,19 @@ from typing import Any
 
 import httpx
 
-# The booking rules of seed 002 and their numeric codes (when the rule has one). The API puts
-# the numeric code in the envelope's `numericCode`; an envelope that carries one, or whose code
-# is listed here, is a booking rule refusal.
+# The booking rules of seed 002 as docs/scheduling.md lists them, with their numeric codes
+# (SLOT_UNAVAILABLE has none). The API marks a rule refusal by adding seed 002's `legacyCode`
+# (and `numericCode` when the rule has one) to the envelope; an envelope that carries either,
+# or whose code is listed here, is a booking rule refusal, so a rule added to the server later
+# is recognised too.
 BOOKING_RULE_CODES: Mapping[str, int | None] = {
-    "MAX_UPCOMING_REACHED": 6,
+    "SLOT_UNAVAILABLE": None,
+    "SAME_TIME_APPOINTMENT": 12,
     "TOO_CLOSE_TO_OTHER_APPOINTMENT": 7,
+    "MAX_UPCOMING_REACHED": 6,
     "TOO_FAR_IN_ADVANCE": 8,
     "TOO_SOON": 9,
     "CANCELLATION_TOO_LATE": 10,
-    "SAME_TIME_APPOINTMENT": 12,
-    "SLOT_UNAVAILABLE": None,
-    "TOO_MANY_NO_SHOWS": None,
 }
 
 
@@ -72,12 +73,21 @@ class ConflictError(SlotbookError):
 
 
 class BookingRuleError(SlotbookError):
-    """A booking rule refused the request; `rule` is its code (e.g. SLOT_UNAVAILABLE)."""
+    """A booking rule refused the request; `rule` (= `code`) is its code (e.g.
+    SLOT_UNAVAILABLE), `numeric_code` and `legacy_code` seed 002's number and name for it."""
 
-    def __init__(self, message: str, *, numeric_code: int | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        numeric_code: int | None = None,
+        legacy_code: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(message, **kwargs)
         self.rule = self.code
         self.numeric_code = numeric_code
+        self.legacy_code = legacy_code
 
 
 class RateLimitError(SlotbookError):
@@ -153,9 +163,13 @@ def error_from_response(response: httpx.Response) -> SlotbookError:
         "headers": response.headers,
     }
     numeric = body.get("numericCode")
-    if 400 <= status < 500 and (isinstance(numeric, int) or code in BOOKING_RULE_CODES):
-        rule_number = numeric if isinstance(numeric, int) else BOOKING_RULE_CODES.get(code)
-        return BookingRuleError(message, numeric_code=rule_number, **common)
+    numeric = numeric if isinstance(numeric, int) and not isinstance(numeric, bool) else None
+    legacy = body.get("legacyCode")
+    legacy = legacy if isinstance(legacy, str) else None
+    marked = numeric is not None or legacy is not None or code in BOOKING_RULE_CODES
+    if 400 <= status < 500 and marked:
+        rule_number = numeric if numeric is not None else BOOKING_RULE_CODES.get(code)
+        return BookingRuleError(message, numeric_code=rule_number, legacy_code=legacy, **common)
     if status == 429:
         return RateLimitError(message, retry_after=retry_after_seconds(response.headers), **common)
     if status >= 500:

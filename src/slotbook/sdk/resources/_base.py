@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from collections.abc import Iterable, Mapping
+from typing import Any, Generic, TypeVar
 
 from slotbook.sdk._runners import Runner
 
@@ -23,3 +24,34 @@ class Resource(Generic[One, Many, Each]):
 
     def __init__(self, runner: Runner[One, Many, Each]) -> None:
         self._runner = runner
+
+
+class NotGiven:
+    """The default of an optional argument of an update: the field is left as it is. Passing
+    None instead sends null, which clears the field where the API allows it."""
+
+    _instance: NotGiven | None = None
+
+    def __new__(cls) -> NotGiven:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+NOT_GIVEN = NotGiven()
+
+
+def given(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of a PATCH body that were passed (None included: it means null)."""
+    return {key: value for key, value in fields.items() if value is not NOT_GIVEN}
+
+
+def weekly_ranges(ranges: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """The body of PUT .../hours: `{"ranges": [{"weekday", "start", "end"}, ...]}`."""
+    return {"ranges": [dict(r) for r in ranges]}

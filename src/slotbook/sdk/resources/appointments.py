@@ -1,4 +1,4 @@
-"""client.appointments: book, read, list, walk and cancel appointments."""
+"""client.appointments: book, read, list, walk, reschedule and cancel appointments."""
 
 from __future__ import annotations
 
@@ -72,6 +72,31 @@ class Appointments(Resource[One, Many, Each]):
         """Every appointment matching the filters, fetching page after page as you iterate."""
         call = _list_call(0, size, status, department_id, external_user_id, start_date, end_date)
         return self._runner.each(call, "appointments")
+
+    def update(
+        self,
+        appointment_id: int,
+        *,
+        date_time: DateLike | None = None,
+        worker_id: int | None = None,
+        appointment_type_id: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> One:
+        """Reschedule: move to another time, worker and/or type under the booking rules. What
+        is not given stays as it is. Atomic: if the new time is refused, the old one is kept."""
+        body = {
+            "dateTime": date_time,
+            "workerId": worker_id,
+            "appointmentTypeId": appointment_type_id,
+        }
+        return self._runner.one(
+            Call(
+                "PATCH",
+                f"{PATH}/{int(appointment_id)}",
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        )
 
     def cancel(self, appointment_id: int, *, idempotency_key: str | None = None) -> One:
         """Cancel an appointment and refund its credit; cancelling again refunds nothing."""
