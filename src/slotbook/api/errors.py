@@ -21,6 +21,7 @@ from slotbook.domain.errors import (
     NotFound,
     ServiceUnavailable,
     Unauthorized,
+    VersionMismatch,
 )
 
 log = logging.getLogger("slotbook.api")
@@ -33,6 +34,7 @@ _STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
     (NotFound, 404),
     (InvalidTransition, 409),
     (Conflict, 409),
+    (VersionMismatch, 412),
     (ServiceUnavailable, 503),
 )
 

@@ -18,6 +18,8 @@ class Scope(StrEnum):
     APPOINTMENTS_WRITE = "appointments:write"
     DEPARTMENTS_READ = "departments:read"
     CREDITS_READ = "credits:read"
+    CLIENTS_READ = "clients:read"
+    CLIENTS_WRITE = "clients:write"
     ADMIN = "admin"  # every other scope, plus administration
 
 

@@ -1,12 +1,20 @@
-"""Use cases on appointments: book, read, list and cancel, each one transaction."""
+"""Use cases on appointments: book, read and list, each one transaction."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from slotbook.application.access import Principal, Scope, require
+from slotbook.application.clients import (
+    ClientUpsert,
+    Party,
+    check_no_show_rule,
+    resolve_party,
+)
+from slotbook.application.history import Writer, record_created
+from slotbook.application.lookup import department_of, missing_appointment
 from slotbook.application.ports import (
     AppointmentFilter,
     NewAppointment,
@@ -14,16 +22,13 @@ from slotbook.application.ports import (
     Services,
     UnitOfWork,
 )
-from slotbook.domain.appointments import Appointment, AppointmentStatus, cancellation_refunds
+from slotbook.domain.appointments import Appointment, AppointmentDetails, AppointmentStatus
 from slotbook.domain.credits import BOOKING_COST, LedgerReason
 from slotbook.domain.errors import (
-    AppointmentNotFound,
-    DepartmentNotFound,
-    Forbidden,
     InsufficientCredits,
     InvalidRequest,
 )
-from slotbook.domain.organizations import Department
+from slotbook.domain.filters import FieldFilter, FieldType, parse_filter, parse_sort
 from slotbook.domain.time import local_to_utc, zone
 
 
@@ -31,26 +36,13 @@ from slotbook.domain.time import local_to_utc, zone
 class BookingRequest:
     department_id: int
     date_time: datetime  # wall-clock time of the department unless it carries an offset
-    name: str
+    name: str | None  # may be left out when a client is given: the client's name is used
     worker_id: int | None = None
     external_user_id: str | None = None
-
-
-async def _department(services: Services, uow: UnitOfWork, department_id: int) -> Department:
-    department = await uow.departments.get(department_id)
-    if department is not None:
-        return department
-    owner = await services.registry.owner_of_department(department_id)
-    if owner is not None:
-        raise Forbidden(f"Department {department_id} does not belong to your organization")
-    raise DepartmentNotFound(department_id)
-
-
-async def _missing_appointment(services: Services, appointment_id: int) -> Exception:
-    owner = await services.registry.owner_of_appointment(appointment_id)
-    if owner is not None:
-        return Forbidden(f"Appointment {appointment_id} does not belong to your organization")
-    return AppointmentNotFound(appointment_id)
+    client_id: int | None = None
+    patient_id: int | None = None
+    client: ClientUpsert | None = None  # seed 002's inline "fiche": update by id, else create
+    details: AppointmentDetails = field(default_factory=AppointmentDetails)
 
 
 async def create_appointment(
@@ -60,46 +52,85 @@ async def create_appointment(
     require(principal, Scope.APPOINTMENTS_CREATE)
     now = services.clock.now()
     async with services.uow(principal.organization_id, write=True) as uow:
-        department = await _department(services, uow, request.department_id)
-        starts_at = local_to_utc(request.date_time, zone(department.time_zone))
-        if starts_at <= now:
-            raise InvalidRequest("DateTime must be in the future")
-        if request.worker_id is None:
-            if department.show_admins_in_booking:
-                raise InvalidRequest(f"workerId is required for department {department.id}")
-        elif not await uow.departments.has_worker(department.id, request.worker_id):
-            raise InvalidRequest(
-                f"Worker {request.worker_id} does not work in department {department.id}"
-            )
-        new = NewAppointment(
-            department_id=department.id,
-            worker_id=request.worker_id,
-            name=request.name,
-            external_user_id=request.external_user_id,
-            starts_at=starts_at,
-            qr_token=services.secrets.new_qr_token(),
-            created_by_key_id=principal.api_key_id,
-        )
-        appointment_id, created_at = await uow.appointments.add(new, now)
-        balance = await uow.credits.change(-BOOKING_COST, LedgerReason.BOOKING, now, appointment_id)
-        if balance is None:
-            raise InsufficientCredits(await uow.credits.balance(), BOOKING_COST)
+        party = await resolve_party(services, principal, uow, request, now)
+        appointment = await book(services, principal, uow, request, party, now)
         await uow.commit()
-    return Appointment(
+    return appointment
+
+
+async def book(
+    services: Services,
+    principal: Principal,
+    uow: UnitOfWork,
+    request: BookingRequest,
+    party: Party,
+    now: datetime,
+    repeated_from_id: int | None = None,
+) -> Appointment:
+    """The booking step inside a unit of work: checks, insert, debit, history (no commit).
+
+    A recurring series runs it once per occurrence in one transaction."""
+    department = await department_of(services, uow, request.department_id)
+    starts_at = local_to_utc(request.date_time, zone(department.time_zone))
+    if starts_at <= now:
+        raise InvalidRequest("DateTime must be in the future")
+    if request.worker_id is None:
+        if department.show_admins_in_booking:
+            raise InvalidRequest(f"workerId is required for department {department.id}")
+    elif not await uow.departments.has_worker(department.id, request.worker_id):
+        raise InvalidRequest(
+            f"Worker {request.worker_id} does not work in department {department.id}"
+        )
+    await check_no_show_rule(uow, department, party.client_id, now)
+    details = request.details
+    new = NewAppointment(
+        department_id=department.id,
+        worker_id=request.worker_id,
+        name=party.name,
+        external_user_id=party.external_user_id,
+        starts_at=starts_at,
+        qr_token=services.secrets.new_qr_token(),
+        created_by_key_id=principal.api_key_id,
+        client_id=party.client_id,
+        patient_id=party.patient_id,
+        notes=details.notes,
+        reason=details.reason,
+        is_urgent=details.is_urgent,
+        source=details.source,
+        from_web=details.from_web,
+        telehealth_url=details.telehealth_url,
+        repeated_from_id=repeated_from_id,
+    )
+    appointment_id, created_at = await uow.appointments.add(new, now)
+    balance = await uow.credits.change(-BOOKING_COST, LedgerReason.BOOKING, now, appointment_id)
+    if balance is None:
+        raise InsufficientCredits(await uow.credits.balance(), BOOKING_COST)
+    appointment = Appointment(
         id=appointment_id,
         organization_id=principal.organization_id,
         department_id=department.id,
         department_name=department.name,
         time_zone=department.time_zone,
         worker_id=request.worker_id,
-        name=request.name,
-        external_user_id=request.external_user_id,
+        name=party.name,
+        external_user_id=party.external_user_id,
         starts_at=starts_at,
         status=AppointmentStatus.SCHEDULED,
         qr_token=new.qr_token,
         created_at=created_at,
         updated_at=created_at,
+        client_id=party.client_id,
+        patient_id=party.patient_id,
+        notes=details.notes,
+        reason=details.reason,
+        is_urgent=details.is_urgent,
+        source=details.source,
+        from_web=details.from_web,
+        telehealth_url=details.telehealth_url,
+        repeated_from_id=repeated_from_id,
     )
+    await record_created(uow, Writer.of(principal), appointment, now)
+    return appointment
 
 
 async def get_appointment(
@@ -109,7 +140,7 @@ async def get_appointment(
     async with services.uow(principal.organization_id, write=False) as uow:
         appointment = await uow.appointments.get(appointment_id)
     if appointment is None:
-        raise await _missing_appointment(services, appointment_id)
+        raise await missing_appointment(services, appointment_id)
     return appointment
 
 
@@ -122,17 +153,31 @@ class ListQuery:
     external_user_id: str | None = None
     start_date: datetime | None = None
     end_date: datetime | None = None
+    worker_id: int | None = None
+    client_id: int | None = None
+    patient_id: int | None = None
+    is_urgent: bool | None = None
+    archived: bool = False
+    include_past: bool = True
+    q: tuple[str, ...] = ()  # seed 003's field:op value filters
+    sort: str | None = None
 
 
 async def list_appointments(
     services: Services, principal: Principal, query: ListQuery
 ) -> Page[Appointment]:
     require(principal, Scope.APPOINTMENTS_READ)
+    filters = tuple(parse_filter(text) for text in query.q)
+    sort = parse_sort(query.sort) if query.sort else ()
     async with services.uow(principal.organization_id, write=False) as uow:
         # Dates without an offset are wall-clock time of the department asked for, else of the
         # organization.
         tz_name: str | None = None
-        if query.start_date is not None or query.end_date is not None:
+        if (
+            query.start_date is not None
+            or query.end_date is not None
+            or any(f.type is FieldType.DATETIME for f in filters)
+        ):
             department = (
                 await uow.departments.get(query.department_id)
                 if query.department_id is not None
@@ -148,8 +193,18 @@ async def list_appointments(
             status=query.status,
             department_id=query.department_id,
             external_user_id=query.external_user_id,
-            starts_from=_instant(query.start_date, tz),
+            starts_from=_later(
+                _instant(query.start_date, tz),
+                None if query.include_past else services.clock.now(),
+            ),
             starts_until=_instant(query.end_date, tz),
+            worker_id=query.worker_id,
+            client_id=query.client_id,
+            patient_id=query.patient_id,
+            is_urgent=query.is_urgent,
+            archived=query.archived,
+            conditions=tuple(_placed(f, tz) for f in filters),
+            sort=sort,
         )
         return await uow.appointments.list(criteria, query.page, query.size)
 
@@ -161,28 +216,20 @@ def _instant(value: datetime | None, tz: ZoneInfo) -> datetime | None:
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=tz)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise InvalidRequest(f"{value.isoformat()} is out of range") from None
 
 
-async def cancel_appointment(
-    services: Services, principal: Principal, appointment_id: int
-) -> Appointment:
-    """Cancel and refund one credit; cancelling again changes nothing and refunds nothing."""
-    require(principal, Scope.APPOINTMENTS_CANCEL)
-    now = services.clock.now()
-    async with services.uow(principal.organization_id, write=True) as uow:
-        appointment = await uow.appointments.get(appointment_id)
-        if appointment is None:
-            raise await _missing_appointment(services, appointment_id)
-        if not cancellation_refunds(appointment.status):
-            return appointment
-        # The status in the WHERE clause makes a concurrent cancel refund at most once.
-        if not await uow.appointments.mark_cancelled(appointment_id, appointment.status, now):
-            refreshed = await uow.appointments.get(appointment_id)
-            assert refreshed is not None
-            return refreshed
-        await uow.credits.change(BOOKING_COST, LedgerReason.REFUND, now, appointment_id)
-        await uow.commit()
-    return replace(
-        appointment, status=AppointmentStatus.CANCELLED, cancelled_at=now, updated_at=now
-    )
+def _later(a: datetime | None, b: datetime | None) -> datetime | None:
+    return max(a, b) if a is not None and b is not None else a or b
+
+
+def _placed(f: FieldFilter, tz: ZoneInfo) -> FieldFilter:
+    """A q[] filter with its date-time value as a UTC instant."""
+    if isinstance(f.value, datetime):
+        instant = _instant(f.value, tz)
+        assert instant is not None
+        return replace(f, value=instant)
+    return f

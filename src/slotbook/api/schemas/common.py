@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
+from fastapi import Query
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.alias_generators import to_camel
 
@@ -73,8 +74,32 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, object]]:
         403: "Missing scope, or the resource belongs to another organization",
         404: "Not found",
         409: "Conflict with the current state",
+        412: "If-Match names an outdated version (VERSION_MISMATCH)",
         429: "Rate limit exceeded (see Retry-After)",
     }
     return {
         status: {"model": ErrorEnvelope, "description": descriptions[status]} for status in statuses
     }
+
+
+LongText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=10_000),
+    AfterValidator(_printable),
+]
+Email = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, max_length=254, pattern=r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"
+    ),
+]
+Phone = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[0-9+().\- /]+$"
+    ),
+]
+Language = Literal["en", "fr"]
+LanguageQuery = Annotated[
+    Language, Query(description="Language of displayStatus and other labels: en or fr")
+]

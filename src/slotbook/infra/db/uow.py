@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from slotbook.infra.db.appointments import SqlAppointmentStore
+from slotbook.infra.db.clients import SqlClients, SqlPatients
+from slotbook.infra.db.history import SqlHistory
 from slotbook.infra.db.repositories import (
-    SqlAppointments,
     SqlCredits,
     SqlDepartments,
     SqlOrganization,
@@ -17,8 +21,11 @@ from slotbook.infra.db.repositories import (
 class SqlUnitOfWork:
     organization: SqlOrganization
     departments: SqlDepartments
-    appointments: SqlAppointments
+    appointments: SqlAppointmentStore
     credits: SqlCredits
+    clients: SqlClients
+    patients: SqlPatients
+    history: SqlHistory
 
     def __init__(self, engine: AsyncEngine, organization_id: int, *, write: bool) -> None:
         self._engine = engine
@@ -36,9 +43,18 @@ class SqlUnitOfWork:
         org = self.organization_id
         self.organization = SqlOrganization(connection, org)
         self.departments = SqlDepartments(connection, org)
-        self.appointments = SqlAppointments(connection, org)
+        self.appointments = SqlAppointmentStore(connection, org)
         self.credits = SqlCredits(connection, org)
+        self.clients = SqlClients(connection, org)
+        self.patients = SqlPatients(connection, org)
+        self.history = SqlHistory(connection, org)
         return self
+
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        assert self._connection is not None
+        async with self._connection.begin_nested():
+            yield
 
     async def commit(self) -> None:
         assert self._connection is not None
