@@ -5,6 +5,9 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
 
 from slotbook.application.access import ALL_SCOPES
 from slotbook.application.organizations import (
@@ -82,3 +85,36 @@ def future(days: int = 30, hour: int = 10, minute: int = 0) -> str:
     """A wall-clock date-time string `days` ahead, as clients send it."""
     day = datetime.now(UTC).date() + timedelta(days=days)
     return f"{day.isoformat()}T{hour:02d}:{minute:02d}:00"
+
+
+def utc_text(value: datetime) -> str:
+    """An aware UTC instant as clients send it with an offset."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+async def book(
+    http: httpx.AsyncClient,
+    tenant: Tenant,
+    when: datetime | str,
+    *,
+    headers: dict[str, str] | None = None,
+    expect: int = 201,
+    **fields: object,
+) -> dict[str, Any]:
+    """POST /appointments in the tenant's open department; asserts the status."""
+    body: dict[str, object] = {
+        "departmentId": tenant.department_id,
+        "dateTime": when if isinstance(when, str) else utc_text(when),
+        "name": "Jean Dupont",
+        **fields,
+    }
+    response = await http.post("/api/v1/appointments", headers=headers or tenant.headers, json=body)
+    assert response.status_code == expect, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+async def balance(http: httpx.AsyncClient, tenant: Tenant) -> int:
+    response = await http.get("/api/v1/credits", headers=tenant.headers)
+    assert response.status_code == 200, response.text
+    return int(response.json()["balance"])

@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     # Seconds a key lookup is cached in process (revocation takes effect within this time).
     key_cache_ttl: float = 1.0
     db_pool_size: int = 20
+    # Minutes after its start before an unattended appointment is marked MISSED by the sweep.
+    no_show_grace_minutes: int = 30
     log_level: str = "info"
 
 

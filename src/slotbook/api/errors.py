@@ -25,6 +25,7 @@ from slotbook.domain.errors import (
     ServiceUnavailable,
     SlotConflict,
     Unauthorized,
+    VersionMismatch,
 )
 
 log = logging.getLogger("slotbook.api")
@@ -41,6 +42,7 @@ _STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
     # a time outside the department's policy is a well-formed but unacceptable request.
     (SlotConflict, 409),
     (PolicyRefused, 422),
+    (VersionMismatch, 412),
     (ServiceUnavailable, 503),
 )
 
