@@ -134,6 +134,17 @@ def _validation_response(exc: RequestValidationError) -> Response:
     return error_response(400, "INVALID_REQUEST", f"{first['field']}: {first['message']}", details)
 
 
+def _path_pattern(template: str, operations: dict[str, Any]) -> re.Pattern[str]:
+    """The pattern of a documented path; integer path parameters match digits only, as the
+    routes' {name:int} converters do, so /clients/by-email is not read as /clients/{id}."""
+    for operation in operations.values():
+        for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+            if parameter.get("in") == "path" and parameter["schema"].get("type") == "integer":
+                name = parameter["name"]
+                template = template.replace(f"{{{name}}}", f"{{{name}:int}}")
+    return compile_path(template)[0]
+
+
 def _allowed_methods(app: FastAPI, path: str) -> list[str]:
     """Every method of every documented operation on `path`.
 
@@ -143,7 +154,7 @@ def _allowed_methods(app: FastAPI, path: str) -> list[str]:
     table: list[tuple[re.Pattern[str], set[str]]] | None = getattr(app.state, "allow_table", None)
     if table is None:
         table = [
-            (compile_path(template)[0], {method.upper() for method in operations})
+            (_path_pattern(template, operations), {method.upper() for method in operations})
             for template, operations in app.openapi()["paths"].items()
         ]
         app.state.allow_table = table

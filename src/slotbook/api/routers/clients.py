@@ -80,7 +80,7 @@ async def client_by_email(
 
 
 @router.get(
-    "/{client_id}",
+    "/{client_id:int}",
     response_model=ClientRead,
     responses=error_responses(400, 401, 403, 404, 429),
     summary="Get a client",
@@ -93,7 +93,7 @@ async def get_client(
 
 
 @router.patch(
-    "/{client_id}",
+    "/{client_id:int}",
     response_model=ClientRead,
     responses=error_responses(400, 401, 403, 404, 409, 429),
     summary="Update a client",
@@ -109,7 +109,7 @@ async def update_client(
 
 
 @router.delete(
-    "/{client_id}",
+    "/{client_id:int}",
     status_code=204,
     response_class=Response,
     responses=error_responses(400, 401, 403, 404, 409, 429),
@@ -134,7 +134,7 @@ async def delete_client(
 
 
 @router.post(
-    "/{client_id}/patients",
+    "/{client_id:int}/patients",
     status_code=201,
     response_model=PatientRead,
     responses=error_responses(400, 401, 403, 404, 429),
@@ -153,7 +153,7 @@ async def add_patient(
 
 
 @router.get(
-    "/{client_id}/patients",
+    "/{client_id:int}/patients",
     response_model=list[PatientRead],
     responses=error_responses(400, 401, 403, 404, 429),
     summary="Patients of a client",

@@ -18,7 +18,7 @@ PatientId = Annotated[int, Path(ge=1, le=MAX_ID, description="Patient id")]
 
 
 @router.get(
-    "/{patient_id}",
+    "/{patient_id:int}",
     response_model=PatientRead,
     responses=error_responses(400, 401, 403, 404, 429),
     summary="Get a patient",
@@ -31,7 +31,7 @@ async def get_patient(
 
 
 @router.patch(
-    "/{patient_id}",
+    "/{patient_id:int}",
     response_model=PatientRead,
     responses=error_responses(400, 401, 403, 404, 429),
     summary="Update a patient",
@@ -53,7 +53,7 @@ async def update_patient(
 
 
 @router.delete(
-    "/{patient_id}",
+    "/{patient_id:int}",
     status_code=204,
     response_class=Response,
     responses=error_responses(400, 401, 403, 404, 409, 429),

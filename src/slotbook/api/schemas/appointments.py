@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from slotbook.api.schemas.common import (
     CamelModel,
@@ -34,6 +34,7 @@ from slotbook.domain.appointments import (
     cancellation_reason_label,
     display_status,
 )
+from slotbook.domain.errors import InvalidRequest
 from slotbook.domain.recurrence import Recurrence, RepeatRule, RepeatType, RRule
 
 TelehealthUrl = Annotated[WebLink, Field(description="http(s) link of the video visit")]
@@ -106,13 +107,9 @@ class AppointmentCreate(RequestModel):
         examples=["FREQ=WEEKLY;BYDAY=MO,TH;COUNT=10"],
     )
 
-    @model_validator(mode="after")
-    def _one_recurrence(self) -> AppointmentCreate:
-        if self.repeat_rule is not None and self.rrule is not None:
-            raise ValueError("give either repeatRule or rrule, not both")
-        return self
-
     def recurrence(self) -> Recurrence | None:
+        if self.repeat_rule is not None and self.rrule is not None:
+            raise InvalidRequest("Give either repeatRule or rrule, not both")
         if self.rrule is not None:
             return RRule(self.rrule)
         if self.repeat_rule is not None:

@@ -18,8 +18,16 @@ from slotbook.api.schemas.common import (
 )
 from slotbook.application.ports import ClientFields, PatientFields
 from slotbook.domain.clients import Client, Patient
+from slotbook.domain.errors import InvalidRequest
 
 _EARLIEST_BIRTH = date(1850, 1, 1)
+
+
+def _birth_date(value: date | None) -> date | None:
+    # A business check, not a schema one: JSON Schema cannot bound a date.
+    if value is not None and value < _EARLIEST_BIRTH:
+        raise InvalidRequest(f"birthDate must be on or after {_EARLIEST_BIRTH.isoformat()}")
+    return value
 
 
 def _utc(value: datetime | None) -> str | None:
@@ -98,21 +106,21 @@ class ClientPage(PageFields):
 class PatientCreate(RequestModel):
     name: Name = Field(examples=["Rex"])
     species: ShortText | None = Field(None, max_length=100, examples=["dog"])
-    birth_date: date | None = Field(None, ge=_EARLIEST_BIRTH, le=date(9999, 12, 31))
+    birth_date: date | None = Field(None, description="On or after 1850-01-01")
     notes: LongText | None = None
 
     def fields(self) -> PatientFields:
-        return PatientFields(self.name, self.species, self.birth_date, self.notes)
+        return PatientFields(self.name, self.species, _birth_date(self.birth_date), self.notes)
 
 
 class PatientUpdate(RequestModel):
     name: Name | None = None
     species: ShortText | None = Field(None, max_length=100)
-    birth_date: date | None = Field(None, ge=_EARLIEST_BIRTH, le=date(9999, 12, 31))
+    birth_date: date | None = Field(None, description="On or after 1850-01-01")
     notes: LongText | None = None
 
     def fields(self) -> PatientFields:
-        return PatientFields(self.name, self.species, self.birth_date, self.notes)
+        return PatientFields(self.name, self.species, _birth_date(self.birth_date), self.notes)
 
 
 class PatientRead(CamelModel):
