@@ -9,6 +9,7 @@ from pydantic import Field
 from slotbook.api.schemas.common import (
     CamelModel,
     Email,
+    Label,
     LongText,
     Name,
     PageFields,
@@ -105,7 +106,7 @@ class ClientPage(PageFields):
 
 class PatientCreate(RequestModel):
     name: Name = Field(examples=["Rex"])
-    species: ShortText | None = Field(None, max_length=100, examples=["dog"])
+    species: Label | None = Field(None, examples=["dog"])
     birth_date: date | None = Field(None, description="On or after 1850-01-01")
     notes: LongText | None = None
 
@@ -115,7 +116,7 @@ class PatientCreate(RequestModel):
 
 class PatientUpdate(RequestModel):
     name: Name | None = None
-    species: ShortText | None = Field(None, max_length=100)
+    species: Label | None = None
     birth_date: date | None = Field(None, description="On or after 1850-01-01")
     notes: LongText | None = None
 

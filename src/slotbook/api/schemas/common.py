@@ -71,6 +71,7 @@ DateTime = Annotated[
 ]
 Name = Annotated[str, _text(200), AfterValidator(_clean_text)]
 ShortText = Annotated[str, _text(255), AfterValidator(_clean_text)]
+Label = Annotated[str, _text(100), AfterValidator(_clean_text)]  # a short word (a species)
 
 
 class CamelModel(BaseModel):
