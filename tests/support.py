@@ -5,6 +5,9 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
 
 from slotbook.application.access import ALL_SCOPES
 from slotbook.application.organizations import (
@@ -97,3 +100,36 @@ async def make_user(services: Services, organization_id: int, role: Role = Role.
     login = Login(f"{role.value}-{next(_names)}-{organization_id}@example.org", "correct horse 42")
     await create_user(services, organization_id, login.email, login.password, role)
     return login
+
+
+def utc_text(value: datetime) -> str:
+    """An aware UTC instant as clients send it with an offset."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+async def book(
+    http: httpx.AsyncClient,
+    tenant: Tenant,
+    when: datetime | str,
+    *,
+    headers: dict[str, str] | None = None,
+    expect: int = 201,
+    **fields: object,
+) -> dict[str, Any]:
+    """POST /appointments in the tenant's open department; asserts the status."""
+    body: dict[str, object] = {
+        "departmentId": tenant.department_id,
+        "dateTime": when if isinstance(when, str) else utc_text(when),
+        "name": "Jean Dupont",
+        **fields,
+    }
+    response = await http.post("/api/v1/appointments", headers=headers or tenant.headers, json=body)
+    assert response.status_code == expect, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+async def balance(http: httpx.AsyncClient, tenant: Tenant) -> int:
+    response = await http.get("/api/v1/credits", headers=tenant.headers)
+    assert response.status_code == 200, response.text
+    return int(response.json()["balance"])

@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     session_hours: float = 12.0
     login_max_failures: int = 5
     login_lockout_minutes: float = 15.0
+    # Minutes after its start before an unattended appointment is marked MISSED by the sweep.
+    no_show_grace_minutes: int = 30
     log_level: str = "info"
 
 

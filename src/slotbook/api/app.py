@@ -11,13 +11,17 @@ from slotbook import __version__
 from slotbook.api import docs, errors, openapi
 from slotbook.api.middleware import GuardMiddleware
 from slotbook.api.routers import (
+    appointment_actions,
     appointment_types,
     appointments,
     availability,
+    check_in,
+    clients,
     credits,
     department_admin,
     departments,
     health,
+    patients,
     workers,
 )
 from slotbook.bootstrap import Container, build
@@ -64,6 +68,10 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         appointment_types,
         availability,
         appointments,
+        appointment_actions,
+        check_in,
+        clients,
+        patients,
         credits,
     ):
         app.include_router(module.router, prefix=API_PREFIX)

@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import compile_path
 
 from slotbook.domain.errors import (
     AccountLocked,
@@ -27,6 +28,7 @@ from slotbook.domain.errors import (
     ServiceUnavailable,
     SlotConflict,
     Unauthorized,
+    VersionMismatch,
 )
 
 log = logging.getLogger("slotbook.api")
@@ -44,6 +46,7 @@ _STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
     # a time outside the department's policy is a well-formed but unacceptable request.
     (SlotConflict, 409),
     (PolicyRefused, 422),
+    (VersionMismatch, 412),
     (ServiceUnavailable, 503),
 )
 
@@ -140,14 +143,16 @@ def _validation_response(exc: RequestValidationError) -> Response:
     return error_response(400, "INVALID_REQUEST", f"{first['field']}: {first['message']}", details)
 
 
-def _template_pattern(template: str) -> re.Pattern[str]:
-    """The regular expression of an OpenAPI path template. Ids (`{..._id}`) are integers, as
-    the routes' `:int` convertors say, so /appointments/types is not /appointments/{id}."""
-
-    def parameter(match: re.Match[str]) -> str:
-        return "[0-9]+" if match.group(1).endswith("_id") else "[^/]+"
-
-    return re.compile("^" + re.sub(r"\{([^}]+)\}", parameter, template) + "$")
+def _path_pattern(template: str, operations: dict[str, Any]) -> re.Pattern[str]:
+    """The pattern of a documented path; integer path parameters match digits only, as the
+    routes' {name:int} converters do, so /clients/by-email is not read as /clients/{id}."""
+    for operation in operations.values():
+        for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+            if parameter.get("in") == "path" and parameter["schema"].get("type") == "integer":
+                name = parameter["name"]
+                template = template.replace(f"{{{name}}}", f"{{{name}:int}}")
+    pattern: re.Pattern[str] = compile_path(template)[0]
+    return pattern
 
 
 def _allowed_methods(app: FastAPI, path: str) -> list[str]:
@@ -159,7 +164,7 @@ def _allowed_methods(app: FastAPI, path: str) -> list[str]:
     table: list[tuple[re.Pattern[str], set[str]]] | None = getattr(app.state, "allow_table", None)
     if table is None:
         table = [
-            (_template_pattern(template), {method.upper() for method in operations})
+            (_path_pattern(template, operations), {method.upper() for method in operations})
             for template, operations in app.openapi()["paths"].items()
         ]
         app.state.allow_table = table

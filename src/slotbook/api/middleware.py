@@ -6,7 +6,8 @@ import base64
 import binascii
 import logging
 import time
-from urllib.parse import parse_qs
+from collections import Counter
+from urllib.parse import parse_qs, parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -42,6 +43,17 @@ def presented_key(scope: Scope) -> str | None:
         if values and values[0].strip():
             return values[0].strip()
     return None
+
+
+def repeated_parameter(scope: Scope) -> str | None:
+    """A single-valued query parameter given more than once. Only `name[]` parameters (q[])
+    take several values; for the others the framework would silently keep the last one, so
+    `?search=<invalid>&search=<valid>` would pass unvalidated text through."""
+    query: bytes = scope.get("query_string", b"")
+    if b"&" not in query:
+        return None
+    names = Counter(name for name, _ in parse_qsl(query.decode("latin-1"), keep_blank_values=True))
+    return next((n for n, count in names.items() if count > 1 and not n.endswith("[]")), None)
 
 
 class GuardMiddleware:
@@ -105,6 +117,11 @@ class GuardMiddleware:
             await self._reply(
                 send, 401, envelope("UNAUTHORIZED", "Invalid or missing API key"), rate_headers
             )
+            return
+        repeated = repeated_parameter(scope)
+        if repeated is not None:
+            message = f"Query parameter {repeated!r} is given more than once"
+            await self._reply(send, 400, envelope("INVALID_REQUEST", message), rate_headers)
             return
         for name, value in scope["headers"]:
             if name == b"content-length" and value.isdigit() and int(value) > self.max_body:

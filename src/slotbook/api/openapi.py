@@ -113,8 +113,11 @@ def _complete_operation(
     method: str, path: str, operation: dict[str, Any], components: dict[str, Any]
 ) -> None:
     responses: dict[str, Any] = operation["responses"]
-    # Validation errors are answered 400 INVALID_REQUEST with the envelope, never 422.
-    responses.pop("422", None)
+    # Validation errors are answered 400 INVALID_REQUEST with the envelope, never 422: drop
+    # FastAPI's own 422, keep a route's declared one (a booking rule refusing, with the envelope).
+    default_422 = responses.get("422", {}).get("content", {}).get("application/json", {})
+    if default_422.get("schema", {}).get("$ref", "").endswith("/HTTPValidationError"):
+        del responses["422"]
     for status in _guard_statuses(path):
         responses.setdefault(str(status), {})
     for status_text, response in responses.items():

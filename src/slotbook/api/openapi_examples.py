@@ -17,6 +17,11 @@ ERRORS: dict[int, tuple[str, str]] = {
     403: ("FORBIDDEN", "Appointment 123 does not belong to your organization"),
     404: ("APPOINTMENT_NOT_FOUND", "Appointment not found with id: 123"),
     409: ("INVALID_TRANSITION", "An appointment with status COMPLETED cannot be cancelled"),
+    412: (
+        "VERSION_MISMATCH",
+        "The appointment was changed by someone else: its current version is 4",
+    ),
+    422: ("TOO_SOON", "This appointment is too soon: book at least 60 minutes ahead"),
     429: ("RATE_LIMITED", "Rate limit of 1000 requests per hour exceeded; retry in 1200 s"),
     503: ("SERVICE_UNAVAILABLE", "Please retry shortly"),
 }
@@ -31,6 +36,7 @@ _APPOINTMENT = {
     "id": 123,
     "dateTime": "2027-02-15T10:00:00",
     "status": "SCHEDULED",
+    "displayStatus": "Scheduled",
     "name": "Amadou Diallo",
     "qrCode": "QR-2Lq0v3W1cJ8cK1m3yqJbNw",
     "departmentId": 5,
@@ -39,6 +45,10 @@ _APPOINTMENT = {
     "workerId": 42,
     "timeZone": "Africa/Conakry",
     "createdAt": "2027-01-21T09:30:00",
+    "updatedAt": "2027-01-21T09:30:00",
+    "endTime": "2027-02-15T10:30:00",
+    "appointmentTypeId": 3,
+    "version": 1,
 }
 _SECOND = {
     **_APPOINTMENT,
@@ -49,6 +59,8 @@ _SECOND = {
     "externalUserId": None,
     "workerId": None,
     "createdAt": "2027-01-21T10:15:00",
+    "updatedAt": "2027-01-21T10:15:00",
+    "endTime": "2027-02-15T14:30:00",
 }
 _ORGANIZATION = {"id": 1, "name": "Ministry of Interior"}
 
@@ -78,7 +90,12 @@ OPERATIONS: dict[tuple[str, str], tuple[Any, Any]] = {
     ("get", "/api/v1/appointments/{appointment_id}"): (None, _APPOINTMENT),
     ("delete", "/api/v1/appointments/{appointment_id}"): (
         None,
-        {**_APPOINTMENT, "status": "CANCELLED", "cancelledAt": "2027-01-22T08:00:00"},
+        {
+            **_APPOINTMENT,
+            "status": "CANCELLED",
+            "displayStatus": "Cancelled",
+            "cancelledAt": "2027-01-22T08:00:00",
+        },
     ),
     ("get", "/api/v1/departments"): (
         None,

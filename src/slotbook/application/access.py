@@ -20,6 +20,8 @@ class Scope(StrEnum):
     DEPARTMENTS_READ = "departments:read"
     WORKERS_READ = "workers:read"  # workers, their hours and exceptions
     CREDITS_READ = "credits:read"
+    CLIENTS_READ = "clients:read"
+    CLIENTS_WRITE = "clients:write"
     ADMIN = "admin"  # every other scope, plus administration
 
 

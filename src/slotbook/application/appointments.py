@@ -1,14 +1,22 @@
-"""Use cases on appointments: book, read, list and cancel, each one transaction."""
+"""Use cases on appointments: book (the step a series repeats too), read and list."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from slotbook.application.access import Principal, Scope, require
 from slotbook.application.availability import settings_of
 from slotbook.application.booking import place, with_retries
+from slotbook.application.clients import (
+    ClientUpsert,
+    Party,
+    check_no_show_rule,
+    resolve_party,
+)
+from slotbook.application.history import Writer, record_created
+from slotbook.application.lookups import department_of, missing_appointment
 from slotbook.application.ports import (
     AppointmentFilter,
     NewAppointment,
@@ -16,18 +24,13 @@ from slotbook.application.ports import (
     Services,
     UnitOfWork,
 )
-from slotbook.domain.appointments import Appointment, AppointmentStatus, cancellation_refunds
+from slotbook.domain.appointments import Appointment, AppointmentDetails, AppointmentStatus
 from slotbook.domain.credits import BOOKING_COST, LedgerReason
 from slotbook.domain.errors import (
-    AppointmentNotFound,
-    DepartmentNotFound,
-    Forbidden,
     InsufficientCredits,
     InvalidRequest,
-    InvalidTransition,
 )
-from slotbook.domain.organizations import Department
-from slotbook.domain.rules import cancellation_too_late
+from slotbook.domain.filters import FieldFilter, FieldType, parse_filter, parse_sort
 from slotbook.domain.time import local_to_utc, zone
 
 
@@ -35,27 +38,14 @@ from slotbook.domain.time import local_to_utc, zone
 class BookingRequest:
     department_id: int
     date_time: datetime  # wall-clock time of the department unless it carries an offset
-    name: str
+    name: str | None  # may be left out when a client is given: the client's name is used
     worker_id: int | None = None
     external_user_id: str | None = None
     appointment_type_id: int | None = None
-
-
-async def _department(services: Services, uow: UnitOfWork, department_id: int) -> Department:
-    department = await uow.departments.get(department_id)
-    if department is not None:
-        return department
-    owner = await services.registry.owner_of_department(department_id)
-    if owner is not None:
-        raise Forbidden(f"Department {department_id} does not belong to your organization")
-    raise DepartmentNotFound(department_id)
-
-
-async def _missing_appointment(services: Services, appointment_id: int) -> Exception:
-    owner = await services.registry.owner_of_appointment(appointment_id)
-    if owner is not None:
-        return Forbidden(f"Appointment {appointment_id} does not belong to your organization")
-    return AppointmentNotFound(appointment_id)
+    client_id: int | None = None
+    patient_id: int | None = None
+    client: ClientUpsert | None = None  # seed 002's inline "fiche": update by id, else create
+    details: AppointmentDetails = field(default_factory=AppointmentDetails)
 
 
 async def create_appointment(
@@ -69,139 +59,109 @@ async def create_appointment(
 async def _create(services: Services, principal: Principal, request: BookingRequest) -> Appointment:
     now = services.clock.now()
     async with services.uow(principal.organization_id, write=True) as uow:
-        department = await _department(services, uow, request.department_id)
-        settings = await settings_of(uow, department)
-        starts_at = local_to_utc(request.date_time, zone(settings.time_zone)).replace(microsecond=0)
-        if starts_at <= now:
-            raise InvalidRequest("DateTime must be in the future")
-        if request.worker_id is None:
-            if department.show_admins_in_booking:
-                raise InvalidRequest(f"workerId is required for department {department.id}")
-        elif not await uow.departments.has_worker(department.id, request.worker_id):
-            raise InvalidRequest(
-                f"Worker {request.worker_id} does not work in department {department.id}"
-            )
-        qr_token = services.secrets.new_qr_token()
-        placed = await place(
-            services,
-            uow,
-            department,
-            starts_at,
-            request.appointment_type_id,
-            request.worker_id,
-            request.external_user_id,
-            qr_token,
-        )
-        slot = placed.time
-        new = NewAppointment(
-            department_id=department.id,
-            worker_id=slot.worker_id,
-            name=request.name,
-            external_user_id=request.external_user_id,
-            starts_at=starts_at,
-            qr_token=qr_token,
-            created_by_key_id=principal.api_key_id,
-            ends_at=slot.ends_at,
-            appointment_type_id=slot.appointment_type_id,
-            blocked_from=slot.blocked_from,
-            blocked_until=slot.blocked_until,
-            session_key=slot.session_key,
-        )
-        appointment_id, created_at = await uow.appointments.add(new, now)
-        balance = await uow.credits.change(-BOOKING_COST, LedgerReason.BOOKING, now, appointment_id)
-        if balance is None:
-            raise InsufficientCredits(await uow.credits.balance(), BOOKING_COST)
+        # The organization's booking lock before any other write (an inline client's insert
+        # takes a share lock on the organization row): two bookings never deadlock on it.
+        await uow.scheduling.lock()
+        party = await resolve_party(services, principal, uow, request, now)
+        appointment = await book(services, principal, uow, request, party, now)
         await uow.commit()
-    return Appointment(
+    return appointment
+
+
+async def book(
+    services: Services,
+    principal: Principal,
+    uow: UnitOfWork,
+    request: BookingRequest,
+    party: Party,
+    now: datetime,
+    repeated_from_id: int | None = None,
+) -> Appointment:
+    """The booking step inside a unit of work: the schedule and every booking rule, insert,
+    debit, history (no commit). A recurring series runs it once per occurrence in one
+    transaction, so each occurrence is checked exactly like a single booking."""
+    department = await department_of(services, uow, request.department_id)
+    settings = await settings_of(uow, department)
+    starts_at = local_to_utc(request.date_time, zone(settings.time_zone)).replace(microsecond=0)
+    if starts_at <= now:
+        raise InvalidRequest("DateTime must be in the future")
+    if request.worker_id is None:
+        if department.show_admins_in_booking:
+            raise InvalidRequest(f"workerId is required for department {department.id}")
+    elif not await uow.departments.has_worker(department.id, request.worker_id):
+        raise InvalidRequest(
+            f"Worker {request.worker_id} does not work in department {department.id}"
+        )
+    await check_no_show_rule(uow, department, party.client_id, now)
+    qr_token = services.secrets.new_qr_token()
+    placed = await place(
+        services,
+        uow,
+        department,
+        starts_at,
+        request.appointment_type_id,
+        request.worker_id,
+        party.external_user_id,
+        qr_token,
+        client_id=party.client_id,
+    )
+    slot = placed.time
+    details = request.details
+    new = NewAppointment(
+        department_id=department.id,
+        worker_id=slot.worker_id,
+        name=party.name,
+        external_user_id=party.external_user_id,
+        starts_at=starts_at,
+        qr_token=qr_token,
+        created_by_key_id=principal.api_key_id,
+        ends_at=slot.ends_at,
+        appointment_type_id=slot.appointment_type_id,
+        blocked_from=slot.blocked_from,
+        blocked_until=slot.blocked_until,
+        session_key=slot.session_key,
+        client_id=party.client_id,
+        patient_id=party.patient_id,
+        notes=details.notes,
+        reason=details.reason,
+        is_urgent=details.is_urgent,
+        source=details.source,
+        from_web=details.from_web,
+        telehealth_url=details.telehealth_url,
+        repeated_from_id=repeated_from_id,
+    )
+    appointment_id, created_at = await uow.appointments.add(new, now)
+    balance = await uow.credits.change(-BOOKING_COST, LedgerReason.BOOKING, now, appointment_id)
+    if balance is None:
+        raise InsufficientCredits(await uow.credits.balance(), BOOKING_COST)
+    appointment = Appointment(
         id=appointment_id,
         organization_id=principal.organization_id,
         department_id=department.id,
         department_name=department.name,
         time_zone=department.time_zone,
         worker_id=slot.worker_id,
-        name=request.name,
-        external_user_id=request.external_user_id,
+        name=party.name,
+        external_user_id=party.external_user_id,
         starts_at=starts_at,
         status=AppointmentStatus.SCHEDULED,
-        qr_token=new.qr_token,
+        qr_token=qr_token,
         created_at=created_at,
         updated_at=created_at,
         ends_at=slot.ends_at,
         appointment_type_id=slot.appointment_type_id,
+        client_id=party.client_id,
+        patient_id=party.patient_id,
+        notes=details.notes,
+        reason=details.reason,
+        is_urgent=details.is_urgent,
+        source=details.source,
+        from_web=details.from_web,
+        telehealth_url=details.telehealth_url,
+        repeated_from_id=repeated_from_id,
     )
-
-
-_MOVABLE = frozenset({AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED})
-
-
-@dataclass(frozen=True, slots=True)
-class RescheduleRequest:
-    date_time: datetime | None = None  # wall-clock time of the department unless with offset
-    worker_id: int | None = None
-    appointment_type_id: int | None = None
-
-
-async def reschedule_appointment(
-    services: Services, principal: Principal, appointment_id: int, request: RescheduleRequest
-) -> Appointment:
-    """Move an appointment (time, worker, type) under the booking rules, atomically: the old
-    slot is only freed if the new one is taken."""
-    require(principal, Scope.APPOINTMENTS_WRITE)
-    return await with_retries(lambda: _reschedule(services, principal, appointment_id, request))
-
-
-async def _reschedule(
-    services: Services, principal: Principal, appointment_id: int, request: RescheduleRequest
-) -> Appointment:
-    now = services.clock.now()
-    async with services.uow(principal.organization_id, write=True) as uow:
-        # The appointment's row lock first, as cancel takes it before the organization's.
-        current = await uow.appointments.lock(appointment_id)
-        if current is None:
-            raise await _missing_appointment(services, appointment_id)
-        if current.status not in _MOVABLE:
-            raise InvalidTransition(
-                f"An appointment with status {current.status.value} cannot be rescheduled"
-            )
-        department = await _department(services, uow, current.department_id)
-        settings = await settings_of(uow, department)
-        starts_at = current.starts_at
-        if request.date_time is not None:
-            starts_at = local_to_utc(request.date_time, zone(settings.time_zone)).replace(
-                microsecond=0
-            )
-        if starts_at <= now:
-            raise InvalidRequest("DateTime must be in the future")
-        worker_id = request.worker_id if request.worker_id is not None else current.worker_id
-        if request.worker_id is not None and not await uow.departments.has_worker(
-            department.id, request.worker_id
-        ):
-            raise InvalidRequest(
-                f"Worker {request.worker_id} does not work in department {department.id}"
-            )
-        type_id = request.appointment_type_id or current.appointment_type_id
-        placed = await place(
-            services,
-            uow,
-            department,
-            starts_at,
-            type_id,
-            worker_id,
-            current.external_user_id,
-            current.qr_token,
-            moving=current.id,
-        )
-        await uow.appointments.move(current.id, placed.time, now)
-        await uow.commit()
-    slot = placed.time
-    return replace(
-        current,
-        worker_id=slot.worker_id,
-        starts_at=slot.starts_at,
-        ends_at=slot.ends_at,
-        appointment_type_id=slot.appointment_type_id,
-        updated_at=now,
-    )
+    await record_created(uow, Writer.of(principal), appointment, now)
+    return appointment
 
 
 async def get_appointment(
@@ -211,7 +171,7 @@ async def get_appointment(
     async with services.uow(principal.organization_id, write=False) as uow:
         appointment = await uow.appointments.get(appointment_id)
     if appointment is None:
-        raise await _missing_appointment(services, appointment_id)
+        raise await missing_appointment(services, appointment_id)
     return appointment
 
 
@@ -224,17 +184,32 @@ class ListQuery:
     external_user_id: str | None = None
     start_date: datetime | None = None
     end_date: datetime | None = None
+    worker_id: int | None = None
+    client_id: int | None = None
+    patient_id: int | None = None
+    appointment_type_id: int | None = None
+    is_urgent: bool | None = None
+    archived: bool = False
+    include_past: bool = True
+    q: tuple[str, ...] = ()  # seed 003's field:op value filters
+    sort: str | None = None
 
 
 async def list_appointments(
     services: Services, principal: Principal, query: ListQuery
 ) -> Page[Appointment]:
     require(principal, Scope.APPOINTMENTS_READ)
+    filters = tuple(parse_filter(text) for text in query.q)
+    sort = parse_sort(query.sort) if query.sort else ()
     async with services.uow(principal.organization_id, write=False) as uow:
         # Dates without an offset are wall-clock time of the department asked for, else of the
         # organization.
         tz_name: str | None = None
-        if query.start_date is not None or query.end_date is not None:
+        if (
+            query.start_date is not None
+            or query.end_date is not None
+            or any(f.type is FieldType.DATETIME for f in filters)
+        ):
             department = (
                 await uow.departments.get(query.department_id)
                 if query.department_id is not None
@@ -250,8 +225,19 @@ async def list_appointments(
             status=query.status,
             department_id=query.department_id,
             external_user_id=query.external_user_id,
-            starts_from=_instant(query.start_date, tz),
+            starts_from=_later(
+                _instant(query.start_date, tz),
+                None if query.include_past else services.clock.now(),
+            ),
             starts_until=_instant(query.end_date, tz),
+            worker_id=query.worker_id,
+            client_id=query.client_id,
+            patient_id=query.patient_id,
+            appointment_type_id=query.appointment_type_id,
+            is_urgent=query.is_urgent,
+            archived=query.archived,
+            conditions=tuple(_placed(f, tz) for f in filters),
+            sort=sort,
         )
         return await uow.appointments.list(criteria, query.page, query.size)
 
@@ -269,30 +255,14 @@ def _instant(value: datetime | None, tz: ZoneInfo) -> datetime | None:
         raise InvalidRequest(f"{value.isoformat()} is out of the supported range") from None
 
 
-async def cancel_appointment(
-    services: Services, principal: Principal, appointment_id: int
-) -> Appointment:
-    """Cancel and refund one credit; cancelling again changes nothing and refunds nothing."""
-    require(principal, Scope.APPOINTMENTS_CANCEL)
-    now = services.clock.now()
-    async with services.uow(principal.organization_id, write=True) as uow:
-        appointment = await uow.appointments.get(appointment_id)
-        if appointment is None:
-            raise await _missing_appointment(services, appointment_id)
-        if not cancellation_refunds(appointment.status):
-            return appointment
-        settings = await uow.scheduling.settings(appointment.department_id)
-        if settings is not None:
-            too_late = cancellation_too_late(settings.policy, now, appointment.starts_at)
-            if too_late is not None:
-                raise too_late.error()
-        # The status in the WHERE clause makes a concurrent cancel refund at most once.
-        if not await uow.appointments.mark_cancelled(appointment_id, appointment.status, now):
-            refreshed = await uow.appointments.get(appointment_id)
-            assert refreshed is not None
-            return refreshed
-        await uow.credits.change(BOOKING_COST, LedgerReason.REFUND, now, appointment_id)
-        await uow.commit()
-    return replace(
-        appointment, status=AppointmentStatus.CANCELLED, cancelled_at=now, updated_at=now
-    )
+def _later(a: datetime | None, b: datetime | None) -> datetime | None:
+    return max(a, b) if a is not None and b is not None else a or b
+
+
+def _placed(f: FieldFilter, tz: ZoneInfo) -> FieldFilter:
+    """A q[] filter with its date-time value as a UTC instant."""
+    if isinstance(f.value, datetime):
+        instant = _instant(f.value, tz)
+        assert instant is not None
+        return replace(f, value=instant)
+    return f

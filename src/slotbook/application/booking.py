@@ -89,6 +89,7 @@ async def place(
     external_user_id: str | None,
     qr_token: str,
     moving: int | None = None,
+    client_id: int | None = None,
 ) -> Placement:
     """Check a booking (or a move of appointment `moving`) against the rules and the schedule,
     inside the caller's write transaction, after taking the organization's booking lock."""
@@ -106,11 +107,12 @@ async def place(
         and (worker_id not in agenda.offered_by)
     ):
         raise InvalidRequest(f"Worker {worker_id} does not offer appointment type {type_id}")
-    client: Sequence[Booking] = ()
-    if external_user_id is not None:
-        client = [
-            b for b in await uow.scheduling.client_bookings(external_user_id, now) if b.id != moving
-        ]
+    # The client is known by its externalUserId and, once it has one, by its client record.
+    client = [
+        b
+        for b in await uow.scheduling.client_bookings(external_user_id, now, client_id)
+        if b.id != moving
+    ]
     violation = first_violation(
         agenda.settings.policy, BookingAttempt(now, starts_at, ends_at, client)
     )

@@ -8,7 +8,13 @@ from dataclasses import dataclass
 from slotbook.application.access import ALL_SCOPES, Principal, Scope, require
 from slotbook.application.credits import add_credits
 from slotbook.application.ports import Services, StoredApiKey
-from slotbook.domain.errors import ApiKeyNotFound, Forbidden, InvalidRequest, OrganizationNotFound
+from slotbook.domain.errors import (
+    ApiKeyNotFound,
+    DepartmentNotFound,
+    Forbidden,
+    InvalidRequest,
+    OrganizationNotFound,
+)
 from slotbook.domain.organizations import Department, Organization, Worker
 from slotbook.domain.time import zone
 
@@ -149,3 +155,16 @@ async def _existing(services: Services, organization_id: int) -> Organization:
     if organization is None:
         raise OrganizationNotFound(organization_id)
     return organization
+
+
+async def set_no_show_rule(
+    services: Services, department_id: int, limit: int | None, window_days: int = 90
+) -> None:
+    """Refuse bookings (TOO_MANY_NO_SHOWS) of clients with `limit` no-shows in the last
+    `window_days` days in this department; `limit` None turns the rule off."""
+    if limit is not None and limit < 1:
+        raise InvalidRequest("The no-show limit must be at least 1")
+    if not 1 <= window_days <= 3660:
+        raise InvalidRequest("The no-show window must be between 1 and 3660 days")
+    if not await services.registry.set_no_show_rule(department_id, limit, window_days):
+        raise DepartmentNotFound(department_id)

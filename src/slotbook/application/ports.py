@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from types import TracebackType
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from slotbook.domain.appointments import Appointment, AppointmentStatus
+from slotbook.domain.clients import Client, Patient
 from slotbook.domain.credits import LedgerEntry, LedgerReason
+from slotbook.domain.filters import FieldFilter, SortKey
+from slotbook.domain.history import Actor, Change, HistoryAction, HistoryEntry
 from slotbook.domain.organizations import Department, Organization, Worker
 from slotbook.domain.policy import BookingPolicy
 from slotbook.domain.schedules import (
@@ -64,11 +68,21 @@ class NewAppointment:
     blocked_from: datetime | None = None
     blocked_until: datetime | None = None
     session_key: str | None = None  # shared by the members of one group session
+    # Lifecycle: who it is for, what it says, and the series it belongs to.
+    client_id: int | None = None
+    patient_id: int | None = None
+    notes: str | None = None
+    reason: str | None = None
+    is_urgent: bool = False
+    source: str | None = None
+    from_web: bool = True
+    telehealth_url: str | None = None
+    repeated_from_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class NewTime:
-    """Where a rescheduled appointment goes (all of it is replaced at once)."""
+    """Where a booked or rescheduled appointment goes (all of it is replaced at once)."""
 
     worker_id: int | None
     starts_at: datetime
@@ -78,6 +92,18 @@ class NewTime:
     appointment_type_id: int | None
     session_key: str
 
+    def columns(self) -> dict[str, object]:
+        """The appointment columns this time sets, for a version-checked update."""
+        return {
+            "worker_id": self.worker_id,
+            "starts_at": self.starts_at,
+            "ends_at": self.ends_at,
+            "blocked_from": self.blocked_from,
+            "blocked_until": self.blocked_until,
+            "appointment_type_id": self.appointment_type_id,
+            "session_key": self.session_key,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class AppointmentFilter:
@@ -86,6 +112,43 @@ class AppointmentFilter:
     external_user_id: str | None = None
     starts_from: datetime | None = None
     starts_until: datetime | None = None
+    worker_id: int | None = None
+    client_id: int | None = None
+    patient_id: int | None = None
+    appointment_type_id: int | None = None
+    is_urgent: bool | None = None
+    archived: bool = False  # False: only appointments not archived; True: only archived ones
+    conditions: tuple[FieldFilter, ...] = ()  # q[] filters; their dates are UTC instants
+    sort: tuple[SortKey, ...] = ()  # empty: by dateTime, then id
+
+
+@dataclass(frozen=True, slots=True)
+class ClientFields:
+    """The writable fields of a client; in an update, only those named in `fields_set`."""
+
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    second_phone: str | None = None
+    external_user_id: str | None = None
+    notes: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PatientFields:
+    name: str | None = None
+    species: str | None = None
+    birth_date: date | None = None
+    notes: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Overdue:
+    """An appointment the no-show sweep marked MISSED."""
+
+    appointment_id: int
+    client_id: int | None
+    previous: AppointmentStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,14 +220,63 @@ class AppointmentRepository(Protocol):
     async def list(
         self, criteria: AppointmentFilter, page: int, size: int
     ) -> Page[Appointment]: ...
-    async def mark_cancelled(
-        self, appointment_id: int, expected: AppointmentStatus, now: datetime
-    ) -> bool: ...
-    async def lock(self, appointment_id: int) -> Appointment | None:
-        """The appointment, row-locked for the rest of the transaction (for a reschedule)."""
+    async def get_by_qr_token(self, token: str) -> Appointment | None: ...
+    async def get_for_update(self, appointment_id: int) -> Appointment | None:
+        """The appointment, locked until the end of the transaction (PostgreSQL)."""
         ...
 
-    async def move(self, appointment_id: int, to: NewTime, now: datetime) -> None: ...
+    async def apply(
+        self, appointment_id: int, version: int, values: Mapping[str, Any], now: datetime
+    ) -> bool:
+        """Set `values` (column names) if the row still has `version`; bumps the version."""
+        ...
+
+    async def series_from(self, appointment: Appointment) -> Sequence[Appointment]:
+        """The appointment and the later occurrences of its recurring series, by time."""
+        ...
+
+    async def overlapping(self, appointment: Appointment) -> Sequence[Appointment]: ...
+    async def mark_missed_before(self, cutoff: datetime, now: datetime) -> Sequence[Overdue]: ...
+    async def count_no_shows(self, client_id: int, since: datetime) -> int: ...
+    async def erase_client(self, client_id: int, now: datetime) -> Sequence[int]:
+        """Remove personal data from the client's appointments; their ids."""
+        ...
+
+
+class ClientRepository(Protocol):
+    async def add(self, fields: ClientFields, now: datetime) -> int: ...
+    async def get(self, client_id: int) -> Client | None: ...
+    async def get_by_email(self, email: str) -> Client | None: ...
+    async def list(self, search: str | None, page: int, size: int) -> Page[Client]: ...
+    async def update(self, client_id: int, values: Mapping[str, Any], now: datetime) -> None: ...
+    async def delete(self, client_id: int) -> None: ...
+    async def erase(self, client_id: int, now: datetime) -> None: ...
+    async def is_referenced(self, client_id: int) -> bool: ...
+    async def add_no_shows(self, counts: Mapping[int, int]) -> None: ...
+
+
+class PatientRepository(Protocol):
+    async def add(self, client_id: int, fields: PatientFields, now: datetime) -> int: ...
+    async def get(self, patient_id: int) -> Patient | None: ...
+    async def list_for_client(self, client_id: int) -> Sequence[Patient]: ...
+    async def update(self, patient_id: int, values: Mapping[str, Any], now: datetime) -> None: ...
+    async def delete(self, patient_id: int) -> None: ...
+    async def is_referenced(self, patient_id: int) -> bool: ...
+    async def erase_for_client(self, client_id: int, now: datetime) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class NewHistoryEntry:
+    appointment_id: int
+    action: HistoryAction
+    actor: Actor
+    api_key_id: int | None
+    change: Change
+
+
+class HistoryRepository(Protocol):
+    async def append(self, entries: Sequence[NewHistoryEntry], now: datetime) -> None: ...
+    async def list(self, appointment_id: int, page: int, size: int) -> Page[HistoryEntry]: ...
 
 
 class CreditRepository(Protocol):
@@ -250,8 +362,11 @@ class SchedulingRepository(Protocol):
         appointments without a worker, whose blocked time meets [since, until)."""
         ...
 
-    async def client_bookings(self, external_user_id: str, since: datetime) -> Sequence[Booking]:
-        """The client's active appointments in the organization that end after `since`."""
+    async def client_bookings(
+        self, external_user_id: str | None, since: datetime, client_id: int | None = None
+    ) -> Sequence[Booking]:
+        """The client's active appointments in the organization that end after `since`; the
+        client is known by its externalUserId, its client record, or either."""
         ...
 
 
@@ -292,6 +407,16 @@ class UnitOfWork(Protocol):
     def appointment_types(self) -> AppointmentTypeRepository: ...
     @property
     def workers(self) -> WorkerRepository: ...
+    @property
+    def clients(self) -> ClientRepository: ...
+    @property
+    def patients(self) -> PatientRepository: ...
+    @property
+    def history(self) -> HistoryRepository: ...
+
+    def savepoint(self) -> AbstractAsyncContextManager[None]:
+        """A nested transaction: leaving it by an exception undoes only its own writes."""
+        ...
 
     async def commit(self) -> None: ...
     async def __aenter__(self) -> UnitOfWork: ...
@@ -380,6 +505,16 @@ class Registry(Protocol):
     async def owner_of_department(self, department_id: int) -> int | None: ...
     async def owner_of_worker(self, worker_id: int) -> int | None: ...
     async def owner_of_appointment_type(self, type_id: int) -> int | None: ...
+    async def owner_of_client(self, client_id: int) -> int | None: ...
+    async def owner_of_patient(self, patient_id: int) -> int | None: ...
+    async def owner_of_qr_token(self, token: str) -> int | None: ...
+    async def organizations_with_overdue(self, cutoff: datetime) -> Sequence[int]:
+        """Organizations with awaited appointments that started before `cutoff`."""
+        ...
+
+    async def set_no_show_rule(
+        self, department_id: int, limit: int | None, window_days: int
+    ) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)

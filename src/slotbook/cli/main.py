@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Annotated, TypeVar
 
 import typer
@@ -12,6 +13,7 @@ import typer
 from slotbook.application import credits as credit_cases
 from slotbook.application import demo as demo_cases
 from slotbook.application import organizations as org_cases
+from slotbook.application import transitions as transition_cases
 from slotbook.application import users as user_cases
 from slotbook.application.access import ALL_SCOPES, parse_scopes
 from slotbook.bootstrap import Container, build
@@ -27,6 +29,8 @@ organization_app = typer.Typer(help="Organizations (tenants).", no_args_is_help=
 apikey_app = typer.Typer(help="API keys.", no_args_is_help=True)
 credits_app = typer.Typer(help="Credits.", no_args_is_help=True)
 user_app = typer.Typer(help="Dashboard users.", no_args_is_help=True)
+department_app = typer.Typer(help="Departments.", no_args_is_help=True)
+app.add_typer(department_app, name="department")
 app.add_typer(organization_app, name="organization")
 app.add_typer(apikey_app, name="apikey")
 app.add_typer(credits_app, name="credits")
@@ -171,6 +175,42 @@ def user_create(
     )
     typer.echo(f"Created {user.role.value} {user.email} in organization {user.organization_id}")
     typer.echo(user.id)
+
+
+@app.command()
+def sweep(
+    grace_minutes: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            max=10_080,
+            help="Minutes after the start before a no-show "
+            "(default: SLOTBOOK_NO_SHOW_GRACE_MINUTES)",
+        ),
+    ] = None,
+) -> None:
+    """Mark past unattended appointments MISSED; prints how many last. Run it every few
+    minutes (cron, a systemd timer)."""
+    minutes = grace_minutes if grace_minutes is not None else get_settings().no_show_grace_minutes
+    marked = _run(lambda c: transition_cases.sweep_no_shows(c.services, timedelta(minutes=minutes)))
+    typer.echo(f"Marked {marked} appointment(s) as MISSED (grace {minutes} min)")
+    typer.echo(marked)
+
+
+@department_app.command("no-show-rule")
+def department_no_show_rule(
+    department: Annotated[int, typer.Option(help="Department id")],
+    limit: Annotated[
+        int | None, typer.Option(help="No-shows that block new bookings (omit: no limit)")
+    ] = None,
+    window_days: Annotated[int, typer.Option(help="Days the no-shows are counted over")] = 90,
+) -> None:
+    """Refuse bookings (TOO_MANY_NO_SHOWS) of clients with LIMIT no-shows in WINDOW days."""
+    _run(lambda c: org_cases.set_no_show_rule(c.services, department, limit, window_days))
+    typer.echo(
+        f"Department {department}: "
+        + (f"at most {limit} no-shows in {window_days} days" if limit else "no no-show limit")
+    )
 
 
 def main() -> None:  # pragma: no cover - console entry point

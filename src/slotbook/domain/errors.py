@@ -167,3 +167,72 @@ class CsrfRejected(Forbidden):
 
     def __init__(self) -> None:
         super().__init__("The form has expired or did not come from this site; reload the page")
+
+
+class VersionMismatch(DomainError):
+    """If-Match named a version that is no longer the current one."""
+
+    code = "VERSION_MISMATCH"
+
+    def __init__(self, resource: str, current: int) -> None:
+        super().__init__(
+            f"The {resource} was changed by someone else: its current version is {current}"
+        )
+        self.current = current
+
+
+class CheckInNotToday(Conflict):
+    code = "CHECK_IN_NOT_TODAY"
+
+
+class ClientNotFound(NotFound):
+    code = "CLIENT_NOT_FOUND"
+
+    def __init__(self, client_id: int) -> None:
+        super().__init__(f"Client not found with id: {client_id}")
+
+
+class PatientNotFound(NotFound):
+    code = "PATIENT_NOT_FOUND"
+
+    def __init__(self, patient_id: int) -> None:
+        super().__init__(f"Patient not found with id: {patient_id}")
+
+
+class EmailAlreadyExists(Conflict):
+    code = "EMAIL_ALREADY_EXISTS"
+    numeric_code = 11
+    legacy_code = "EmailAlreadyExists"
+
+    def __init__(self, email: str) -> None:
+        super().__init__(f"This email address is already used by another client: {email}")
+
+
+class EmailNotFound(NotFound):
+    code = "EMAIL_NOT_FOUND"
+    numeric_code = 13
+    legacy_code = "EmailNotFound"
+
+    def __init__(self, email: str) -> None:
+        super().__init__(f"This email address does not exist: {email}")
+
+
+class TooManyNoShows(PolicyRefused):
+    """The department's no-show rule, a booking rule like the others (seed 002 has no number)."""
+
+    code = "TOO_MANY_NO_SHOWS"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(self.code, message)
+
+
+class SeriesRefused(Conflict):
+    """A recurring series was not booked: `details` lists each refused occurrence and why."""
+
+    code = "SERIES_REFUSED"
+
+
+class StillReferenced(Conflict):
+    """A record cannot be deleted while appointments refer to it (erase it instead)."""
+
+    code = "STILL_REFERENCED"

@@ -22,6 +22,9 @@ class Department:
     description: str | None
     show_admins_in_booking: bool
     time_zone: str  # the department's own zone, or its organization's
+    # Refuse new bookings of a client with this many no-shows in the window (None: never).
+    no_show_limit: int | None = None
+    no_show_window_days: int = 90
 
 
 @dataclass(frozen=True, slots=True)

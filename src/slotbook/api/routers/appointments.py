@@ -1,4 +1,4 @@
-"""/api/v1/appointments: book, read, list, cancel, and the QR image of an appointment."""
+"""/api/v1/appointments: book (once or as a series), read, list, cancel, and the QR image."""
 
 from __future__ import annotations
 
@@ -8,16 +8,17 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from slotbook.api.deps import CurrentPrincipal, CurrentServices
+from slotbook.api.preconditions import IfMatch, expected_versions, set_etag
 from slotbook.api.schemas.appointments import (
     AppointmentCreate,
     AppointmentPage,
     AppointmentRead,
-    AppointmentReschedule,
 )
 from slotbook.api.schemas.common import (
     MAX_ID,
     DateTime,
     Id,
+    LanguageQuery,
     PageFields,
     PageNumber,
     PageSize,
@@ -25,6 +26,8 @@ from slotbook.api.schemas.common import (
     error_responses,
 )
 from slotbook.application import appointments as use_cases
+from slotbook.application import series as series_cases
+from slotbook.application.cancellation import CancelRequest, cancel_appointment
 from slotbook.domain.appointments import AppointmentStatus
 from slotbook.infra.qr import qr_image
 
@@ -38,54 +41,44 @@ AppointmentId = Annotated[int, Path(ge=1, le=MAX_ID, description="Appointment id
     status_code=201,
     response_model=AppointmentRead,
     responses=error_responses(400, 401, 402, 403, 404, 409, 422, 429),
-    summary="Create an appointment",
+    summary="Create an appointment (or a recurring series)",
 )
 async def create_appointment(
-    body: AppointmentCreate, principal: CurrentPrincipal, services: CurrentServices
-) -> AppointmentRead:
-    """Book an appointment; consumes 1 credit of the organization. The time must be free
-    (409 SLOT_UNAVAILABLE) and within the department's booking rules. Without workerId a free
-    worker is assigned. Scope `appointments:create`."""
-    appointment = await use_cases.create_appointment(
-        services,
-        principal,
-        use_cases.BookingRequest(
-            department_id=body.department_id,
-            date_time=body.date_time,
-            name=body.name,
-            worker_id=body.worker_id,
-            external_user_id=body.external_user_id,
-            appointment_type_id=body.appointment_type_id,
-        ),
-    )
-    return AppointmentRead.of(appointment)
-
-
-@router.patch(
-    "/{appointment_id:int}",
-    response_model=AppointmentRead,
-    responses=error_responses(400, 401, 403, 404, 409, 422, 429),
-    summary="Reschedule an appointment",
-)
-async def reschedule_appointment(
-    appointment_id: AppointmentId,
-    body: AppointmentReschedule,
+    body: AppointmentCreate,
     principal: CurrentPrincipal,
     services: CurrentServices,
+    response: Response,
+    lang: LanguageQuery = "en",
 ) -> AppointmentRead:
-    """Move to another time, worker or type under the same rules; the old slot is freed only
-    if the new one is taken. Scope `appointments:write`."""
-    appointment = await use_cases.reschedule_appointment(
-        services,
-        principal,
-        appointment_id,
-        use_cases.RescheduleRequest(
-            date_time=body.date_time,
-            worker_id=body.worker_id,
-            appointment_type_id=body.appointment_type_id,
-        ),
+    """Book an appointment; consumes 1 credit of the organization. The time must be free
+    (409 SLOT_UNAVAILABLE) and within the department's booking rules (422 with the rule's
+    code). Without workerId a free worker is assigned. Scope `appointments:create` (and
+    `clients:write` for an inline `client`). With `repeatRule` or `rrule`, books every
+    occurrence in one transaction, each checked like a single booking, one credit each, or
+    none of them (409 SERIES_REFUSED lists each refused occurrence); the answer is the first
+    occurrence (list the others with `q[]=repeatedFromId:=<its id>`)."""
+    request = use_cases.BookingRequest(
+        department_id=body.department_id,
+        date_time=body.date_time,
+        name=body.name,
+        worker_id=body.worker_id,
+        external_user_id=body.external_user_id,
+        appointment_type_id=body.appointment_type_id,
+        client_id=body.client_id,
+        patient_id=body.patient_id,
+        client=body.client.upsert() if body.client else None,
+        details=body.details(),
     )
-    return AppointmentRead.of(appointment)
+    recurrence = body.recurrence()
+    if recurrence is None:
+        booked = [await use_cases.create_appointment(services, principal, request)]
+    else:
+        booked = list(await series_cases.create_series(services, principal, request, recurrence))
+    first = booked[0]
+    set_etag(response, first.version)
+    if recurrence is not None:
+        response.headers["X-Series-Count"] = str(len(booked))
+    return AppointmentRead.of(first, lang)
 
 
 @router.get(
@@ -108,6 +101,31 @@ async def list_appointments(
     end_date: Annotated[
         DateTime | None, Query(alias="endDate", description="Appointments at or before")
     ] = None,
+    worker_id: Annotated[Id | None, Query(alias="workerId")] = None,
+    client_id: Annotated[Id | None, Query(alias="clientId")] = None,
+    patient_id: Annotated[Id | None, Query(alias="patientId")] = None,
+    appointment_type_id: Annotated[Id | None, Query(alias="appointmentTypeId")] = None,
+    is_urgent: Annotated[bool | None, Query(alias="isUrgent")] = None,
+    archived: Annotated[
+        bool, Query(description="true: only archived appointments; false: only the others")
+    ] = False,
+    include_past: Annotated[
+        bool, Query(alias="includePast", description="false: only from now on")
+    ] = True,
+    q: Annotated[
+        list[Annotated[str, Query(max_length=300)]] | None,
+        Query(
+            alias="q[]",
+            max_length=20,
+            description="Filters field:op value, op one of = > >= < <= ~ (contains), "
+            "e.g. dateTime:>=2027-02-01T00:00:00 or name:~dupont",
+        ),
+    ] = None,
+    sort: Annotated[
+        str | None,
+        Query(max_length=200, description="field:asc|desc, comma separated (e.g. createdAt:desc)"),
+    ] = None,
+    lang: LanguageQuery = "en",
 ) -> AppointmentPage:
     """Appointments of the organization by date, with filters. Scope `appointments:read`."""
     result = await use_cases.list_appointments(
@@ -121,10 +139,19 @@ async def list_appointments(
             external_user_id=external_user_id,
             start_date=start_date,
             end_date=end_date,
+            worker_id=worker_id,
+            client_id=client_id,
+            patient_id=patient_id,
+            appointment_type_id=appointment_type_id,
+            is_urgent=is_urgent,
+            archived=archived,
+            include_past=include_past,
+            q=tuple(q or ()),
+            sort=sort,
         ),
     )
     return AppointmentPage(
-        appointments=[AppointmentRead.of(a) for a in result.items], **PageFields.of(result)
+        appointments=[AppointmentRead.of(a, lang) for a in result.items], **PageFields.of(result)
     )
 
 
@@ -135,25 +162,39 @@ async def list_appointments(
     summary="Get an appointment",
 )
 async def get_appointment(
-    appointment_id: AppointmentId, principal: CurrentPrincipal, services: CurrentServices
+    appointment_id: AppointmentId,
+    principal: CurrentPrincipal,
+    services: CurrentServices,
+    response: Response,
+    lang: LanguageQuery = "en",
 ) -> AppointmentRead:
-    """One appointment by id. Scope `appointments:read`."""
-    return AppointmentRead.of(await use_cases.get_appointment(services, principal, appointment_id))
+    """One appointment by id, with its version as ETag. Scope `appointments:read`."""
+    appointment = await use_cases.get_appointment(services, principal, appointment_id)
+    set_etag(response, appointment.version)
+    return AppointmentRead.of(appointment, lang)
 
 
 @router.delete(
     "/{appointment_id:int}",
     response_model=AppointmentRead,
-    responses=error_responses(400, 401, 403, 404, 409, 422, 429),
+    responses=error_responses(400, 401, 403, 404, 409, 412, 422, 429),
     summary="Cancel an appointment",
 )
-async def cancel_appointment(
-    appointment_id: AppointmentId, principal: CurrentPrincipal, services: CurrentServices
+async def delete_appointment(
+    appointment_id: AppointmentId,
+    principal: CurrentPrincipal,
+    services: CurrentServices,
+    response: Response,
+    if_match: IfMatch = None,
+    lang: LanguageQuery = "en",
 ) -> AppointmentRead:
-    """Cancel and refund 1 credit; cancelling again refunds nothing. Scope
-    `appointments:cancel`."""
-    appointment = await use_cases.cancel_appointment(services, principal, appointment_id)
-    return AppointmentRead.of(appointment)
+    """Cancel and refund 1 credit; cancelling again refunds nothing. Too close to the start for
+    the department's rules: 422 CANCELLATION_TOO_LATE. Scope `appointments:cancel`."""
+    appointment = await cancel_appointment(
+        services, principal, appointment_id, CancelRequest(if_match=expected_versions(if_match))
+    )
+    set_etag(response, appointment.version)
+    return AppointmentRead.of(appointment, lang)
 
 
 _QR_KINDS = {"svg": "image/svg+xml", "png": "image/png"}

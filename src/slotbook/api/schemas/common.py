@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from fastapi import Query
@@ -77,6 +77,7 @@ DateTime = Annotated[
 ]
 Name = Annotated[str, _text(200), AfterValidator(_clean_text)]
 ShortText = Annotated[str, _text(255), AfterValidator(_clean_text)]
+Label = Annotated[str, _text(100), AfterValidator(_clean_text)]  # a short word (a species)
 
 
 class CamelModel(BaseModel):
@@ -145,6 +146,7 @@ ERROR_DESCRIPTIONS = {
     403: "Missing scope, or the resource belongs to another organization",
     404: "Not found",
     409: "Conflict with the current state (e.g. SLOT_UNAVAILABLE)",
+    412: "If-Match names an outdated version (VERSION_MISMATCH)",
     422: "A booking rule of the department refuses it (e.g. TOO_SOON)",
     429: "Rate limit exceeded (see Retry-After)",
     503: "Temporarily unavailable; retry shortly",
@@ -156,3 +158,45 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, object]]:
         status: {"model": ErrorEnvelope, "description": ERROR_DESCRIPTIONS[status]}
         for status in statuses
     }
+
+
+LongText = Annotated[str, _text(10_000), AfterValidator(_clean_text)]
+# The schema states the whole rule, so what the document allows is exactly what is accepted.
+# Explicit classes rather than \s: the validator's regex engine and the fuzzer's disagree on
+# which characters are whitespace.
+_EMAIL_PART = r"[^@ \x00-\x1f\x7f-\x9f]"
+Email = Annotated[
+    str,
+    Field(
+        max_length=254,
+        pattern=rf"^{_EMAIL_PART}{{1,64}}@{_EMAIL_PART}+\.{_EMAIL_PART}+$",
+        examples=["awa@example.org"],
+    ),
+]
+Phone = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[0-9+().\- /]*[0-9][0-9+().\- /]*$",
+        examples=["06 12 34 56 78"],
+    ),
+]
+TokenText = Annotated[str, _text(64), AfterValidator(_clean_text)]
+RuleText = Annotated[str, _text(500), AfterValidator(_clean_text)]
+WebLink = Annotated[
+    str,
+    Field(
+        max_length=2048,
+        pattern=(
+            r"^[Hh][Tt][Tt][Pp][Ss]?://[^ \x00-\x1f\x7f-\x9f/?#]+"
+            r"(?:[/?#][^ \x00-\x1f\x7f-\x9f]*)?$"
+        ),
+        description="An http(s) link",
+        examples=["https://meet.example.org/room/42"],
+    ),
+]
+Language = Literal["en", "fr"]
+LanguageQuery = Annotated[
+    Language, Query(description="Language of displayStatus and other labels: en or fr")
+]

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from slotbook.application.ports import StoredApiKey, StoredSession, StoredUser
+from slotbook.domain.appointments import AWAITED_STATUSES
 from slotbook.domain.errors import Conflict, InvalidRequest
 from slotbook.domain.organizations import Organization, Worker
 from slotbook.domain.users import Role
@@ -18,11 +19,13 @@ from slotbook.infra.db.tables import (
     api_key,
     appointment,
     appointment_type,
+    client,
     dashboard_session,
     dashboard_user,
     department,
     department_worker,
     organization,
+    patient,
     worker,
 )
 
@@ -348,6 +351,45 @@ class SqlRegistry:
 
     async def owner_of_appointment_type(self, type_id: int) -> int | None:
         return await self._owner(appointment_type, type_id)
+
+    async def owner_of_client(self, client_id: int) -> int | None:
+        return await self._owner(client, client_id)
+
+    async def owner_of_patient(self, patient_id: int) -> int | None:
+        return await self._owner(patient, patient_id)
+
+    async def owner_of_qr_token(self, token: str) -> int | None:
+        async with self._engine.connect() as conn:
+            owner = (
+                await conn.execute(
+                    select(appointment.c.organization_id).where(appointment.c.qr_token == token)
+                )
+            ).scalar_one_or_none()
+        return int(owner) if owner is not None else None
+
+    async def organizations_with_overdue(self, cutoff: datetime) -> Sequence[int]:
+        async with self._engine.connect() as conn:
+            rows = await conn.execute(
+                select(appointment.c.organization_id)
+                .distinct()
+                .where(
+                    appointment.c.status.in_([s.value for s in AWAITED_STATUSES]),
+                    appointment.c.starts_at < cutoff,
+                )
+                .order_by(appointment.c.organization_id)
+            )
+            return [int(org) for org in rows.scalars()]
+
+    async def set_no_show_rule(
+        self, department_id: int, limit: int | None, window_days: int
+    ) -> bool:
+        async with self._engine.begin() as conn:
+            result = await conn.execute(
+                update(department)
+                .where(department.c.id == department_id)
+                .values(no_show_limit=limit, no_show_window_days=window_days)
+            )
+        return bool(result.rowcount)
 
     async def _owner(self, table: Table, row_id: int) -> int | None:
         async with self._engine.connect() as conn:

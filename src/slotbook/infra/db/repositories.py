@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -10,10 +10,11 @@ from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
-from slotbook.application.ports import AppointmentFilter, NewAppointment, NewTime, Page
-from slotbook.domain.appointments import Appointment, AppointmentStatus
+from slotbook.application.ports import AppointmentFilter, NewAppointment, Page
+from slotbook.domain.appointments import Appointment, AppointmentStatus, CancellationReason
 from slotbook.domain.credits import LedgerEntry, LedgerReason
 from slotbook.domain.organizations import Department, Organization
+from slotbook.infra.db.listing import listing_conditions, listing_order
 from slotbook.infra.db.tables import (
     appointment,
     credit_ledger,
@@ -35,6 +36,8 @@ _department_columns = (
     department.c.description,
     department.c.show_admins_in_booking,
     _zone.label("time_zone"),
+    department.c.no_show_limit,
+    department.c.no_show_window_days,
 )
 _department_from = department.join(organization, organization.c.id == department.c.organization_id)
 
@@ -55,6 +58,20 @@ _appointment_columns = (
     appointment.c.cancelled_at,
     appointment.c.ends_at,
     appointment.c.appointment_type_id,
+    appointment.c.client_id,
+    appointment.c.patient_id,
+    appointment.c.notes,
+    appointment.c.reason,
+    appointment.c.is_urgent,
+    appointment.c.source,
+    appointment.c.from_web,
+    appointment.c.telehealth_url,
+    appointment.c.version,
+    appointment.c.arrived_at,
+    appointment.c.archived_at,
+    appointment.c.cancellation_reason,
+    appointment.c.cancellation_note,
+    appointment.c.repeated_from_id,
 )
 _appointment_from = appointment.join(
     department, department.c.id == appointment.c.department_id
@@ -70,6 +87,8 @@ def _department(row: Any) -> Department:
         description=row.description,
         show_admins_in_booking=bool(row.show_admins_in_booking),
         time_zone=row.time_zone,
+        no_show_limit=row.no_show_limit,
+        no_show_window_days=row.no_show_window_days,
     )
 
 
@@ -91,6 +110,24 @@ def _appointment(row: Any) -> Appointment:
         cancelled_at=row.cancelled_at,
         ends_at=row.ends_at,
         appointment_type_id=row.appointment_type_id,
+        client_id=row.client_id,
+        patient_id=row.patient_id,
+        notes=row.notes,
+        reason=row.reason,
+        is_urgent=bool(row.is_urgent),
+        source=row.source,
+        from_web=bool(row.from_web),
+        telehealth_url=row.telehealth_url,
+        version=row.version,
+        arrived_at=row.arrived_at,
+        archived_at=row.archived_at,
+        cancellation_reason=(
+            CancellationReason(row.cancellation_reason)
+            if row.cancellation_reason is not None
+            else None
+        ),
+        cancellation_note=row.cancellation_note,
+        repeated_from_id=row.repeated_from_id,
     )
 
 
@@ -108,6 +145,7 @@ def _appointment_conditions(
         conditions.append(appointment.c.starts_at >= criteria.starts_from)
     if criteria.starts_until is not None:
         conditions.append(appointment.c.starts_at <= criteria.starts_until)
+    conditions.extend(listing_conditions(criteria))
     return conditions
 
 
@@ -188,6 +226,15 @@ class SqlAppointments(_Scoped):
                     blocked_from=new.blocked_from or new.starts_at,
                     blocked_until=new.blocked_until or ends_at,
                     session_key=new.session_key or new.qr_token,
+                    client_id=new.client_id,
+                    patient_id=new.patient_id,
+                    notes=new.notes,
+                    reason=new.reason,
+                    is_urgent=new.is_urgent,
+                    source=new.source,
+                    from_web=new.from_web,
+                    telehealth_url=new.telehealth_url,
+                    repeated_from_id=new.repeated_from_id,
                 )
                 .returning(appointment.c.id, appointment.c.created_at)
             )
@@ -215,53 +262,27 @@ class SqlAppointments(_Scoped):
             select(*_appointment_columns)
             .select_from(_appointment_from)
             .where(where)
-            .order_by(appointment.c.starts_at, appointment.c.id)
+            .order_by(*listing_order(criteria.sort))
             .limit(size)
             .offset(page * size)
         )
         return Page([_appointment(row) for row in rows], page, size, total)
 
-    async def mark_cancelled(
-        self, appointment_id: int, expected: AppointmentStatus, now: datetime
+    async def apply(
+        self, appointment_id: int, version: int, values: Mapping[str, Any], now: datetime
     ) -> bool:
+        # Compare-and-swap on the version: of two concurrent writers only one succeeds, so a
+        # cancellation refunds once and an If-Match check cannot be overtaken.
         result = await self._conn.execute(
             update(appointment)
             .where(
                 appointment.c.organization_id == self._org,
                 appointment.c.id == appointment_id,
-                appointment.c.status == expected.value,
+                appointment.c.version == version,
             )
-            .values(status=AppointmentStatus.CANCELLED.value, cancelled_at=now, updated_at=now)
+            .values(**values, version=appointment.c.version + 1, updated_at=now)
         )
         return bool(result.rowcount)
-
-    async def lock(self, appointment_id: int) -> Appointment | None:
-        locked = (
-            await self._conn.execute(
-                select(appointment.c.id)
-                .where(
-                    appointment.c.organization_id == self._org, appointment.c.id == appointment_id
-                )
-                .with_for_update()
-            )
-        ).first()
-        return await self.get(appointment_id) if locked else None
-
-    async def move(self, appointment_id: int, to: NewTime, now: datetime) -> None:
-        await self._conn.execute(
-            update(appointment)
-            .where(appointment.c.organization_id == self._org, appointment.c.id == appointment_id)
-            .values(
-                worker_id=to.worker_id,
-                starts_at=to.starts_at,
-                ends_at=to.ends_at,
-                blocked_from=to.blocked_from,
-                blocked_until=to.blocked_until,
-                appointment_type_id=to.appointment_type_id,
-                session_key=to.session_key,
-                updated_at=now,
-            )
-        )
 
 
 class SqlCredits(_Scoped):

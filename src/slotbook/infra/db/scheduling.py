@@ -382,12 +382,21 @@ class SqlScheduling(_Scoped):
         of = Booking.of_epochs
         return [of(*row) for row in rows]
 
-    async def client_bookings(self, external_user_id: str, since: datetime) -> Sequence[Booking]:
+    async def client_bookings(
+        self, external_user_id: str | None, since: datetime, client_id: int | None = None
+    ) -> Sequence[Booking]:
         a = appointment.c
+        same_client: list[ColumnElement[bool]] = []
+        if external_user_id is not None:
+            same_client.append(a.external_user_id == external_user_id)
+        if client_id is not None:
+            same_client.append(a.client_id == client_id)
+        if not same_client:
+            return []
         rows = await self._conn.execute(
             select(appointment).where(
                 a.organization_id == self._org,
-                a.external_user_id == external_user_id,
+                or_(*same_client),
                 a.status.in_(_ACTIVE),
                 a.ends_at > since,
             )

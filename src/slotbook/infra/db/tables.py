@@ -20,9 +20,24 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
+    true,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
+
+# The partial listing indexes of the appointment table (after organization_id).
+LISTING_INDEXES: dict[str, tuple[str, ...]] = {
+    "org_starts": ("starts_at", "id"),
+    "org_external_user": ("external_user_id", "starts_at"),
+    "org_department_starts": ("department_id", "starts_at"),
+    "org_status_starts": ("status", "starts_at"),
+    "org_worker_starts": ("worker_id", "starts_at"),
+    "org_client_starts": ("client_id", "starts_at"),
+    "org_patient_starts": ("patient_id", "starts_at"),
+    "org_appointment_type_starts": ("appointment_type_id", "starts_at"),
+    "org_created": ("created_at", "id"),
+}
 
 metadata = MetaData(
     naming_convention={
@@ -88,6 +103,8 @@ department = Table(
     Column("max_advance_days", Integer),
     Column("min_notice_minutes", Integer),
     Column("min_cancel_notice_minutes", Integer),
+    Column("no_show_limit", Integer),  # None: no limit
+    Column("no_show_window_days", Integer, nullable=False, server_default="90"),
 )
 
 worker = Table(
@@ -122,6 +139,41 @@ api_key = Table(
     Column("expires_at", UTCDateTime),
 )
 
+client = Table(
+    "client",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organization_id", ForeignKey("organization.id"), nullable=False),
+    Column("name", String(200)),  # every personal column is None once erased
+    Column("email", String(254)),  # lower case; unique in the organization
+    Column("phone", String(64)),
+    Column("second_phone", String(64)),
+    Column("external_user_id", String(255)),
+    Column("notes", Text),
+    Column("no_show_count", Integer, nullable=False, server_default="0"),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("erased_at", UTCDateTime),
+    UniqueConstraint("organization_id", "email", name="uq_client_organization_email"),
+    Index("ix_client_org_id", "organization_id", "id"),
+    Index("ix_client_org_external_user", "organization_id", "external_user_id"),
+)
+
+patient = Table(
+    "patient",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organization_id", ForeignKey("organization.id"), nullable=False),
+    Column("client_id", ForeignKey("client.id"), nullable=False),
+    Column("name", String(200)),
+    Column("species", String(100)),
+    Column("birth_date", Date),
+    Column("notes", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_patient_org_client", "organization_id", "client_id", "id"),
+)
+
 appointment = Table(
     "appointment",
     metadata,
@@ -146,11 +198,36 @@ appointment = Table(
     Column("blocked_from", UTCDateTime, nullable=False),
     Column("blocked_until", UTCDateTime, nullable=False),
     Column("session_key", String(64), nullable=False),
+    # Lifecycle (revision 0003): client and patient, details, version, attendance, series.
+    Column("client_id", ForeignKey("client.id")),
+    Column("patient_id", ForeignKey("patient.id")),
+    Column("notes", Text),
+    Column("reason", Text),
+    Column("is_urgent", Boolean, nullable=False, server_default=false()),
+    Column("source", String(255)),
+    Column("from_web", Boolean, nullable=False, server_default=true()),
+    Column("telehealth_url", String(2048)),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("arrived_at", UTCDateTime),
+    Column("archived_at", UTCDateTime),
+    Column("cancellation_reason", Integer),
+    Column("cancellation_note", Text),
+    Column("repeated_from_id", ForeignKey("appointment.id")),
+    # Lists hide archived appointments by default, so the listing indexes are partial on
+    # "not archived": their counts are index-only scans.
+    *(
+        Index(
+            f"ix_appointment_{name}",
+            "organization_id",
+            *columns,
+            postgresql_where=text("archived_at IS NULL"),
+            sqlite_where=text("archived_at IS NULL"),
+        )
+        for name, columns in LISTING_INDEXES.items()
+    ),
+    Index("ix_appointment_org_archived", "organization_id", "archived_at"),
+    Index("ix_appointment_repeated_from", "repeated_from_id", "starts_at"),
     Index("ix_appointment_worker_blocked", "worker_id", "blocked_from"),
-    Index("ix_appointment_org_starts", "organization_id", "starts_at", "id"),
-    Index("ix_appointment_org_external_user", "organization_id", "external_user_id"),
-    Index("ix_appointment_org_department_starts", "organization_id", "department_id", "starts_at"),
-    Index("ix_appointment_org_status_starts", "organization_id", "status", "starts_at"),
 )
 
 credit_ledger = Table(
@@ -273,4 +350,20 @@ dashboard_session = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False, index=True),
+)
+
+
+# Append-only: database triggers refuse UPDATE and DELETE (see revision 0003).
+appointment_event = Table(
+    "appointment_event",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organization_id", ForeignKey("organization.id"), nullable=False),
+    Column("appointment_id", ForeignKey("appointment.id"), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("actor", String(16), nullable=False),
+    Column("api_key_id", ForeignKey("api_key.id")),
+    Column("changes", Text, nullable=False),  # JSON: {"values": {...}, "personal": [...]}
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_appointment_event_org_appointment", "organization_id", "appointment_id", "id"),
 )

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from slotbook.domain.errors import DomainError
+from slotbook.infra.db.appointments import SqlAppointmentStore
 from slotbook.infra.db.catalog import SqlAppointmentTypes, SqlWorkers
+from slotbook.infra.db.clients import SqlClients, SqlPatients
+from slotbook.infra.db.history import SqlHistory
 from slotbook.infra.db.overlap_guard import refusal
 from slotbook.infra.db.repositories import (
-    SqlAppointments,
     SqlCredits,
     SqlDepartments,
     SqlOrganization,
@@ -21,11 +25,14 @@ from slotbook.infra.db.scheduling import SqlScheduling
 class SqlUnitOfWork:
     organization: SqlOrganization
     departments: SqlDepartments
-    appointments: SqlAppointments
+    appointments: SqlAppointmentStore
     credits: SqlCredits
     scheduling: SqlScheduling
     appointment_types: SqlAppointmentTypes
     workers: SqlWorkers
+    clients: SqlClients
+    patients: SqlPatients
+    history: SqlHistory
 
     def __init__(self, engine: AsyncEngine, organization_id: int, *, write: bool) -> None:
         self._engine = engine
@@ -43,12 +50,27 @@ class SqlUnitOfWork:
         org = self.organization_id
         self.organization = SqlOrganization(connection, org)
         self.departments = SqlDepartments(connection, org)
-        self.appointments = SqlAppointments(connection, org)
+        self.appointments = SqlAppointmentStore(connection, org)
         self.credits = SqlCredits(connection, org)
         self.scheduling = SqlScheduling(connection, org)
         self.appointment_types = SqlAppointmentTypes(connection, org)
         self.workers = SqlWorkers(connection, org)
+        self.clients = SqlClients(connection, org)
+        self.patients = SqlPatients(connection, org)
+        self.history = SqlHistory(connection, org)
         return self
+
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        assert self._connection is not None
+        try:
+            async with self._connection.begin_nested():
+                yield
+        except Exception as error:
+            # The overlap guard refusing one write inside the savepoint is the same domain
+            # error as outside it, and only the savepoint's writes are undone.
+            _raise_refusal(error)
+            raise
 
     async def commit(self) -> None:
         assert self._connection is not None
