@@ -100,3 +100,43 @@ async def test_department_counters_take_exactly_their_capacity(
     assert statuses.count(201) == 4
     assert statuses.count(409) == 26
     assert await _credits(client, tenant) == 100 - 4
+
+
+async def _open_desk(client: httpx.AsyncClient, tenant: Tenant, **fields: object) -> int:
+    """A department without workers or hours: no slot check and no database overlap guard, so
+    only the client lock keeps one client's rules."""
+    r = await client.post(
+        "/api/v1/departments", headers=tenant.headers, json={"name": "Desk", **fields}
+    )
+    assert r.status_code == 201, r.text
+    return int(r.json()["id"])
+
+
+async def test_one_client_keeps_max_upcoming_under_concurrency(
+    racers: httpx.AsyncClient, tenant: Tenant, backend: str
+) -> None:
+    client = racers
+    if backend != "postgresql":
+        pytest.skip("the concurrent-client race runs on PostgreSQL; SQLite serialises writers")
+    desk = await _open_desk(client, tenant, bookingPolicy={"maxUpcomingPerClient": 3})
+    responses = await asyncio.gather(
+        *(book(client, tenant, desk, future(8 + i, 10), externalUserId="racer") for i in range(20))
+    )
+    statuses = [r.status_code for r in responses]
+    assert statuses.count(201) == 3
+    assert statuses.count(422) == 17
+    assert {r.json()["code"] for r in responses if r.status_code == 422} == {"MAX_UPCOMING_REACHED"}
+    assert await _credits(client, tenant) == 100 - 3
+
+
+async def test_one_client_is_never_booked_twice_at_one_time(
+    racers: httpx.AsyncClient, tenant: Tenant, backend: str
+) -> None:
+    client = racers
+    if backend != "postgresql":
+        pytest.skip("the concurrent-client race runs on PostgreSQL; SQLite serialises writers")
+    desk = await _open_desk(client, tenant)
+    statuses = await _race(client, tenant, desk, 20, externalUserId="twin")
+    assert statuses.count(201) == 1
+    assert statuses.count(409) == 19
+    assert await _credits(client, tenant) == 100 - 1

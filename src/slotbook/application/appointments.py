@@ -59,9 +59,6 @@ async def create_appointment(
 async def _create(services: Services, principal: Principal, request: BookingRequest) -> Appointment:
     now = services.clock.now()
     async with services.uow(principal.organization_id, write=True) as uow:
-        # The organization's booking lock before any other write (an inline client's insert
-        # takes a share lock on the organization row): two bookings never deadlock on it.
-        await uow.scheduling.lock()
         party = await resolve_party(services, principal, uow, request, now)
         appointment = await book(services, principal, uow, request, party, now)
         await uow.commit()

@@ -15,9 +15,12 @@ from slotbook.domain.organizations import Department, Worker
 from slotbook.domain.rules import BookingAttempt, Violation, violations
 from slotbook.domain.schedules import (
     AppointmentType,
+    Booking,
+    Closure,
     Demand,
     DepartmentSchedule,
     ResourceSchedule,
+    ScheduleException,
     SchedulingSettings,
 )
 from slotbook.domain.slots import Slot, find_free_slots
@@ -62,8 +65,14 @@ async def load_agenda(
     since: datetime,
     until: datetime,
     exclude_appointment: int | None = None,
+    *,
+    with_bookings: bool = True,
 ) -> Agenda:
-    """Everything the domain needs about [since, until) in one department, in a few queries."""
+    """Everything the domain needs about [since, until) in one department, in a few queries.
+
+    A department without hours is not configured: its exceptions and closures change nothing,
+    so they are not read. `with_bookings=False` leaves the bookings to the caller (a booking
+    reads only those meeting its own time, under its locks)."""
     settings = await settings_of(uow, department)
     kind = None
     if type_id is not None:
@@ -77,9 +86,14 @@ async def load_agenda(
     worker_ids = [w.id for w in workers]
     hours = await uow.scheduling.hours(department.id, worker_ids)
     own = hours.get(None, ())
-    exceptions = await uow.scheduling.exceptions(
-        department.id, worker_ids, since - MARGIN, until + MARGIN
-    )
+    configured = bool(hours)
+    exceptions: Sequence[ScheduleException] = ()
+    closures: Sequence[Closure] = ()
+    if configured:
+        exceptions = await uow.scheduling.exceptions(
+            department.id, worker_ids, since - MARGIN, until + MARGIN
+        )
+        closures = await uow.scheduling.closures(department.id)
     if workers:
         # A worker without hours of their own follows the department's opening hours.
         resources = tuple(
@@ -99,19 +113,18 @@ async def load_agenda(
                 capacity=settings.slot_capacity,
             ),
         )
-    closures = await uow.scheduling.closures(department.id)
-    bookings = await uow.scheduling.bookings(
-        department.id, worker_ids, since - MARGIN, until + MARGIN
-    )
-    if exclude_appointment is not None:
-        bookings = [b for b in bookings if b.id != exclude_appointment]
+    bookings: Sequence[Booking] = ()
+    if with_bookings:
+        bookings = await uow.scheduling.bookings(
+            department.id, worker_ids, since - MARGIN, until + MARGIN, exclude_appointment
+        )
     schedule = DepartmentSchedule(
         time_zone=settings.time_zone,
         slot_interval_minutes=settings.slot_interval_minutes,
         resources=resources,
         closures=tuple(c.day for c in closures),
         bookings=tuple(bookings),
-        configured=bool(hours),
+        configured=configured,
         closure_reasons={c.day: c.reason for c in closures},
     )
     offered_by = frozenset(kind.worker_ids) if kind and kind.worker_ids else None

@@ -319,8 +319,13 @@ class DepartmentChanges:
 class SchedulingRepository(Protocol):
     """Hours, exceptions, closures, department settings, and the bookings they meet."""
 
-    async def lock(self) -> None:
-        """Serialise the organization's bookings until commit (PostgreSQL: a row lock)."""
+    async def lock_department(self, department_id: int) -> None:
+        """Serialise the department's shared decisions (capacities, group sessions, automatic
+        worker choice) until commit. Lock order: docs/scheduling.md."""
+        ...
+
+    async def lock_client(self, identity: str) -> None:
+        """Serialise one client's bookings (by one of its identities) until commit."""
         ...
 
     async def settings(self, department_id: int) -> SchedulingSettings | None: ...
@@ -356,10 +361,23 @@ class SchedulingRepository(Protocol):
     async def add_closure(self, closure: Closure) -> int: ...
     async def delete_closure(self, department_id: int, closure_id: int) -> bool: ...
     async def bookings(
-        self, department_id: int, worker_ids: Sequence[int], since: datetime, until: datetime
+        self,
+        department_id: int,
+        worker_ids: Sequence[int],
+        since: datetime,
+        until: datetime,
+        exclude: int | None = None,
     ) -> Sequence[Booking]:
         """Active appointments of these workers (any department) and the department's
-        appointments without a worker, whose blocked time meets [since, until)."""
+        appointments without a worker, whose blocked time meets [since, until); appointment
+        `exclude` (the one being moved) left out."""
+        ...
+
+    async def booked_minutes(
+        self, worker_ids: Sequence[int], since: datetime, until: datetime, exclude: int | None
+    ) -> dict[int, tuple[int, int]]:
+        """Per worker with any: minutes and number of active appointments starting in
+        [since, until), appointment `exclude` left out."""
         ...
 
     async def client_bookings(

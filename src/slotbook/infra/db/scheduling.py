@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     Integer,
     and_,
+    bindparam,
     cast,
     delete,
     extract,
@@ -18,8 +20,10 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    text,
     update,
 )
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
 from slotbook.application.ports import DepartmentChanges
@@ -27,6 +31,8 @@ from slotbook.domain.appointments import ACTIVE_STATUSES
 from slotbook.domain.organizations import Worker
 from slotbook.domain.policy import BookingPolicy
 from slotbook.domain.schedules import (
+    MAX_DURATION_MINUTES,
+    MINUTES_PER_DAY,
     Booking,
     Closure,
     DailyRange,
@@ -90,34 +96,191 @@ def _owner(worker_id: int | None, department_id: int | None) -> list[ColumnEleme
     ]
 
 
+# Namespaces (first key of pg_advisory_xact_lock(int, int)) of the booking locks; see
+# docs/scheduling.md "Lock order". The two-key space never meets the one-key space.
+_DEPARTMENT_LOCK = 0x5B00_0001
+_CLIENT_LOCK = 0x5B00_0002
+_ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:space, :key)")
+
+# A stored blocked interval is at most the longest appointment plus both buffers, so a booking
+# meeting [since, until) has blocked_from in (since - _LONGEST_BLOCK, until): a bounded range
+# of the (worker_id, blocked_from) index instead of every earlier row.
+_LONGEST_BLOCK = timedelta(minutes=MAX_DURATION_MINUTES + 2 * MINUTES_PER_DAY)
+
+
+def _client_key(organization_id: int, identity: str) -> int:
+    """A signed 32-bit key for one client of one organization (a collision only serialises
+    two clients' bookings needlessly; it never lets anything through)."""
+    digest = hashlib.blake2b(f"{organization_id}:{identity}".encode(), digest_size=4).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+# Statements of the booking path, built once: building and cache-keying a statement on every
+# call cost more than running it.
+_SETTINGS = (
+    select(
+        department,
+        organization.c.time_zone.label("organization_time_zone"),
+    )
+    .join(organization, organization.c.id == department.c.organization_id)
+    .where(
+        department.c.organization_id == bindparam("org"),
+        department.c.id == bindparam("department_id"),
+    )
+)
+_WORKERS = (
+    select(worker.c.id, worker.c.name)
+    .join(department_worker, department_worker.c.worker_id == worker.c.id)
+    .where(
+        worker.c.organization_id == bindparam("org"),
+        department_worker.c.department_id == bindparam("department_id"),
+    )
+    .order_by(worker.c.id)
+)
+_HOURS = select(
+    working_hours.c.worker_id,
+    working_hours.c.weekday,
+    working_hours.c.start_minute,
+    working_hours.c.end_minute,
+).where(
+    working_hours.c.organization_id == bindparam("org"),
+    or_(
+        and_(
+            working_hours.c.worker_id.is_(None),
+            working_hours.c.department_id == bindparam("department_id"),
+        ),
+        and_(
+            working_hours.c.worker_id.in_(bindparam("worker_ids", expanding=True)),
+            or_(
+                working_hours.c.department_id.is_(None),
+                working_hours.c.department_id == bindparam("department_id"),
+            ),
+        ),
+    ),
+)
+
+
+def _bookings_statement(sqlite: bool, with_workers: bool) -> Any:
+    a = appointment.c
+    owner = and_(a.worker_id.is_(None), a.department_id == bindparam("department_id"))
+    if with_workers:
+        owner = or_(a.worker_id.in_(bindparam("worker_ids", expanding=True)), owner)
+    return select(
+        a.id,
+        a.worker_id,
+        _epoch(a.starts_at, sqlite),
+        _epoch(a.ends_at, sqlite),
+        _epoch(a.blocked_from, sqlite),
+        _epoch(a.blocked_until, sqlite),
+        a.appointment_type_id,
+        a.external_user_id,
+        a.department_id,
+    ).where(
+        a.organization_id == bindparam("org"),
+        a.status.in_(_ACTIVE),
+        a.blocked_from < bindparam("until"),
+        a.blocked_from > bindparam("earliest"),
+        a.blocked_until > bindparam("since"),
+        a.id != bindparam("exclude"),
+        owner,
+    )
+
+
+_BOOKINGS = {
+    (sqlite, with_workers): _bookings_statement(sqlite, with_workers)
+    for sqlite in (False, True)
+    for with_workers in (False, True)
+}
+
+
+def _booked_seconds_statement(sqlite: bool) -> Any:
+    a = appointment.c
+    return (
+        select(
+            a.worker_id,
+            func.sum(_epoch(a.ends_at, sqlite) - _epoch(a.starts_at, sqlite)),
+            func.count(),
+        )
+        .where(
+            a.organization_id == bindparam("org"),
+            a.status.in_(_ACTIVE),
+            a.worker_id.in_(bindparam("worker_ids", expanding=True)),
+            a.starts_at >= bindparam("since"),
+            a.starts_at < bindparam("until"),
+            a.id != bindparam("exclude"),
+        )
+        .group_by(a.worker_id)
+    )
+
+
+_BOOKED_SECONDS = {sqlite: _booked_seconds_statement(sqlite) for sqlite in (False, True)}
+
+
+def _client_bookings_statement(sqlite: bool) -> Any:
+    a = appointment.c
+    return select(
+        a.id,
+        a.worker_id,
+        _epoch(a.starts_at, sqlite),
+        _epoch(a.ends_at, sqlite),
+        _epoch(a.blocked_from, sqlite),
+        _epoch(a.blocked_until, sqlite),
+        a.appointment_type_id,
+        a.external_user_id,
+        a.department_id,
+    ).where(
+        a.organization_id == bindparam("org"),
+        # Known by its externalUserId and, once it has one, by its client record; a None
+        # binds NULL, which matches nothing.
+        or_(
+            a.external_user_id == bindparam("external_user_id"),
+            a.client_id == bindparam("client_id"),
+        ),
+        a.status.in_(_ACTIVE),
+        a.ends_at > bindparam("since"),
+    )
+
+
+_CLIENT_BOOKINGS = {sqlite: _client_bookings_statement(sqlite) for sqlite in (False, True)}
+# No appointment has this id: the "nothing excluded" value of the `exclude` parameter.
+_NONE = 0
+
+
 class SqlScheduling(_Scoped):
-    async def lock(self) -> None:
-        # SQLite writers are already serialised by BEGIN IMMEDIATE; FOR UPDATE renders nothing.
-        if self._conn.dialect.name == "postgresql":
-            await self._conn.execute(
-                select(organization.c.id).where(organization.c.id == self._org).with_for_update()
-            )
+    def __init__(self, connection: AsyncConnection, organization_id: int) -> None:
+        super().__init__(connection, organization_id)
+        self._sqlite = connection.dialect.name == "sqlite"
+        # Settings read once per unit of work (a booking needs them in several steps).
+        self._settings: dict[int, SchedulingSettings | None] = {}
+
+    async def _advisory_lock(self, space: int, key: int) -> None:
+        # SQLite write units of work begin with BEGIN IMMEDIATE: writers are already serial.
+        if not self._sqlite:
+            await self._conn.execute(_ADVISORY_LOCK, {"space": space, "key": key})
+
+    async def lock_department(self, department_id: int) -> None:
+        await self._advisory_lock(_DEPARTMENT_LOCK, department_id)
+
+    async def lock_client(self, identity: str) -> None:
+        await self._advisory_lock(_CLIENT_LOCK, _client_key(self._org, identity))
 
     async def settings(self, department_id: int) -> SchedulingSettings | None:
+        if department_id in self._settings:
+            return self._settings[department_id]
         row = (
-            await self._conn.execute(
-                select(
-                    department,
-                    organization.c.time_zone.label("organization_time_zone"),
-                )
-                .join(organization, organization.c.id == department.c.organization_id)
-                .where(department.c.organization_id == self._org, department.c.id == department_id)
-            )
+            await self._conn.execute(_SETTINGS, {"org": self._org, "department_id": department_id})
         ).first()
-        if row is None:
-            return None
-        return SchedulingSettings(
-            department_id=row.id,
-            time_zone=row.time_zone or row.organization_time_zone,
-            slot_interval_minutes=row.slot_interval_minutes,
-            slot_capacity=row.slot_capacity,
-            policy=BookingPolicy(**{name: getattr(row, name) for name in _POLICY_COLUMNS}),
-        )
+        found = None
+        if row is not None:
+            found = SchedulingSettings(
+                department_id=row.id,
+                time_zone=row.time_zone or row.organization_time_zone,
+                slot_interval_minutes=row.slot_interval_minutes,
+                slot_capacity=row.slot_capacity,
+                policy=BookingPolicy(**{name: getattr(row, name) for name in _POLICY_COLUMNS}),
+            )
+        self._settings[department_id] = found
+        return found
 
     async def own_time_zone(self, department_id: int) -> str | None:
         return (
@@ -155,6 +318,7 @@ class SqlScheduling(_Scoped):
         )
 
     async def update_department(self, department_id: int, changes: DepartmentChanges) -> None:
+        self._settings.pop(department_id, None)
         await self._conn.execute(
             update(department)
             .where(department.c.organization_id == self._org, department.c.id == department_id)
@@ -163,13 +327,7 @@ class SqlScheduling(_Scoped):
 
     async def department_workers(self, department_id: int) -> Sequence[Worker]:
         rows = await self._conn.execute(
-            select(worker.c.id, worker.c.name)
-            .join(department_worker, department_worker.c.worker_id == worker.c.id)
-            .where(
-                worker.c.organization_id == self._org,
-                department_worker.c.department_id == department_id,
-            )
-            .order_by(worker.c.id)
+            _WORKERS, {"org": self._org, "department_id": department_id}
         )
         return [Worker(row.id, self._org, row.name) for row in rows]
 
@@ -177,22 +335,8 @@ class SqlScheduling(_Scoped):
         self, department_id: int, worker_ids: Sequence[int]
     ) -> dict[int | None, tuple[DailyRange, ...]]:
         rows = await self._conn.execute(
-            select(working_hours).where(
-                working_hours.c.organization_id == self._org,
-                or_(
-                    and_(
-                        working_hours.c.worker_id.is_(None),
-                        working_hours.c.department_id == department_id,
-                    ),
-                    and_(
-                        working_hours.c.worker_id.in_(worker_ids),
-                        or_(
-                            working_hours.c.department_id.is_(None),
-                            working_hours.c.department_id == department_id,
-                        ),
-                    ),
-                ),
-            )
+            _HOURS,
+            {"org": self._org, "department_id": department_id, "worker_ids": list(worker_ids)},
         )
         found: dict[int | None, list[DailyRange]] = defaultdict(list)
         for row in rows:
@@ -353,65 +497,57 @@ class SqlScheduling(_Scoped):
         return bool(result.rowcount)
 
     async def bookings(
-        self, department_id: int, worker_ids: Sequence[int], since: datetime, until: datetime
+        self,
+        department_id: int,
+        worker_ids: Sequence[int],
+        since: datetime,
+        until: datetime,
+        exclude: int | None = None,
     ) -> Sequence[Booking]:
-        sqlite = self._conn.dialect.name == "sqlite"
-        a = appointment.c
-        owner = and_(a.worker_id.is_(None), a.department_id == department_id)
-        if worker_ids:
-            owner = or_(a.worker_id.in_(worker_ids), owner)
+        statement = _BOOKINGS[self._sqlite, bool(worker_ids)]
         rows = await self._conn.execute(
-            select(
-                a.id,
-                a.worker_id,
-                _epoch(a.starts_at, sqlite),
-                _epoch(a.ends_at, sqlite),
-                _epoch(a.blocked_from, sqlite),
-                _epoch(a.blocked_until, sqlite),
-                a.appointment_type_id,
-                a.external_user_id,
-                a.department_id,
-            ).where(
-                a.organization_id == self._org,
-                a.status.in_(_ACTIVE),
-                a.blocked_from < until,
-                a.blocked_until > since,
-                owner,
-            )
+            statement,
+            {
+                "org": self._org,
+                "department_id": department_id,
+                "worker_ids": list(worker_ids),
+                "since": since,
+                "until": until,
+                "earliest": since - _LONGEST_BLOCK,
+                "exclude": _NONE if exclude is None else exclude,
+            },
         )
         of = Booking.of_epochs
         return [of(*row) for row in rows]
 
+    async def booked_minutes(
+        self, worker_ids: Sequence[int], since: datetime, until: datetime, exclude: int | None
+    ) -> dict[int, tuple[int, int]]:
+        rows = await self._conn.execute(
+            _BOOKED_SECONDS[self._sqlite],
+            {
+                "org": self._org,
+                "worker_ids": list(worker_ids),
+                "since": since,
+                "until": until,
+                "exclude": _NONE if exclude is None else exclude,
+            },
+        )
+        return {row[0]: (int(row[1] or 0) // 60, int(row[2])) for row in rows}
+
     async def client_bookings(
         self, external_user_id: str | None, since: datetime, client_id: int | None = None
     ) -> Sequence[Booking]:
-        a = appointment.c
-        same_client: list[ColumnElement[bool]] = []
-        if external_user_id is not None:
-            same_client.append(a.external_user_id == external_user_id)
-        if client_id is not None:
-            same_client.append(a.client_id == client_id)
-        if not same_client:
+        if external_user_id is None and client_id is None:
             return []
         rows = await self._conn.execute(
-            select(appointment).where(
-                a.organization_id == self._org,
-                or_(*same_client),
-                a.status.in_(_ACTIVE),
-                a.ends_at > since,
-            )
+            _CLIENT_BOOKINGS[self._sqlite],
+            {
+                "org": self._org,
+                "external_user_id": external_user_id,
+                "client_id": client_id,
+                "since": since,
+            },
         )
-        return [
-            Booking(
-                r.id,
-                r.worker_id,
-                r.starts_at,
-                r.ends_at,
-                r.blocked_from,
-                r.blocked_until,
-                r.appointment_type_id,
-                r.external_user_id,
-                r.department_id,
-            )
-            for r in rows
-        ]
+        of = Booking.of_epochs
+        return [of(*row) for row in rows]
