@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -15,6 +16,9 @@ from slotbook.infra.db.registry import SqlRegistry
 from slotbook.infra.db.uow import SqlUnitOfWorkFactory
 from slotbook.infra.ratelimit import RateLimiter
 from slotbook.infra.security import TokenSecrets
+from slotbook.infra.webhooks.delivery import DeliveryWorker, WorkerSettings
+from slotbook.infra.webhooks.queue import DeliveryQueue
+from slotbook.infra.webhooks.ssrf import SsrfGuard
 
 
 @dataclass(slots=True)
@@ -24,6 +28,7 @@ class Container:
     services: Services
     authenticator: Authenticator
     rate_limiter: RateLimiter
+    url_guard: SsrfGuard
 
     async def aclose(self) -> None:
         await self.engine.dispose()
@@ -31,11 +36,13 @@ class Container:
 
 def build(settings: Settings, clock: Clock | None = None) -> Container:
     engine = make_async_engine(settings.database_url, settings.db_pool_size)
+    url_guard = SsrfGuard(allow_private=settings.webhook_allow_private)
     services = Services(
         uow=SqlUnitOfWorkFactory(engine),
         registry=SqlRegistry(engine),
         clock=clock or SystemClock(),
         secrets=TokenSecrets(),
+        url_guard=url_guard,
     )
     return Container(
         settings=settings,
@@ -43,4 +50,22 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         services=services,
         authenticator=Authenticator(services, ttl=settings.key_cache_ttl),
         rate_limiter=RateLimiter(settings.redis_url),
+        url_guard=url_guard,
+    )
+
+
+def delivery_worker(container: Container) -> DeliveryWorker:
+    """The webhook delivery worker of `slotbook worker` (and of tests and benchmarks)."""
+    settings = container.settings
+    return DeliveryWorker(
+        DeliveryQueue(container.engine, timedelta(hours=settings.webhook_disable_after_hours)),
+        container.url_guard,
+        container.services.clock,
+        WorkerSettings(
+            timeout=settings.webhook_timeout,
+            batch_size=settings.webhook_batch_size,
+            concurrency=settings.webhook_concurrency,
+            poll_interval=settings.worker_poll_interval,
+            lease_seconds=settings.webhook_lease_seconds,
+        ),
     )

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from slotbook import __version__
 from slotbook.api import errors
 from slotbook.api.middleware import GuardMiddleware
-from slotbook.api.routers import appointments, credits, departments, health
+from slotbook.api.routers import appointments, credits, departments, health, webhooks
 from slotbook.bootstrap import Container, build
 from slotbook.config import Settings, get_settings
 
@@ -42,7 +42,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     )
     app.state.container = container
     errors.install(app)
-    for module in (departments, appointments, credits):
+    for module in (departments, appointments, credits, webhooks):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(health.router)
     app.add_middleware(GuardMiddleware, container=container)

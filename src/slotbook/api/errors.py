@@ -16,6 +16,8 @@ from slotbook.domain.errors import (
     Conflict,
     DomainError,
     Forbidden,
+    IdempotencyInProgress,
+    IdempotencyKeyReused,
     InsufficientCredits,
     InvalidTransition,
     NotFound,
@@ -33,6 +35,8 @@ _STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
     (NotFound, 404),
     (InvalidTransition, 409),
     (Conflict, 409),
+    (IdempotencyInProgress, 409),
+    (IdempotencyKeyReused, 422),
     (ServiceUnavailable, 503),
 )
 

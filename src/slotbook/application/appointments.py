@@ -14,6 +14,7 @@ from slotbook.application.ports import (
     Services,
     UnitOfWork,
 )
+from slotbook.application.representation import appointment_event_data
 from slotbook.domain.appointments import Appointment, AppointmentStatus, cancellation_refunds
 from slotbook.domain.credits import BOOKING_COST, LedgerReason
 from slotbook.domain.errors import (
@@ -23,6 +24,7 @@ from slotbook.domain.errors import (
     InsufficientCredits,
     InvalidRequest,
 )
+from slotbook.domain.events import EventType
 from slotbook.domain.organizations import Department
 from slotbook.domain.time import local_to_utc, zone
 
@@ -84,22 +86,26 @@ async def create_appointment(
         balance = await uow.credits.change(-BOOKING_COST, LedgerReason.BOOKING, now, appointment_id)
         if balance is None:
             raise InsufficientCredits(await uow.credits.balance(), BOOKING_COST)
+        appointment = Appointment(
+            id=appointment_id,
+            organization_id=principal.organization_id,
+            department_id=department.id,
+            department_name=department.name,
+            time_zone=department.time_zone,
+            worker_id=request.worker_id,
+            name=request.name,
+            external_user_id=request.external_user_id,
+            starts_at=starts_at,
+            status=AppointmentStatus.SCHEDULED,
+            qr_token=new.qr_token,
+            created_at=created_at,
+            updated_at=created_at,
+        )
+        await uow.outbox.add(
+            EventType.APPOINTMENT_CREATED, appointment_event_data(appointment), now
+        )
         await uow.commit()
-    return Appointment(
-        id=appointment_id,
-        organization_id=principal.organization_id,
-        department_id=department.id,
-        department_name=department.name,
-        time_zone=department.time_zone,
-        worker_id=request.worker_id,
-        name=request.name,
-        external_user_id=request.external_user_id,
-        starts_at=starts_at,
-        status=AppointmentStatus.SCHEDULED,
-        qr_token=new.qr_token,
-        created_at=created_at,
-        updated_at=created_at,
-    )
+    return appointment
 
 
 async def get_appointment(
@@ -182,7 +188,11 @@ async def cancel_appointment(
             assert refreshed is not None
             return refreshed
         await uow.credits.change(BOOKING_COST, LedgerReason.REFUND, now, appointment_id)
+        cancelled = replace(
+            appointment, status=AppointmentStatus.CANCELLED, cancelled_at=now, updated_at=now
+        )
+        await uow.outbox.add(
+            EventType.APPOINTMENT_CANCELLED, appointment_event_data(cancelled), now
+        )
         await uow.commit()
-    return replace(
-        appointment, status=AppointmentStatus.CANCELLED, cancelled_at=now, updated_at=now
-    )
+    return cancelled

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from slotbook.domain.appointments import Appointment, AppointmentStatus
 from slotbook.domain.credits import LedgerEntry, LedgerReason
+from slotbook.domain.events import DeliveryStatus, EventType
 from slotbook.domain.organizations import Department, Organization, Worker
 
 T = TypeVar("T")
@@ -25,6 +26,7 @@ class SecretFactory(Protocol):
     def new_api_key(self) -> str: ...
     def hash_api_key(self, key: str) -> str: ...
     def new_qr_token(self) -> str: ...
+    def new_webhook_secret(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +115,108 @@ class CreditRepository(Protocol):
     async def ledger(self, page: int, size: int) -> Page[LedgerEntry]: ...
 
 
+@dataclass(frozen=True, slots=True)
+class ChangeEvent:
+    """One published event: its place in the organization's change feed, and its content."""
+
+    position: int
+    id: str  # public id, the webhook-id of every delivery of this event
+    type: EventType
+    occurred_at: datetime
+    data: Mapping[str, Any]
+
+
+class OutboxRepository(Protocol):
+    async def add(self, event_type: EventType, data: Mapping[str, Any], now: datetime) -> str:
+        """Record an event in the current transaction (it exists iff the transaction commits)
+        and schedule one delivery per subscribed active webhook; returns the event's id.
+
+        Call it as the last write of a use case: it takes the organization's feed position,
+        a lock held until commit that orders the change feed by commit time."""
+        ...
+
+    async def changes(self, after: int, limit: int) -> Sequence[ChangeEvent]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookEndpoint:
+    id: int
+    url: str
+    description: str | None
+    events: frozenset[EventType]
+    active: bool
+    disabled_reason: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NewWebhook:
+    url: str
+    description: str | None
+    events: frozenset[EventType]
+    active: bool
+    secret: str
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookChanges:
+    """A partial update; None leaves a field as it is ("" clears the description)."""
+
+    url: str | None = None
+    description: str | None = None
+    events: frozenset[EventType] | None = None
+    active: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryAttempt:
+    attempted_at: datetime
+    status_code: int | None
+    error: str | None
+    latency_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryRecord:
+    id: int
+    event_id: str
+    event_type: EventType
+    status: DeliveryStatus
+    attempts: int
+    next_attempt_at: datetime | None
+    last_status_code: int | None
+    last_error: str | None
+    last_latency_ms: int | None
+    delivered_at: datetime | None
+    created_at: datetime
+    attempt_log: Sequence[DeliveryAttempt]
+
+
+class WebhookRepository(Protocol):
+    async def add(self, new: NewWebhook, now: datetime) -> WebhookEndpoint: ...
+    async def get(self, webhook_id: int) -> WebhookEndpoint | None: ...
+    async def list(self, page: int, size: int) -> Page[WebhookEndpoint]: ...
+    async def update(
+        self, webhook_id: int, changes: WebhookChanges, now: datetime
+    ) -> WebhookEndpoint | None: ...
+    async def delete(self, webhook_id: int) -> bool: ...
+    async def rotate_secret(
+        self, webhook_id: int, secret: str, previous_valid_until: datetime, now: datetime
+    ) -> bool:
+        """Sign with `secret` from now on, and also with the old one until the given time."""
+        ...
+
+    async def deliveries(self, webhook_id: int, page: int, size: int) -> Page[DeliveryRecord]: ...
+    async def redeliver(self, webhook_id: int, delivery_id: int, now: datetime) -> bool: ...
+
+
+class UrlGuard(Protocol):
+    async def check(self, url: str) -> None:
+        """Refuse (InvalidWebhookUrl) a URL that is not http(s) or reaches a non-public address."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction scoped to one organization: no repository here sees another tenant."""
 
@@ -127,6 +231,10 @@ class UnitOfWork(Protocol):
     def appointments(self) -> AppointmentRepository: ...
     @property
     def credits(self) -> CreditRepository: ...
+    @property
+    def outbox(self) -> OutboxRepository: ...
+    @property
+    def webhooks(self) -> WebhookRepository: ...
 
     async def commit(self) -> None: ...
     async def __aenter__(self) -> UnitOfWork: ...
@@ -180,6 +288,7 @@ class Registry(Protocol):
     async def touch_api_key(self, key_id: int, now: datetime) -> None: ...
     async def owner_of_appointment(self, appointment_id: int) -> int | None: ...
     async def owner_of_department(self, department_id: int) -> int | None: ...
+    async def owner_of_webhook(self, webhook_id: int) -> int | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,3 +299,4 @@ class Services:
     registry: Registry
     clock: Clock
     secrets: SecretFactory
+    url_guard: UrlGuard

@@ -74,6 +74,37 @@ def serve(
 
 
 @app.command()
+def worker() -> None:
+    """Deliver webhooks (and run the background jobs) until stopped with Ctrl-C or SIGTERM.
+
+    Run several on PostgreSQL to share the load; run one on SQLite."""
+    import logging
+    import signal
+
+    from slotbook.bootstrap import delivery_worker
+
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(message)s")
+
+    async def main() -> None:
+        container = build(settings)
+        deliveries = delivery_worker(container)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        typer.echo("worker started", err=True)
+        try:
+            await deliveries.run(stop)
+        finally:
+            await deliveries.aclose()
+            await container.aclose()
+        typer.echo("worker stopped", err=True)
+
+    asyncio.run(main())
+
+
+@app.command()
 def migrate() -> None:
     """Create or upgrade the database schema (Alembic)."""
     url = get_settings().database_url

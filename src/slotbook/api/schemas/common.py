@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.alias_generators import to_camel
 
-from slotbook.domain.time import naive_local
+# Re-exported: schemas format local date-times with it.
+from slotbook.application.representation import local_text as local_text
 
 MAX_ID = 2_147_483_647  # ids are 32-bit in the database; larger ones cannot exist
 
@@ -60,11 +59,6 @@ class PageFields(CamelModel):
     is_last: bool
 
 
-def local_text(value: datetime, tz: str) -> str:
-    """An instant as the wall-clock time of `tz` without offset, as seed 000 shows it."""
-    return naive_local(value, ZoneInfo(tz)).isoformat(timespec="seconds")
-
-
 def error_responses(*statuses: int) -> dict[int | str, dict[str, object]]:
     descriptions = {
         400: "Invalid request (validation failed)",
@@ -73,6 +67,7 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, object]]:
         403: "Missing scope, or the resource belongs to another organization",
         404: "Not found",
         409: "Conflict with the current state",
+        422: "Idempotency-Key reused with another request",
         429: "Rate limit exceeded (see Retry-After)",
     }
     return {

@@ -6,12 +6,14 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from slotbook.infra.db.outbox import SqlOutbox
 from slotbook.infra.db.repositories import (
     SqlAppointments,
     SqlCredits,
     SqlDepartments,
     SqlOrganization,
 )
+from slotbook.infra.db.webhooks import SqlWebhooks
 
 
 class SqlUnitOfWork:
@@ -19,6 +21,8 @@ class SqlUnitOfWork:
     departments: SqlDepartments
     appointments: SqlAppointments
     credits: SqlCredits
+    outbox: SqlOutbox
+    webhooks: SqlWebhooks
 
     def __init__(self, engine: AsyncEngine, organization_id: int, *, write: bool) -> None:
         self._engine = engine
@@ -38,6 +42,8 @@ class SqlUnitOfWork:
         self.departments = SqlDepartments(connection, org)
         self.appointments = SqlAppointments(connection, org)
         self.credits = SqlCredits(connection, org)
+        self.outbox = SqlOutbox(connection, org)
+        self.webhooks = SqlWebhooks(connection, org)
         return self
 
     async def commit(self) -> None:
