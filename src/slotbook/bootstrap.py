@@ -12,6 +12,7 @@ from slotbook.application.ports import Clock, Services
 from slotbook.config import Settings
 from slotbook.infra.clock import SystemClock
 from slotbook.infra.db.engine import make_async_engine
+from slotbook.infra.db.idempotency import SqlIdempotencyStore
 from slotbook.infra.db.registry import SqlRegistry
 from slotbook.infra.db.uow import SqlUnitOfWorkFactory
 from slotbook.infra.ratelimit import RateLimiter
@@ -29,6 +30,7 @@ class Container:
     authenticator: Authenticator
     rate_limiter: RateLimiter
     url_guard: SsrfGuard
+    idempotency: SqlIdempotencyStore
 
     async def aclose(self) -> None:
         await self.engine.dispose()
@@ -51,6 +53,11 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         authenticator=Authenticator(services, ttl=settings.key_cache_ttl),
         rate_limiter=RateLimiter(settings.redis_url),
         url_guard=url_guard,
+        idempotency=SqlIdempotencyStore(
+            engine,
+            ttl=timedelta(hours=settings.idempotency_ttl_hours),
+            lock=timedelta(seconds=settings.idempotency_lock_seconds),
+        ),
     )
 
 

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from slotbook import __version__
 from slotbook.api import errors
+from slotbook.api.idempotency import IdempotencyMiddleware
 from slotbook.api.middleware import GuardMiddleware
 from slotbook.api.routers import appointments, credits, departments, health, webhooks
 from slotbook.bootstrap import Container, build
@@ -23,6 +24,9 @@ Authenticate with your API key in the `X-API-Key` header (also accepted: `?apike
 HTTP basic auth with the key as user name). Every response carries `X-RateLimit-Limit`,
 `X-RateLimit-Remaining` and `X-RateLimit-Reset` (Unix time); over the limit you get 429 with
 `Retry-After`. Errors are always `{"code", "message", "timestamp"}`.
+
+Send an `Idempotency-Key` header with POST, PATCH and DELETE to retry them safely: the first
+response is replayed (with `Idempotent-Replayed: true`) for 24 hours.
 """
 
 
@@ -45,5 +49,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     for module in (departments, appointments, credits, webhooks):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(health.router)
+    # The last added runs first: the guard authenticates before idempotency looks at the key.
+    app.add_middleware(
+        IdempotencyMiddleware, store=container.idempotency, clock=container.services.clock
+    )
     app.add_middleware(GuardMiddleware, container=container)
     return app

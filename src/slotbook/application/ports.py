@@ -217,6 +217,41 @@ class UrlGuard(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class StoredResponse:
+    status_code: int
+    content_type: str | None
+    body: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotencyClaim:
+    """The right to run a keyed request: `record_id` is finished with its response."""
+
+    record_id: int
+
+
+class IdempotencyStore(Protocol):
+    """Responses stored per organization and Idempotency-Key."""
+
+    async def begin(
+        self, organization_id: int, key: str, fingerprint: str, now: datetime
+    ) -> IdempotencyClaim | StoredResponse:
+        """A claim to run the request, or the stored response to replay. Raises
+        IdempotencyKeyReused (another request used the key) or IdempotencyInProgress."""
+        ...
+
+    async def finish(self, claim: IdempotencyClaim, response: StoredResponse) -> None:
+        """Store the response, committing the request's own transaction with it if it waits."""
+        ...
+
+    async def abandon(self, claim: IdempotencyClaim) -> None:
+        """Forget the claim (and roll back the request's waiting transaction): retryable."""
+        ...
+
+    async def purge(self, now: datetime) -> int: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction scoped to one organization: no repository here sees another tenant."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
@@ -19,6 +20,8 @@ from slotbook.domain.errors import DomainError
 from slotbook.infra.db.migrate import upgrade
 
 T = TypeVar("T")
+
+HOUSEKEEPING_INTERVAL = 300.0  # seconds between purges of expired records
 
 app = typer.Typer(help="Slotbook: an open-source appointment-booking API.", no_args_is_help=True)
 organization_app = typer.Typer(help="Organizations (tenants).", no_args_is_help=True)
@@ -94,8 +97,19 @@ def worker() -> None:
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
         typer.echo("worker started", err=True)
+
+        async def housekeeping() -> None:
+            # Stored Idempotency-Key responses past their retention.
+            while not stop.is_set():
+                try:
+                    await container.idempotency.purge(container.services.clock.now())
+                except Exception:
+                    logging.getLogger("slotbook.worker").exception("housekeeping failed")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), HOUSEKEEPING_INTERVAL)
+
         try:
-            await deliveries.run(stop)
+            await asyncio.gather(deliveries.run(stop), housekeeping())
         finally:
             await deliveries.aclose()
             await container.aclose()

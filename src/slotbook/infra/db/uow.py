@@ -6,6 +6,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from slotbook.infra.db.idempotency import pending_commit
 from slotbook.infra.db.outbox import SqlOutbox
 from slotbook.infra.db.repositories import (
     SqlAppointments,
@@ -30,8 +31,14 @@ class SqlUnitOfWork:
         self._write = write
         self._connection: AsyncConnection | None = None
         self._committed = False
+        self._handed_over = False
 
     async def __aenter__(self) -> SqlUnitOfWork:
+        pending = pending_commit.get()
+        if self._write and pending is not None:
+            # A keyed request's earlier write transaction is still waiting for its response:
+            # commit it now rather than wait behind its locks (SQLite: the write lock).
+            await pending.flush()
         connection = await self._engine.connect()
         if self._write and self._engine.dialect.name == "sqlite":
             await connection.execution_options(sqlite_begin="IMMEDIATE")
@@ -48,7 +55,14 @@ class SqlUnitOfWork:
 
     async def commit(self) -> None:
         assert self._connection is not None
-        await self._connection.commit()
+        pending = pending_commit.get()
+        if self._write and pending is not None and pending.connection is None:
+            # A keyed request (Idempotency-Key): the stored response commits with this
+            # transaction (infra/db/idempotency.py), so hand it over instead of committing.
+            pending.connection = self._connection
+            self._handed_over = True
+        else:
+            await self._connection.commit()
         self._committed = True
 
     async def __aexit__(
@@ -58,6 +72,8 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         assert self._connection is not None
+        if self._handed_over:
+            return
         try:
             if not self._committed:
                 await self._connection.rollback()
