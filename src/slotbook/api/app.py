@@ -11,7 +11,14 @@ from slotbook import __version__
 from slotbook.api import errors
 from slotbook.api.idempotency import IdempotencyMiddleware
 from slotbook.api.middleware import GuardMiddleware
-from slotbook.api.routers import appointments, credits, departments, health, webhooks
+from slotbook.api.routers import (
+    appointments,
+    changes,
+    credits,
+    departments,
+    health,
+    webhooks,
+)
 from slotbook.bootstrap import Container, build
 from slotbook.config import Settings, get_settings
 
@@ -46,7 +53,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     )
     app.state.container = container
     errors.install(app)
-    for module in (departments, appointments, credits, webhooks):
+    for module in (departments, appointments, credits, webhooks, changes):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(health.router)
     # The last added runs first: the guard authenticates before idempotency looks at the key.
