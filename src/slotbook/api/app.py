@@ -13,6 +13,7 @@ from slotbook.api.idempotency import IdempotencyMiddleware
 from slotbook.api.middleware import GuardMiddleware
 from slotbook.api.routers import (
     appointments,
+    calendar,
     changes,
     credits,
     departments,
@@ -53,7 +54,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     )
     app.state.container = container
     errors.install(app)
-    for module in (departments, appointments, credits, webhooks, changes):
+    # calendar before appointments: /appointments/{id}.ics must not match /appointments/{id}.
+    for module in (departments, calendar, appointments, credits, webhooks, changes):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(health.router)
     # The last added runs first: the guard authenticates before idempotency looks at the key.
