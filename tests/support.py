@@ -6,6 +6,8 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+import httpx
+
 from slotbook.application.access import ALL_SCOPES
 from slotbook.application.organizations import (
     create_api_key,
@@ -97,3 +99,52 @@ async def make_user(services: Services, organization_id: int, role: Role = Role.
     login = Login(f"{role.value}-{next(_names)}-{organization_id}@example.org", "correct horse 42")
     await create_user(services, organization_id, login.email, login.password, role)
     return login
+
+
+@dataclass
+class Hooks:
+    """Webhook helpers for one tenant, through the API."""
+
+    client: httpx.AsyncClient
+    tenant: Tenant
+
+    async def register(self, url: str, events: list[str] | None = None) -> dict[str, object]:
+        response = await self.client.post(
+            "/api/v1/webhooks",
+            headers=self.tenant.headers,
+            json={"url": url, "events": events or ["appointment.created", "appointment.cancelled"]},
+        )
+        assert response.status_code == 201, response.text
+        body: dict[str, object] = response.json()
+        return body
+
+    async def book(self, name: str = "Jean Dupont", days: int = 30) -> dict[str, object]:
+        response = await self.client.post(
+            "/api/v1/appointments",
+            headers=self.tenant.headers,
+            json={
+                "departmentId": self.tenant.department_id,
+                "dateTime": future(days),
+                "name": name,
+            },
+        )
+        assert response.status_code == 201, response.text
+        body: dict[str, object] = response.json()
+        return body
+
+    async def deliveries(self, webhook_id: object) -> list[dict[str, object]]:
+        response = await self.client.get(
+            f"/api/v1/webhooks/{webhook_id}/deliveries",
+            headers=self.tenant.headers,
+            params={"size": 100},
+        )
+        assert response.status_code == 200, response.text
+        found: list[dict[str, object]] = response.json()["deliveries"]
+        return found
+
+    async def delete_all(self) -> None:
+        listed = await self.client.get(
+            "/api/v1/webhooks", headers=self.tenant.headers, params={"size": 100}
+        )
+        for hook in listed.json()["webhooks"]:
+            await self.client.delete(f"/api/v1/webhooks/{hook['id']}", headers=self.tenant.headers)

@@ -19,6 +19,8 @@ from slotbook.domain.errors import (
     Conflict,
     DomainError,
     Forbidden,
+    IdempotencyInProgress,
+    IdempotencyKeyReused,
     InsufficientCredits,
     InvalidRequest,
     InvalidTransition,
@@ -44,6 +46,8 @@ _STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
     # a time outside the department's policy is a well-formed but unacceptable request.
     (SlotConflict, 409),
     (PolicyRefused, 422),
+    (IdempotencyInProgress, 409),
+    (IdempotencyKeyReused, 422),
     (ServiceUnavailable, 503),
 )
 
@@ -144,10 +148,14 @@ def _template_pattern(template: str) -> re.Pattern[str]:
     """The regular expression of an OpenAPI path template. Ids (`{..._id}`) are integers, as
     the routes' `:int` convertors say, so /appointments/types is not /appointments/{id}."""
 
-    def parameter(match: re.Match[str]) -> str:
-        return "[0-9]+" if match.group(1).endswith("_id") else "[^/]+"
+    def parameter(name: str) -> str:
+        return "[0-9]+" if name.endswith("_id") else "[^/]+"
 
-    return re.compile("^" + re.sub(r"\{([^}]+)\}", parameter, template) + "$")
+    parts = re.split(r"\{([^}]+)\}", template)  # literal, name, literal, name, ..., literal
+    pattern = "".join(
+        parameter(name) if index % 2 else re.escape(name) for index, name in enumerate(parts)
+    )
+    return re.compile("^" + pattern + "$")
 
 
 def _allowed_methods(app: FastAPI, path: str) -> list[str]:

@@ -17,6 +17,10 @@ ERRORS: dict[int, tuple[str, str]] = {
     403: ("FORBIDDEN", "Appointment 123 does not belong to your organization"),
     404: ("APPOINTMENT_NOT_FOUND", "Appointment not found with id: 123"),
     409: ("INVALID_TRANSITION", "An appointment with status COMPLETED cannot be cancelled"),
+    422: (
+        "IDEMPOTENCY_KEY_REUSED",
+        "This Idempotency-Key was already used for a different request",
+    ),
     429: ("RATE_LIMITED", "Rate limit of 1000 requests per hour exceeded; retry in 1200 s"),
     503: ("SERVICE_UNAVAILABLE", "Please retry shortly"),
 }

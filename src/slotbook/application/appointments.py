@@ -16,6 +16,7 @@ from slotbook.application.ports import (
     Services,
     UnitOfWork,
 )
+from slotbook.application.representation import appointment_event_data
 from slotbook.domain.appointments import Appointment, AppointmentStatus, cancellation_refunds
 from slotbook.domain.credits import BOOKING_COST, LedgerReason
 from slotbook.domain.errors import (
@@ -26,6 +27,7 @@ from slotbook.domain.errors import (
     InvalidRequest,
     InvalidTransition,
 )
+from slotbook.domain.events import EventType
 from slotbook.domain.organizations import Department
 from slotbook.domain.rules import cancellation_too_late
 from slotbook.domain.time import local_to_utc, zone
@@ -111,24 +113,29 @@ async def _create(services: Services, principal: Principal, request: BookingRequ
         balance = await uow.credits.change(-BOOKING_COST, LedgerReason.BOOKING, now, appointment_id)
         if balance is None:
             raise InsufficientCredits(await uow.credits.balance(), BOOKING_COST)
+        appointment = Appointment(
+            id=appointment_id,
+            organization_id=principal.organization_id,
+            department_id=department.id,
+            department_name=department.name,
+            time_zone=department.time_zone,
+            worker_id=slot.worker_id,
+            name=request.name,
+            external_user_id=request.external_user_id,
+            starts_at=starts_at,
+            status=AppointmentStatus.SCHEDULED,
+            qr_token=new.qr_token,
+            created_at=created_at,
+            updated_at=created_at,
+            ends_at=slot.ends_at,
+            appointment_type_id=slot.appointment_type_id,
+        )
+        # The last write before commit: the event sequence is locked only for the commit.
+        await uow.outbox.add(
+            EventType.APPOINTMENT_CREATED, appointment_event_data(appointment), now
+        )
         await uow.commit()
-    return Appointment(
-        id=appointment_id,
-        organization_id=principal.organization_id,
-        department_id=department.id,
-        department_name=department.name,
-        time_zone=department.time_zone,
-        worker_id=slot.worker_id,
-        name=request.name,
-        external_user_id=request.external_user_id,
-        starts_at=starts_at,
-        status=AppointmentStatus.SCHEDULED,
-        qr_token=new.qr_token,
-        created_at=created_at,
-        updated_at=created_at,
-        ends_at=slot.ends_at,
-        appointment_type_id=slot.appointment_type_id,
-    )
+    return appointment
 
 
 _MOVABLE = frozenset({AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED})
@@ -155,7 +162,8 @@ async def _reschedule(
 ) -> Appointment:
     now = services.clock.now()
     async with services.uow(principal.organization_id, write=True) as uow:
-        # The appointment's row lock first, as cancel takes it before the organization's.
+        # Lock order: the appointment's row, then the organization's (in place()), then the
+        # event sequence (outbox.add), as cancel and create take them.
         current = await uow.appointments.lock(appointment_id)
         if current is None:
             raise await _missing_appointment(services, appointment_id)
@@ -192,16 +200,18 @@ async def _reschedule(
             moving=current.id,
         )
         await uow.appointments.move(current.id, placed.time, now)
+        slot = placed.time
+        moved = replace(
+            current,
+            worker_id=slot.worker_id,
+            starts_at=slot.starts_at,
+            ends_at=slot.ends_at,
+            appointment_type_id=slot.appointment_type_id,
+            updated_at=now,
+        )
+        await uow.outbox.add(EventType.APPOINTMENT_RESCHEDULED, appointment_event_data(moved), now)
         await uow.commit()
-    slot = placed.time
-    return replace(
-        current,
-        worker_id=slot.worker_id,
-        starts_at=slot.starts_at,
-        ends_at=slot.ends_at,
-        appointment_type_id=slot.appointment_type_id,
-        updated_at=now,
-    )
+    return moved
 
 
 async def get_appointment(
@@ -292,7 +302,11 @@ async def cancel_appointment(
             assert refreshed is not None
             return refreshed
         await uow.credits.change(BOOKING_COST, LedgerReason.REFUND, now, appointment_id)
+        cancelled = replace(
+            appointment, status=AppointmentStatus.CANCELLED, cancelled_at=now, updated_at=now
+        )
+        await uow.outbox.add(
+            EventType.APPOINTMENT_CANCELLED, appointment_event_data(cancelled), now
+        )
         await uow.commit()
-    return replace(
-        appointment, status=AppointmentStatus.CANCELLED, cancelled_at=now, updated_at=now
-    )
+    return cancelled

@@ -12,8 +12,8 @@ from slotbook.api.schemas.common import (
     PageFields,
     RequestModel,
     ShortText,
-    local_text,
 )
+from slotbook.application.representation import appointment_document
 from slotbook.domain.appointments import Appointment, AppointmentStatus
 
 
@@ -66,23 +66,8 @@ class AppointmentRead(CamelModel):
 
     @classmethod
     def of(cls, a: Appointment) -> AppointmentRead:
-        tz = a.time_zone
-        return cls(
-            id=a.id,
-            date_time=local_text(a.starts_at, tz),
-            status=a.status,
-            name=a.name,
-            qr_code=a.qr_token,
-            department_id=a.department_id,
-            department_name=a.department_name,
-            external_user_id=a.external_user_id,
-            worker_id=a.worker_id,
-            time_zone=tz,
-            created_at=local_text(a.created_at, tz),
-            cancelled_at=local_text(a.cancelled_at, tz) if a.cancelled_at else None,
-            end_time=local_text(a.ends_at, tz) if a.ends_at else None,
-            appointment_type_id=a.appointment_type_id,
-        )
+        # One representation for the API and for events: see application/representation.py.
+        return cls.model_validate(appointment_document(a))
 
 
 class AppointmentPage(PageFields):

@@ -23,6 +23,7 @@ from slotbook.infra.db.tables import (
     department,
     department_worker,
     organization,
+    webhook_endpoint,
     worker,
 )
 
@@ -348,6 +349,9 @@ class SqlRegistry:
 
     async def owner_of_appointment_type(self, type_id: int) -> int | None:
         return await self._owner(appointment_type, type_id)
+
+    async def owner_of_webhook(self, webhook_id: int) -> int | None:
+        return await self._owner(webhook_endpoint, webhook_id)
 
     async def _owner(self, table: Table, row_id: int) -> int | None:
         async with self._engine.connect() as conn:

@@ -8,6 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from slotbook.domain.errors import DomainError
 from slotbook.infra.db.catalog import SqlAppointmentTypes, SqlWorkers
+from slotbook.infra.db.idempotency import pending_commit
+from slotbook.infra.db.outbox import SqlOutbox
 from slotbook.infra.db.overlap_guard import refusal
 from slotbook.infra.db.repositories import (
     SqlAppointments,
@@ -16,6 +18,7 @@ from slotbook.infra.db.repositories import (
     SqlOrganization,
 )
 from slotbook.infra.db.scheduling import SqlScheduling
+from slotbook.infra.db.webhooks import SqlWebhooks
 
 
 class SqlUnitOfWork:
@@ -26,6 +29,8 @@ class SqlUnitOfWork:
     scheduling: SqlScheduling
     appointment_types: SqlAppointmentTypes
     workers: SqlWorkers
+    outbox: SqlOutbox
+    webhooks: SqlWebhooks
 
     def __init__(self, engine: AsyncEngine, organization_id: int, *, write: bool) -> None:
         self._engine = engine
@@ -33,8 +38,14 @@ class SqlUnitOfWork:
         self._write = write
         self._connection: AsyncConnection | None = None
         self._committed = False
+        self._handed_over = False
 
     async def __aenter__(self) -> SqlUnitOfWork:
+        pending = pending_commit.get()
+        if self._write and pending is not None:
+            # A keyed request's earlier write transaction is still waiting for its response:
+            # commit it now rather than wait behind its locks (SQLite: the write lock).
+            await pending.flush()
         connection = await self._engine.connect()
         if self._write and self._engine.dialect.name == "sqlite":
             await connection.execution_options(sqlite_begin="IMMEDIATE")
@@ -48,15 +59,24 @@ class SqlUnitOfWork:
         self.scheduling = SqlScheduling(connection, org)
         self.appointment_types = SqlAppointmentTypes(connection, org)
         self.workers = SqlWorkers(connection, org)
+        self.outbox = SqlOutbox(connection, org)
+        self.webhooks = SqlWebhooks(connection, org)
         return self
 
     async def commit(self) -> None:
         assert self._connection is not None
-        try:
-            await self._connection.commit()
-        except Exception as error:
-            _raise_refusal(error)
-            raise
+        pending = pending_commit.get()
+        if self._write and pending is not None and pending.connection is None:
+            # A keyed request (Idempotency-Key): the stored response commits with this
+            # transaction (infra/db/idempotency.py), so hand it over instead of committing.
+            pending.connection = self._connection
+            self._handed_over = True
+        else:
+            try:
+                await self._connection.commit()
+            except Exception as error:
+                _raise_refusal(error)
+                raise
         self._committed = True
 
     async def __aexit__(
@@ -66,6 +86,8 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         assert self._connection is not None
+        if self._handed_over:
+            return
         try:
             if not self._committed:
                 await self._connection.rollback()
