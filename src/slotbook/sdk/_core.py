@@ -22,7 +22,7 @@ import httpx
 from slotbook import __version__
 from slotbook.sdk.errors import APIConnectionError, envelope_of, error_from_response
 from slotbook.sdk.errors import retry_after_seconds as retry_after_seconds
-from slotbook.sdk.models import wrap
+from slotbook.sdk.models import Record, wrap
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 USER_AGENT = f"slotbook-python/{__version__}"
@@ -151,7 +151,7 @@ def decode(response: httpx.Response) -> Any:
     if not response.is_success:
         raise error_from_response(response)
     if not response.content:
-        return None
+        return Record()  # 204 No Content (a deletion)
     return wrap(response.json())
 
 

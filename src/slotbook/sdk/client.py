@@ -14,8 +14,10 @@ from slotbook.sdk._runners import AsyncRunner, Runner, SyncRunner
 from slotbook.sdk.models import Record
 from slotbook.sdk.resources._base import Each, Many, One
 from slotbook.sdk.resources.appointments import Appointments
+from slotbook.sdk.resources.changes import Changes
 from slotbook.sdk.resources.credits import Credits
 from slotbook.sdk.resources.departments import Departments
+from slotbook.sdk.resources.webhooks import Webhooks
 
 
 def _config(
@@ -43,6 +45,8 @@ class _Resources(Generic[One, Many, Each]):
         self.appointments = Appointments(runner)
         self.departments = Departments(runner)
         self.credits = Credits(runner)
+        self.webhooks = Webhooks(runner)
+        self.changes = Changes(runner)
 
 
 class Client(_Resources[Record, list[Record], Iterator[Record]]):
