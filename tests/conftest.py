@@ -20,10 +20,12 @@ from fastapi import FastAPI
 from sqlalchemy.engine import make_url
 
 from slotbook.api.app import create_app
-from slotbook.bootstrap import Container, build
+from slotbook.bootstrap import Container, build, delivery_worker
 from slotbook.config import Settings
 from slotbook.infra.db.migrate import upgrade
-from tests.support import Tenant, TestClock, make_tenant
+from slotbook.infra.webhooks.delivery import DeliveryWorker
+from tests.receiver import Receiver
+from tests.support import Hooks, Tenant, TestClock, make_tenant
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -101,7 +103,13 @@ def backend(database_url: str) -> str:
 @pytest.fixture(scope="session")
 def test_settings(database_url: str) -> Settings:
     # Tests share one client address; the anonymous limit is tested with its own app.
-    return Settings(database_url=database_url, anonymous_rate_limit=10**9, db_pool_size=20)
+    return Settings(
+        database_url=database_url,
+        anonymous_rate_limit=10**9,
+        db_pool_size=20,
+        webhook_allow_private=True,  # the test receivers listen on 127.0.0.1
+        webhook_timeout=5.0,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -135,3 +143,30 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 async def tenant(container: Container) -> Tenant:
     """A fresh organization per test: tenants never see each other, so no cleanup is needed."""
     return await make_tenant(container.services)
+
+
+@pytest.fixture
+async def receiver() -> AsyncIterator[Receiver]:
+    """A real HTTP server on 127.0.0.1 that records webhook requests."""
+    started = await Receiver().start()
+    yield started
+    await started.stop()
+
+
+@pytest.fixture
+async def worker(container: Container) -> AsyncIterator[DeliveryWorker]:
+    """The delivery worker of `slotbook worker`, run step by step by the test."""
+    built = delivery_worker(container)
+    yield built
+    await built.aclose()
+
+
+@pytest.fixture
+async def hooks(
+    client: httpx.AsyncClient, tenant: Tenant, container: Container
+) -> AsyncIterator[Hooks]:
+    """Registers webhooks of the test's tenant and deletes them (and their pending
+    deliveries) afterwards, so no later test's worker sends them anywhere."""
+    helper = Hooks(client, tenant)
+    yield helper
+    await helper.delete_all()

@@ -133,3 +133,52 @@ async def balance(http: httpx.AsyncClient, tenant: Tenant) -> int:
     response = await http.get("/api/v1/credits", headers=tenant.headers)
     assert response.status_code == 200, response.text
     return int(response.json()["balance"])
+
+
+@dataclass
+class Hooks:
+    """Webhook helpers for one tenant, through the API."""
+
+    client: httpx.AsyncClient
+    tenant: Tenant
+
+    async def register(self, url: str, events: list[str] | None = None) -> dict[str, object]:
+        response = await self.client.post(
+            "/api/v1/webhooks",
+            headers=self.tenant.headers,
+            json={"url": url, "events": events or ["appointment.created", "appointment.cancelled"]},
+        )
+        assert response.status_code == 201, response.text
+        body: dict[str, object] = response.json()
+        return body
+
+    async def book(self, name: str = "Jean Dupont", days: int = 30) -> dict[str, object]:
+        response = await self.client.post(
+            "/api/v1/appointments",
+            headers=self.tenant.headers,
+            json={
+                "departmentId": self.tenant.department_id,
+                "dateTime": future(days),
+                "name": name,
+            },
+        )
+        assert response.status_code == 201, response.text
+        body: dict[str, object] = response.json()
+        return body
+
+    async def deliveries(self, webhook_id: object) -> list[dict[str, object]]:
+        response = await self.client.get(
+            f"/api/v1/webhooks/{webhook_id}/deliveries",
+            headers=self.tenant.headers,
+            params={"size": 100},
+        )
+        assert response.status_code == 200, response.text
+        found: list[dict[str, object]] = response.json()["deliveries"]
+        return found
+
+    async def delete_all(self) -> None:
+        listed = await self.client.get(
+            "/api/v1/webhooks", headers=self.tenant.headers, params={"size": 100}
+        )
+        for hook in listed.json()["webhooks"]:
+            await self.client.delete(f"/api/v1/webhooks/{hook['id']}", headers=self.tenant.headers)

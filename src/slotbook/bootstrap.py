@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -11,11 +12,15 @@ from slotbook.application.ports import Clock, Services
 from slotbook.config import Settings
 from slotbook.infra.clock import SystemClock
 from slotbook.infra.db.engine import make_async_engine
+from slotbook.infra.db.idempotency import SqlIdempotencyStore
 from slotbook.infra.db.registry import SqlRegistry
 from slotbook.infra.db.uow import SqlUnitOfWorkFactory
 from slotbook.infra.passwords import Argon2Passwords
 from slotbook.infra.ratelimit import RateLimiter
 from slotbook.infra.security import TokenSecrets
+from slotbook.infra.webhooks.delivery import DeliveryWorker, WorkerSettings
+from slotbook.infra.webhooks.queue import DeliveryQueue
+from slotbook.infra.webhooks.ssrf import SsrfGuard
 
 
 @dataclass(slots=True)
@@ -25,6 +30,8 @@ class Container:
     services: Services
     authenticator: Authenticator
     rate_limiter: RateLimiter
+    url_guard: SsrfGuard
+    idempotency: SqlIdempotencyStore
 
     async def aclose(self) -> None:
         await self.engine.dispose()
@@ -32,12 +39,14 @@ class Container:
 
 def build(settings: Settings, clock: Clock | None = None) -> Container:
     engine = make_async_engine(settings.database_url, settings.db_pool_size)
+    url_guard = SsrfGuard(allow_private=settings.webhook_allow_private)
     services = Services(
         uow=SqlUnitOfWorkFactory(engine),
         registry=SqlRegistry(engine),
         clock=clock or SystemClock(),
         secrets=TokenSecrets(),
         passwords=Argon2Passwords(),
+        url_guard=url_guard,
     )
     return Container(
         settings=settings,
@@ -45,4 +54,27 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         services=services,
         authenticator=Authenticator(services, ttl=settings.key_cache_ttl),
         rate_limiter=RateLimiter(settings.redis_url),
+        url_guard=url_guard,
+        idempotency=SqlIdempotencyStore(
+            engine,
+            ttl=timedelta(hours=settings.idempotency_ttl_hours),
+            lock=timedelta(seconds=settings.idempotency_lock_seconds),
+        ),
+    )
+
+
+def delivery_worker(container: Container) -> DeliveryWorker:
+    """The webhook delivery worker of `slotbook worker` (and of tests and benchmarks)."""
+    settings = container.settings
+    return DeliveryWorker(
+        DeliveryQueue(container.engine, timedelta(hours=settings.webhook_disable_after_hours)),
+        container.url_guard,
+        container.services.clock,
+        WorkerSettings(
+            timeout=settings.webhook_timeout,
+            batch_size=settings.webhook_batch_size,
+            concurrency=settings.webhook_concurrency,
+            poll_interval=settings.worker_poll_interval,
+            lease_seconds=settings.webhook_lease_seconds,
+        ),
     )

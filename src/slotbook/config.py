@@ -28,6 +28,23 @@ class Settings(BaseSettings):
     no_show_grace_minutes: int = 30
     log_level: str = "info"
 
+    # Webhooks (see docs/webhooks.md).
+    webhook_timeout: float = 10.0  # seconds for one delivery attempt, connection included
+    # Allow webhook targets on loopback/private addresses (tests, trusted networks only).
+    webhook_allow_private: bool = False
+    # An endpoint whose delivery fails for good is disabled if nothing succeeded for this long.
+    webhook_disable_after_hours: float = 20.0
+    # A claimed delivery becomes due again after this long if its worker died mid-send;
+    # must exceed webhook_timeout.
+    webhook_lease_seconds: float = 60.0
+    webhook_batch_size: int = 100  # deliveries a worker claims at once
+    webhook_concurrency: int = 50  # requests a worker has in flight at once
+    worker_poll_interval: float = 0.2  # seconds an idle worker waits before looking again
+    # Idempotency-Key: how long a stored response is replayed, and after how long a request
+    # that never finished (its process died) may be taken over by a retry.
+    idempotency_ttl_hours: float = 24.0
+    idempotency_lock_seconds: float = 60.0
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

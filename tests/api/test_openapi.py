@@ -12,7 +12,6 @@ import pytest
 from jsonschema_rs import Draft202012Validator
 
 from slotbook.api.openapi_export import DEFAULT_PATH, document, render
-from slotbook.api.schemas.common import ERROR_DESCRIPTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = document()
@@ -41,9 +40,16 @@ def test_every_operation_is_complete(method: str, path: str, operation: dict[str
         {"401", "403"} if path.startswith("/api/") else set()
     )
     assert expected_errors <= set(responses)
-    # Validation errors are 400 with the envelope; a 422 is only a booking rule refusing.
+    # Validation errors are 400 with the envelope: no FastAPI 422 (HTTPValidationError); a 422
+    # is a declared refusal (a booking rule, a reused Idempotency-Key) with the envelope.
+    assert "HTTPValidationError" not in json.dumps(responses)
     if "422" in responses:
-        assert responses["422"]["description"] == ERROR_DESCRIPTIONS[422]
+        assert responses["422"]["description"] != "Validation Error"
+    if method in ("post", "patch", "delete") and path.startswith("/api/"):
+        assert {"409", "422"} <= set(responses)
+        assert "Idempotency-Key" in {
+            p["name"] for p in operation["parameters"] if p["in"] == "header"
+        }
     if path.startswith("/api/"):
         schemes = {name for requirement in operation["security"] for name in requirement}
         assert schemes == {"APIKeyHeader", "APIKeyQuery", "HTTPBasic"}

@@ -9,12 +9,15 @@ from fastapi import FastAPI
 
 from slotbook import __version__
 from slotbook.api import docs, errors, openapi
+from slotbook.api.idempotency import IdempotencyMiddleware
 from slotbook.api.middleware import GuardMiddleware
 from slotbook.api.routers import (
     appointment_actions,
     appointment_types,
     appointments,
     availability,
+    calendar,
+    changes,
     check_in,
     clients,
     credits,
@@ -22,6 +25,7 @@ from slotbook.api.routers import (
     departments,
     health,
     patients,
+    webhooks,
     workers,
 )
 from slotbook.bootstrap import Container, build
@@ -38,6 +42,9 @@ Authenticate with your API key in the `X-API-Key` header (also accepted: `?apike
 HTTP basic auth with the key as user name). Every response carries `X-RateLimit-Limit`,
 `X-RateLimit-Remaining` and `X-RateLimit-Reset` (Unix time); over the limit you get 429 with
 `Retry-After`. Errors are always `{"code", "message", "timestamp"}`.
+
+Send an `Idempotency-Key` header with POST, PATCH and DELETE to retry them safely: the first
+response is replayed (with `Idempotent-Replayed: true`) for 24 hours.
 """
 
 
@@ -60,19 +67,23 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     )
     app.state.container = container
     errors.install(app, web_page=error_page)
-    # Fixed paths (/appointments/types, /appointments/available-slots) before /appointments/{id}.
+    # Fixed paths (/appointments/types, /appointments/available-slots, /appointments/{id}.ics)
+    # before /appointments/{id}.
     for module in (
         departments,
         department_admin,
         workers,
         appointment_types,
         availability,
+        calendar,
         appointments,
         appointment_actions,
         check_in,
         clients,
         patients,
         credits,
+        webhooks,
+        changes,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(health.router)
@@ -80,5 +91,10 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     # The dashboard's pages are not API operations: mounted with include_in_schema=False.
     web.mount(app)
     openapi.install(app)
+    # The last added runs first: the guard authenticates (API key) before idempotency looks at
+    # the key; idempotency applies only to API-key requests under /api/ (never the dashboard).
+    app.add_middleware(
+        IdempotencyMiddleware, store=container.idempotency, clock=container.services.clock
+    )
     app.add_middleware(GuardMiddleware, container=container)
     return app

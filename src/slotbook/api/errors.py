@@ -20,6 +20,8 @@ from slotbook.domain.errors import (
     Conflict,
     DomainError,
     Forbidden,
+    IdempotencyInProgress,
+    IdempotencyKeyReused,
     InsufficientCredits,
     InvalidRequest,
     InvalidTransition,
@@ -47,6 +49,8 @@ _STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
     (SlotConflict, 409),
     (PolicyRefused, 422),
     (VersionMismatch, 412),
+    (IdempotencyInProgress, 409),
+    (IdempotencyKeyReused, 422),
     (ServiceUnavailable, 503),
 )
 

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from slotbook.api.idempotency import KEYED_METHODS, MAX_KEY_LENGTH
 from slotbook.api.middleware import PROTECTED_PREFIXES
 from slotbook.api.openapi_examples import ERRORS, OPERATIONS, error_example
 from slotbook.api.schemas.common import ERROR_DESCRIPTIONS
@@ -46,6 +47,29 @@ def _guard_statuses(path: str) -> tuple[int, ...]:
     if path.startswith(PROTECTED_PREFIXES):
         return (400, 401, 429, 503)
     return (400, 429, 503)
+
+
+FASTAPI_VALIDATION_ERROR = "Validation Error"
+# What the idempotency middleware may answer itself on the methods it keys.
+IDEMPOTENCY_STATUSES = (409, 422)
+IDEMPOTENCY_KEY: dict[str, Any] = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": (
+        "Retry safely: the first response is stored for 24 hours and replayed (with "
+        "`Idempotent-Replayed: true`) to a retry with the same key and request; the same key "
+        "with another request is 422 IDEMPOTENCY_KEY_REUSED, a retry while the first still "
+        "runs 409 IDEMPOTENCY_IN_PROGRESS. Use a new UUID per operation."
+    ),
+    "schema": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": MAX_KEY_LENGTH,
+        "pattern": "^[!-~]+$",
+    },
+    "example": "5f0c7d2e-9a8b-4c3d-8e1f-2a3b4c5d6e7f",
+}
 
 
 def _error_response(status: int, description: str | None) -> dict[str, Any]:
@@ -120,6 +144,10 @@ def _complete_operation(
         del responses["422"]
     for status in _guard_statuses(path):
         responses.setdefault(str(status), {})
+    if method.upper() in KEYED_METHODS and path.startswith(PROTECTED_PREFIXES):
+        operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY)
+        for status in IDEMPOTENCY_STATUSES:
+            responses.setdefault(str(status), {})
     for status_text, response in responses.items():
         status = int(status_text)
         if status >= 400:

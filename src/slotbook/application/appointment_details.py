@@ -17,6 +17,7 @@ from slotbook.application.lookups import (
     department_of,
 )
 from slotbook.application.ports import Services, UnitOfWork
+from slotbook.application.representation import publish
 from slotbook.domain.appointments import Appointment, AppointmentStatus, check_version
 from slotbook.domain.errors import InvalidRequest, InvalidTransition
 from slotbook.domain.history import HistoryAction
@@ -81,6 +82,7 @@ async def _change(
             else [appointment]
         )
         result = appointment
+        changed: list[tuple[HistoryAction, Appointment]] = []
         for target in targets:
             columns = {k: v for k, v in values.items() if getattr(target, k) != v}
             action = HistoryAction.UPDATED
@@ -92,8 +94,11 @@ async def _change(
             if not columns:
                 continue
             after = await save(uow, writer, target, columns, action, now)
+            changed.append((action, after))
             if target.id == appointment.id:
                 result = after
+        for action, after in changed:
+            await publish(uow, action, [after], now)
         await uow.commit()
     return result
 
@@ -168,6 +173,7 @@ async def archive_appointment(
             HistoryAction.ARCHIVED,
             now,
         )
+        await publish(uow, HistoryAction.ARCHIVED, [after], now)
         await uow.commit()
     return after
 

@@ -24,6 +24,7 @@ from slotbook.application.ports import (
     Services,
     UnitOfWork,
 )
+from slotbook.application.representation import publish
 from slotbook.domain.appointments import Appointment, AppointmentDetails, AppointmentStatus
 from slotbook.domain.credits import BOOKING_COST, LedgerReason
 from slotbook.domain.errors import (
@@ -31,6 +32,7 @@ from slotbook.domain.errors import (
     InvalidRequest,
 )
 from slotbook.domain.filters import FieldFilter, FieldType, parse_filter, parse_sort
+from slotbook.domain.history import HistoryAction
 from slotbook.domain.time import local_to_utc, zone
 
 
@@ -158,6 +160,7 @@ async def book(
         repeated_from_id=repeated_from_id,
     )
     await record_created(uow, Writer.of(principal), appointment, now)
+    await publish(uow, HistoryAction.CREATED, [appointment], now)
     return appointment
 
 

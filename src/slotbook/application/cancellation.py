@@ -8,6 +8,7 @@ from slotbook.application.access import Principal, Scope, require
 from slotbook.application.history import Writer, save
 from slotbook.application.lookups import appointment_for_update
 from slotbook.application.ports import Services
+from slotbook.application.representation import publish
 from slotbook.domain.appointments import (
     TRANSITIONS,
     Appointment,
@@ -53,6 +54,7 @@ async def cancel_appointment(
         )
         settings = await uow.scheduling.settings(appointment.department_id)
         result = appointment
+        cancelled: list[Appointment] = []
         for target in targets:
             if AppointmentStatus.CANCELLED not in TRANSITIONS[target.status]:
                 continue
@@ -70,7 +72,9 @@ async def cancel_appointment(
             }
             after = await save(uow, writer, target, values, HistoryAction.CANCELLED, now)
             await uow.credits.change(BOOKING_COST, LedgerReason.REFUND, now, target.id)
+            cancelled.append(after)
             if target.id == appointment.id:
                 result = after
+        await publish(uow, HistoryAction.CANCELLED, cancelled, now)
         await uow.commit()
     return result

@@ -10,6 +10,7 @@ from slotbook.application.access import Principal, Scope, require
 from slotbook.application.history import SWEEPER, Writer, save
 from slotbook.application.lookups import appointment_for_update
 from slotbook.application.ports import NewHistoryEntry, Services, UnitOfWork
+from slotbook.application.representation import publish
 from slotbook.domain.appointments import (
     Appointment,
     AppointmentStatus,
@@ -57,6 +58,7 @@ async def _move(
     after = await save(uow, writer, appointment, values, _ACTIONS[target], now)
     if target is S.MISSED and after.client_id is not None:
         await uow.clients.add_no_shows({after.client_id: 1})
+    await publish(uow, _ACTIONS[target], [after], now)
     return after
 
 
@@ -124,6 +126,8 @@ async def sweep_no_shows(services: Services, grace: timedelta) -> int:
                     ],
                     now,
                 )
+                missed = [await uow.appointments.get(o.appointment_id) for o in overdue]
+                await publish(uow, HistoryAction.MISSED, [a for a in missed if a], now)
                 await uow.commit()
             marked += len(overdue)
     return marked

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -23,6 +24,8 @@ from slotbook.domain.users import Role
 from slotbook.infra.db.migrate import upgrade
 
 T = TypeVar("T")
+
+HOUSEKEEPING_INTERVAL = 300.0  # seconds between purges of expired records
 
 app = typer.Typer(help="Slotbook: an open-source appointment-booking API.", no_args_is_help=True)
 organization_app = typer.Typer(help="Organizations (tenants).", no_args_is_help=True)
@@ -79,6 +82,48 @@ def serve(
         access_log=access_log,
         log_level=settings.log_level,
     )
+
+
+@app.command()
+def worker() -> None:
+    """Deliver webhooks (and run the background jobs) until stopped with Ctrl-C or SIGTERM.
+
+    Run several on PostgreSQL to share the load; run one on SQLite."""
+    import logging
+    import signal
+
+    from slotbook.bootstrap import delivery_worker
+
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(message)s")
+
+    async def main() -> None:
+        container = build(settings)
+        deliveries = delivery_worker(container)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        typer.echo("worker started", err=True)
+
+        async def housekeeping() -> None:
+            # Stored Idempotency-Key responses past their retention.
+            while not stop.is_set():
+                try:
+                    await container.idempotency.purge(container.services.clock.now())
+                except Exception:
+                    logging.getLogger("slotbook.worker").exception("housekeeping failed")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), HOUSEKEEPING_INTERVAL)
+
+        try:
+            await asyncio.gather(deliveries.run(stop), housekeeping())
+        finally:
+            await deliveries.aclose()
+            await container.aclose()
+        typer.echo("worker stopped", err=True)
+
+    asyncio.run(main())
 
 
 @app.command()

@@ -236,3 +236,31 @@ class StillReferenced(Conflict):
     """A record cannot be deleted while appointments refer to it (erase it instead)."""
 
     code = "STILL_REFERENCED"
+
+
+class WebhookNotFound(NotFound):
+    code = "WEBHOOK_NOT_FOUND"
+
+    def __init__(self, webhook_id: int) -> None:
+        super().__init__(f"Webhook not found with id: {webhook_id}")
+
+
+class DeliveryNotFound(NotFound):
+    code = "DELIVERY_NOT_FOUND"
+
+    def __init__(self, delivery_id: int) -> None:
+        super().__init__(f"Delivery not found with id: {delivery_id}")
+
+
+class InvalidWebhookUrl(InvalidRequest):
+    """A webhook target that is not http(s) or does not resolve only to public addresses."""
+
+    code = "INVALID_WEBHOOK_URL"
+
+
+class IdempotencyKeyReused(DomainError):
+    code = "IDEMPOTENCY_KEY_REUSED"
+
+
+class IdempotencyInProgress(DomainError):
+    code = "IDEMPOTENCY_IN_PROGRESS"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 
@@ -26,3 +27,7 @@ class TokenSecrets:
 
     def new_qr_token(self) -> str:
         return "QR-" + secrets.token_urlsafe(16)
+
+    def new_webhook_secret(self) -> str:
+        # Standard Webhooks: 24 to 64 random bytes, base64, prefixed whsec_.
+        return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()

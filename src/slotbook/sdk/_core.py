@@ -156,7 +156,7 @@ def decode(response: httpx.Response) -> Any:
     if not response.is_success:
         raise error_from_response(response)
     if not response.content:
-        return Record()
+        return Record()  # 204 No Content (a deletion)
     return wrap(response.json())
 
 

@@ -16,8 +16,10 @@ from slotbook.sdk.resources._base import Each, Many, One
 from slotbook.sdk.resources.appointment_types import AppointmentTypes
 from slotbook.sdk.resources.appointments import Appointments
 from slotbook.sdk.resources.availability import Availability
+from slotbook.sdk.resources.changes import Changes
 from slotbook.sdk.resources.credits import Credits
 from slotbook.sdk.resources.departments import Departments
+from slotbook.sdk.resources.webhooks import Webhooks
 from slotbook.sdk.resources.workers import Workers
 
 
@@ -49,6 +51,8 @@ class _Resources(Generic[One, Many, Each]):
         self.workers = Workers(runner)
         self.appointment_types = AppointmentTypes(runner)
         self.availability = Availability(runner)
+        self.webhooks = Webhooks(runner)
+        self.changes = Changes(runner)
 
 
 class Client(_Resources[Record, list[Record], Iterator[Record]]):

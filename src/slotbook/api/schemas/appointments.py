@@ -21,18 +21,16 @@ from slotbook.api.schemas.common import (
     RuleText,
     ShortText,
     WebLink,
-    local_text,
 )
 from slotbook.application.appointment_details import DETAIL_FIELDS, RescheduleRequest
 from slotbook.application.clients import ClientUpsert
 from slotbook.application.ports import ClientFields
+from slotbook.application.representation import appointment_document, local_text
 from slotbook.domain.appointments import (
     Appointment,
     AppointmentDetails,
     AppointmentStatus,
     CancellationReason,
-    cancellation_reason_label,
-    display_status,
 )
 from slotbook.domain.errors import InvalidRequest
 from slotbook.domain.recurrence import Recurrence, RepeatRule, RepeatType, RRule
@@ -173,46 +171,8 @@ class AppointmentRead(CamelModel):
 
     @classmethod
     def of(cls, a: Appointment, lang: Language = "en") -> AppointmentRead:
-        tz = a.time_zone
-        return cls(
-            id=a.id,
-            date_time=local_text(a.starts_at, tz),
-            status=a.status,
-            display_status=display_status(a.status, lang),
-            name=a.name,
-            qr_code=a.qr_token,
-            department_id=a.department_id,
-            department_name=a.department_name,
-            external_user_id=a.external_user_id,
-            worker_id=a.worker_id,
-            client_id=a.client_id,
-            patient_id=a.patient_id,
-            notes=a.notes,
-            reason=a.reason,
-            is_urgent=a.is_urgent,
-            source=a.source,
-            from_web=a.from_web,
-            telehealth_url=a.telehealth_url,
-            patient_arrived=a.patient_arrived,
-            did_not_arrive=a.did_not_arrive,
-            arrived_at=_local(a.arrived_at, tz),
-            archived_at=_local(a.archived_at, tz),
-            cancellation_reason=a.cancellation_reason,
-            cancellation_reason_description=(
-                cancellation_reason_label(a.cancellation_reason, lang)
-                if a.cancellation_reason is not None
-                else None
-            ),
-            cancellation_note=a.cancellation_note,
-            repeated_from_id=a.repeated_from_id,
-            version=a.version,
-            time_zone=tz,
-            created_at=local_text(a.created_at, tz),
-            updated_at=local_text(a.updated_at, tz),
-            cancelled_at=_local(a.cancelled_at, tz),
-            end_time=_local(a.ends_at, tz),
-            appointment_type_id=a.appointment_type_id,
-        )
+        # One representation for the API and for events: see application/representation.py.
+        return cls.model_validate(appointment_document(a, lang))
 
 
 class AppointmentPatch(RequestModel):

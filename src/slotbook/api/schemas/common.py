@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo
 
 from fastapi import Query
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from slotbook.application.ports import Page
-from slotbook.domain.time import naive_local
 
 MAX_ID = 2_147_483_647  # ids are 32-bit in the database; larger ones cannot exist
 
@@ -78,6 +76,7 @@ DateTime = Annotated[
 Name = Annotated[str, _text(200), AfterValidator(_clean_text)]
 ShortText = Annotated[str, _text(255), AfterValidator(_clean_text)]
 Label = Annotated[str, _text(100), AfterValidator(_clean_text)]  # a short word (a species)
+UrlText = Annotated[str, _text(2048), AfterValidator(_clean_text)]  # URLs
 
 
 class CamelModel(BaseModel):
@@ -134,20 +133,18 @@ PageNumber = Annotated[int, Query(ge=0, le=10_000_000, description="Page number 
 PageSize = Annotated[int, Query(ge=1, le=100, description="Items per page (max 100)")]
 
 
-def local_text(value: datetime, tz: str) -> str:
-    """An instant as the wall-clock time of `tz` without offset, as seed 000 shows it."""
-    return naive_local(value, ZoneInfo(tz)).isoformat(timespec="seconds")
-
-
 ERROR_DESCRIPTIONS = {
     400: "Invalid request (validation failed)",
     401: "Invalid or missing API key",
     402: "Not enough credits",
     403: "Missing scope, or the resource belongs to another organization",
     404: "Not found",
-    409: "Conflict with the current state (e.g. SLOT_UNAVAILABLE)",
+    409: "Conflict with the current state (e.g. SLOT_UNAVAILABLE, IDEMPOTENCY_IN_PROGRESS)",
     412: "If-Match names an outdated version (VERSION_MISMATCH)",
-    422: "A booking rule of the department refuses it (e.g. TOO_SOON)",
+    422: (
+        "A booking rule of the department refuses it (e.g. TOO_SOON), "
+        "or the Idempotency-Key was used with another request (IDEMPOTENCY_KEY_REUSED)"
+    ),
     429: "Rate limit exceeded (see Retry-After)",
     503: "Temporarily unavailable; retry shortly",
 }

@@ -26,6 +26,7 @@ from slotbook.infra.db.tables import (
     department_worker,
     organization,
     patient,
+    webhook_endpoint,
     worker,
 )
 
@@ -390,6 +391,9 @@ class SqlRegistry:
                 .values(no_show_limit=limit, no_show_window_days=window_days)
             )
         return bool(result.rowcount)
+
+    async def owner_of_webhook(self, webhook_id: int) -> int | None:
+        return await self._owner(webhook_endpoint, webhook_id)
 
     async def _owner(self, table: Table, row_id: int) -> int | None:
         async with self._engine.connect() as conn:

@@ -13,6 +13,8 @@ from slotbook.infra.db.appointments import SqlAppointmentStore
 from slotbook.infra.db.catalog import SqlAppointmentTypes, SqlWorkers
 from slotbook.infra.db.clients import SqlClients, SqlPatients
 from slotbook.infra.db.history import SqlHistory
+from slotbook.infra.db.idempotency import pending_commit
+from slotbook.infra.db.outbox import SqlOutbox
 from slotbook.infra.db.overlap_guard import refusal
 from slotbook.infra.db.repositories import (
     SqlCredits,
@@ -20,6 +22,7 @@ from slotbook.infra.db.repositories import (
     SqlOrganization,
 )
 from slotbook.infra.db.scheduling import SqlScheduling
+from slotbook.infra.db.webhooks import SqlWebhooks
 
 
 class SqlUnitOfWork:
@@ -33,6 +36,8 @@ class SqlUnitOfWork:
     clients: SqlClients
     patients: SqlPatients
     history: SqlHistory
+    outbox: SqlOutbox
+    webhooks: SqlWebhooks
 
     def __init__(self, engine: AsyncEngine, organization_id: int, *, write: bool) -> None:
         self._engine = engine
@@ -40,8 +45,14 @@ class SqlUnitOfWork:
         self._write = write
         self._connection: AsyncConnection | None = None
         self._committed = False
+        self._handed_over = False
 
     async def __aenter__(self) -> SqlUnitOfWork:
+        pending = pending_commit.get()
+        if self._write and pending is not None:
+            # A keyed request's earlier write transaction is still waiting for its response:
+            # commit it now rather than wait behind its locks (SQLite: the write lock).
+            await pending.flush()
         connection = await self._engine.connect()
         if self._write and self._engine.dialect.name == "sqlite":
             await connection.execution_options(sqlite_begin="IMMEDIATE")
@@ -58,6 +69,8 @@ class SqlUnitOfWork:
         self.clients = SqlClients(connection, org)
         self.patients = SqlPatients(connection, org)
         self.history = SqlHistory(connection, org)
+        self.outbox = SqlOutbox(connection, org)
+        self.webhooks = SqlWebhooks(connection, org)
         return self
 
     @asynccontextmanager
@@ -74,11 +87,18 @@ class SqlUnitOfWork:
 
     async def commit(self) -> None:
         assert self._connection is not None
-        try:
-            await self._connection.commit()
-        except Exception as error:
-            _raise_refusal(error)
-            raise
+        pending = pending_commit.get()
+        if self._write and pending is not None and pending.connection is None:
+            # A keyed request (Idempotency-Key): the stored response commits with this
+            # transaction (infra/db/idempotency.py), so hand it over instead of committing.
+            pending.connection = self._connection
+            self._handed_over = True
+        else:
+            try:
+                await self._connection.commit()
+            except Exception as error:
+                _raise_refusal(error)
+                raise
         self._committed = True
 
     async def __aexit__(
@@ -88,6 +108,8 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         assert self._connection is not None
+        if self._handed_over:
+            return
         try:
             if not self._committed:
                 await self._connection.rollback()

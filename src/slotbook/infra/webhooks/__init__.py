@@ -1,0 +1,1 @@
+"""Webhook delivery: signing, SSRF protection and the delivery worker."""

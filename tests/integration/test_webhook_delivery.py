@@ -1,0 +1,373 @@
+"""Webhook delivery to a real HTTP receiver: signatures, retries, failure, SSRF, workers."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+from standardwebhooks.webhooks import Webhook
+
+from slotbook.application.appointments import BookingRequest, create_appointment
+from slotbook.application.ports import Services
+from slotbook.bootstrap import Container, delivery_worker
+from slotbook.domain.events import RETRY_DELAYS, EventType
+from slotbook.infra.db.tables import appointment, outbox_event, webhook_delivery
+from slotbook.infra.webhooks.delivery import DeliveryWorker, WorkerSettings
+from slotbook.infra.webhooks.queue import DeliveryQueue
+from slotbook.infra.webhooks.ssrf import SsrfGuard
+from tests.receiver import Receiver
+from tests.support import Hooks, Tenant, TestClock, future
+from tests.webhook_checks import documented_verify
+
+
+async def drain(*workers: DeliveryWorker, rounds: int = 50) -> int:
+    """Run the workers until none finds a due delivery."""
+    total = 0
+    for _ in range(rounds):
+        done = sum(await asyncio.gather(*(w.run_once() for w in workers)))
+        if done == 0:
+            return total
+        total += done
+    raise AssertionError("deliveries kept coming")
+
+
+async def test_delivery_is_signed_and_carries_the_api_representation(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    hooks: Hooks,
+    receiver: Receiver,
+    worker: DeliveryWorker,
+) -> None:
+    hook = await hooks.register(receiver.url())
+    booked = await hooks.book()
+    cancelled = await client.delete(f"/api/v1/appointments/{booked['id']}", headers=tenant.headers)
+    await drain(worker)
+
+    # Sent concurrently: arrival order is not guaranteed (the change feed is ordered).
+    by_type = {r.json["type"]: r for r in receiver.requests}
+    assert len(receiver.requests) == 2
+    created, cancel = by_type["appointment.created"], by_type["appointment.cancelled"]
+    assert created.json["data"]["appointment"] == booked
+    assert cancel.json["data"]["appointment"] == cancelled.json()
+    verify = documented_verify()
+    for request in receiver.requests:
+        assert request.webhook_id == request.json["id"]
+        Webhook(str(hook["secret"])).verify(request.body, request.headers)
+        assert verify(str(hook["secret"]), request.headers, request.body)
+        assert not verify(str(hook["secret"]), request.headers, request.body + b" ")
+    assert not verify("whsec_" + "A" * 44, created.headers, created.body)
+    log = await hooks.deliveries(hook["id"])
+    assert {d["status"] for d in log} == {"DELIVERED"}
+    assert all(d["attemptLog"][0]["statusCode"] == 200 for d in log)
+
+
+async def test_failures_are_retried_on_schedule_then_delivered_once(
+    tenant: Tenant, hooks: Hooks, receiver: Receiver, worker: DeliveryWorker, clock: TestClock
+) -> None:
+    from datetime import UTC, datetime
+
+    clock.freeze(datetime.now(UTC))
+    hook = await hooks.register(receiver.url(), ["appointment.created"])
+    receiver.plan = [500, 503, 500]
+    await hooks.book()
+    for failed in range(3):
+        assert await worker.run_once() == 1
+        assert await worker.run_once() == 0  # not due before its backoff
+        clock.advance(RETRY_DELAYS[failed] * 1.25)
+    assert await worker.run_once() == 1
+    clock.advance(timedelta(days=2))
+    assert await worker.run_once() == 0  # delivered: never sent again
+
+    assert [r.webhook_id for r in receiver.requests] == [receiver.requests[0].webhook_id] * 4
+    assert len({r.headers["webhook-timestamp"] for r in receiver.requests}) == 4
+    assert len({r.body for r in receiver.requests}) == 1
+    verify = documented_verify()
+    for r in receiver.requests:
+        assert verify(hook["secret"], r.headers, r.body, now=int(r.headers["webhook-timestamp"]))
+    (delivery,) = await hooks.deliveries(hook["id"])
+    assert delivery["status"] == "DELIVERED"
+    assert [a["statusCode"] for a in delivery["attemptLog"]] == [500, 503, 500, 200]
+
+
+async def test_exhausted_retries_fail_and_disable_the_endpoint(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    hooks: Hooks,
+    receiver: Receiver,
+    worker: DeliveryWorker,
+    clock: TestClock,
+) -> None:
+    from datetime import UTC, datetime
+
+    clock.freeze(datetime.now(UTC))
+    hook = await hooks.register(receiver.url(), ["appointment.created"])
+    receiver.default = 500
+    await hooks.book()
+    for delay in RETRY_DELAYS:
+        assert await worker.run_once() == 1
+        clock.advance(delay * 1.25)
+    assert await worker.run_once() == 1
+    (delivery,) = await hooks.deliveries(hook["id"])
+    assert delivery["status"] == "FAILED"
+    assert delivery["attempts"] == len(RETRY_DELAYS) + 1
+    endpoint = (await client.get(f"/api/v1/webhooks/{hook['id']}", headers=tenant.headers)).json()
+    assert endpoint["active"] is False
+    assert "failing" in endpoint["disabledReason"]
+
+    # Re-enabled and redelivered: a fresh schedule, the same webhook-id.
+    receiver.default = 200
+    await client.patch(
+        f"/api/v1/webhooks/{hook['id']}", headers=tenant.headers, json={"active": True}
+    )
+    again = await client.post(
+        f"/api/v1/webhooks/{hook['id']}/deliveries/{delivery['id']}/redeliver",
+        headers=tenant.headers,
+    )
+    assert again.status_code == 202
+    assert await worker.run_once() == 1
+    assert receiver.requests[-1].webhook_id == receiver.requests[0].webhook_id
+    (delivery,) = await hooks.deliveries(hook["id"])
+    assert delivery["status"] == "DELIVERED"
+
+
+async def test_gone_disables_and_redirects_are_not_followed(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    hooks: Hooks,
+    receiver: Receiver,
+    worker: DeliveryWorker,
+) -> None:
+    gone = await hooks.register(receiver.url("/gone"), ["appointment.created"])
+    redirect = await hooks.register(receiver.url("/redirect"), ["appointment.created"])
+    receiver.plan = [410]
+    await hooks.book()
+    await drain(worker)
+    assert receiver.to("/internal") == []
+    (redirected,) = await hooks.deliveries(redirect["id"])
+    assert redirected["status"] == "PENDING"
+    assert redirected["lastStatusCode"] == 302
+    (gone_delivery,) = await hooks.deliveries(gone["id"])
+    assert gone_delivery["status"] == "FAILED"
+    endpoint = (await client.get(f"/api/v1/webhooks/{gone['id']}", headers=tenant.headers)).json()
+    assert endpoint["active"] is False
+    assert "410" in endpoint["disabledReason"]
+
+
+async def test_rotation_overlap_sends_two_signatures(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    hooks: Hooks,
+    receiver: Receiver,
+    worker: DeliveryWorker,
+) -> None:
+    hook = await hooks.register(receiver.url(), ["appointment.created"])
+    rotated = await client.post(
+        f"/api/v1/webhooks/{hook['id']}/rotate-secret", headers=tenant.headers
+    )
+    await hooks.book()
+    await drain(worker)
+    immediate = await client.post(
+        f"/api/v1/webhooks/{hook['id']}/rotate-secret",
+        headers=tenant.headers,
+        json={"keepPreviousSeconds": 0},
+    )
+    await hooks.book(days=31)
+    await drain(worker)
+    first, second = receiver.requests
+    assert len(first.headers["webhook-signature"].split(" ")) == 2
+    Webhook(str(hook["secret"])).verify(first.body, first.headers)
+    Webhook(rotated.json()["secret"]).verify(first.body, first.headers)
+    assert len(second.headers["webhook-signature"].split(" ")) == 1
+    Webhook(immediate.json()["secret"]).verify(second.body, second.headers)
+
+
+class _CommitFails:
+    """A unit of work that dies just before committing."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    async def __aenter__(self) -> _CommitFails:
+        await self._inner.__aenter__()
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self._inner.__aexit__(*exc)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    async def commit(self) -> None:
+        raise RuntimeError("crash before commit")
+
+
+async def test_a_rolled_back_change_publishes_nothing(
+    container: Container,
+    tenant: Tenant,
+    hooks: Hooks,
+    receiver: Receiver,
+    worker: DeliveryWorker,
+) -> None:
+    await hooks.register(receiver.url())
+    services: Services = replace(
+        container.services,
+        uow=lambda org, *, write: _CommitFails(container.services.uow(org, write=write)),
+    )
+    principal = await container.authenticator.authenticate(tenant.key)
+    assert principal is not None
+    from datetime import datetime
+
+    with pytest.raises(RuntimeError):
+        await create_appointment(
+            services,
+            principal,
+            BookingRequest(tenant.department_id, datetime.fromisoformat(future()), "Ghost"),
+        )
+    async with container.engine.connect() as conn:
+        for table in (outbox_event, webhook_delivery, appointment):
+            count = await conn.scalar(
+                select(func.count())
+                .select_from(table)
+                .where(table.c.organization_id == tenant.organization_id)
+            )
+            assert count == 0, table.name
+    await drain(worker)
+    assert receiver.requests == []
+
+
+async def test_internal_targets_get_no_connection(
+    container: Container, tenant: Tenant, hooks: Hooks, receiver: Receiver
+) -> None:
+    """A URL accepted while it resolved publicly, that now points at 127.0.0.1: the worker
+    refuses to connect, and the listener there sees nothing."""
+    hook = await hooks.register(receiver.url())
+    await hooks.book()
+    guarded = DeliveryWorker(
+        DeliveryQueue(container.engine, timedelta(hours=20)),
+        SsrfGuard(allow_private=False),
+        container.services.clock,
+        WorkerSettings(timeout=2),
+    )
+    try:
+        assert await guarded.run_once() >= 1
+    finally:
+        await guarded.aclose()
+    assert receiver.requests == []
+    (delivery,) = await hooks.deliveries(hook["id"])
+    assert delivery["lastError"].startswith("blocked_destination")
+
+
+async def _publish(container: Container, organization_id: int, count: int) -> None:
+    from datetime import UTC, datetime
+
+    async with container.services.uow(organization_id, write=True) as uow:
+        for n in range(count):
+            await uow.outbox.add(EventType.APPOINTMENT_CREATED, {"n": n}, datetime.now(UTC))
+        await uow.commit()
+
+
+async def test_concurrent_workers_never_send_a_delivery_twice(
+    backend: str, container: Container, tenant: Tenant, hooks: Hooks, receiver: Receiver
+) -> None:
+    if backend != "postgresql":
+        pytest.skip("several workers are a PostgreSQL deployment (SKIP LOCKED)")
+    await hooks.register(receiver.url(), ["appointment.created"])
+    await _publish(container, tenant.organization_id, 300)
+    receiver.delay = 0.002
+    workers = [
+        DeliveryWorker(
+            DeliveryQueue(container.engine, timedelta(hours=20)),
+            container.url_guard,
+            container.services.clock,
+            WorkerSettings(timeout=5, batch_size=20, concurrency=10),
+        )
+        for _ in range(4)
+    ]
+    try:
+        await drain(*workers)
+    finally:
+        for w in workers:
+            await w.aclose()
+    ids = [r.webhook_id for r in receiver.requests]
+    assert len(ids) == 300
+    assert len(set(ids)) == 300
+    assert receiver.overlaps == 0
+
+
+async def test_worker_killed_mid_batch_loses_nothing(
+    database_url: str, container: Container, tenant: Tenant, hooks: Hooks, receiver: Receiver
+) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    hook = await hooks.register(receiver.url(), ["appointment.created"])
+    await _publish(container, tenant.organization_id, 200)
+    receiver.delay = 0.02
+    env = {
+        **os.environ,
+        "SLOTBOOK_DATABASE_URL": database_url,
+        "SLOTBOOK_WEBHOOK_ALLOW_PRIVATE": "true",
+        "SLOTBOOK_WEBHOOK_TIMEOUT": "1",
+        "SLOTBOOK_WEBHOOK_LEASE_SECONDS": "2",
+        "SLOTBOOK_WEBHOOK_BATCH_SIZE": "50",
+        "SLOTBOOK_WEBHOOK_CONCURRENCY": "10",
+        "SLOTBOOK_WORKER_POLL_INTERVAL": "0.05",
+    }
+    command = [str(Path(sys.executable).with_name("slotbook")), "worker"]
+
+    first = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while len(receiver.requests) < 30 and time.monotonic() < deadline:
+        await asyncio.sleep(0.02)
+    os.kill(first.pid, signal.SIGKILL)
+    first.wait()
+    assert 30 <= len(receiver.requests) < 200, "the kill must land mid-way"
+
+    second = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            statuses = {d["status"] for d in await _all_deliveries(hooks, hook["id"])}
+            if statuses == {"DELIVERED"}:
+                break
+            await asyncio.sleep(0.2)
+    finally:
+        second.send_signal(signal.SIGTERM)
+        second.wait(timeout=10)
+    deliveries = await _all_deliveries(hooks, hook["id"])
+    assert len(deliveries) == 200
+    assert {d["status"] for d in deliveries} == {"DELIVERED"}
+    bodies: dict[str, set[bytes]] = {}
+    for r in receiver.requests:
+        bodies.setdefault(r.webhook_id, set()).add(r.body)
+    assert set(bodies) == {d["eventId"] for d in deliveries}
+    assert all(len(b) == 1 for b in bodies.values()), [b for b in bodies.values() if len(b) > 1][:1]
+
+
+async def _all_deliveries(hooks: Hooks, webhook_id: object) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    page = 0
+    while True:
+        response = await hooks.client.get(
+            f"/api/v1/webhooks/{webhook_id}/deliveries",
+            headers=hooks.tenant.headers,
+            params={"size": 100, "page": page},
+        )
+        body = response.json()
+        found += body["deliveries"]
+        if body["isLast"]:
+            return found
+        page += 1
+
+
+def test_worker_factory_uses_the_settings(container: Container) -> None:
+    assert isinstance(delivery_worker(container), DeliveryWorker)
