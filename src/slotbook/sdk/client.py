@@ -16,6 +16,7 @@ from slotbook.sdk.resources._base import Each, Many, One
 from slotbook.sdk.resources.appointment_types import AppointmentTypes
 from slotbook.sdk.resources.appointments import Appointments
 from slotbook.sdk.resources.availability import Availability
+from slotbook.sdk.resources.clients import Clients, Patients
 from slotbook.sdk.resources.credits import Credits
 from slotbook.sdk.resources.departments import Departments
 from slotbook.sdk.resources.workers import Workers
@@ -49,6 +50,8 @@ class _Resources(Generic[One, Many, Each]):
         self.workers = Workers(runner)
         self.appointment_types = AppointmentTypes(runner)
         self.availability = Availability(runner)
+        self.clients = Clients(runner)
+        self.patients = Patients(runner)
 
 
 class Client(_Resources[Record, list[Record], Iterator[Record]]):
