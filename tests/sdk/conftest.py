@@ -26,15 +26,17 @@ FAST_RETRIES = {"backoff": 0.01, "max_retries": 2}
 class LiveServer:
     url: str
     flaky: FlakyApp
+    clock: TestClock
 
 
 @pytest.fixture(scope="session")
 def live_server(test_settings: Settings) -> Iterator[LiveServer]:
     """Slotbook behind a FlakyApp, served by uvicorn in a thread with its own container (its
     event loop is not the tests' one), on the session's database."""
-    flaky = FlakyApp(create_app(container=build(test_settings, clock=TestClock())))
+    clock = TestClock()
+    flaky = FlakyApp(create_app(container=build(test_settings, clock=clock)))
     with serve(flaky) as url:
-        yield LiveServer(url, flaky)
+        yield LiveServer(url, flaky, clock)
 
 
 @pytest.fixture
@@ -42,6 +44,7 @@ def live(live_server: LiveServer) -> Iterator[LiveServer]:
     yield live_server
     live_server.flaky.failures.clear()
     live_server.flaky.seen.clear()
+    live_server.clock.frozen = None
 
 
 @pytest.fixture
@@ -50,12 +53,16 @@ def asgi_flaky(app: FastAPI) -> FlakyApp:
 
 
 class SDK:
-    """Runs the same test body with either client: `await sdk.call(lambda c: c.x.y(...))`."""
+    """Runs the same test body with either client: `await sdk.call(lambda c: c.x.y(...))`.
+    `clock` is the clock of the server that client calls."""
 
-    def __init__(self, kind: str, make: Callable[..., Any], flaky: FlakyApp) -> None:
+    def __init__(
+        self, kind: str, make: Callable[..., Any], flaky: FlakyApp, clock: TestClock
+    ) -> None:
         self.kind = kind
         self._make = make
         self.flaky = flaky
+        self.clock = clock
         self._clients: list[Any] = []
 
     def client(self, api_key: str, **options: Any) -> Any:
@@ -83,17 +90,19 @@ class SDK:
 
 @pytest.fixture(params=["sync", "async"])
 async def sdk(
-    request: pytest.FixtureRequest, live: LiveServer, asgi_flaky: FlakyApp
+    request: pytest.FixtureRequest, live: LiveServer, asgi_flaky: FlakyApp, clock: TestClock
 ) -> AsyncIterator[SDK]:
     if request.param == "sync":
-        made = SDK("sync", lambda key, **o: Client(key, base_url=live.url, **o), live.flaky)
+        made = SDK(
+            "sync", lambda key, **o: Client(key, base_url=live.url, **o), live.flaky, live.clock
+        )
     else:
         transport = httpx.ASGITransport(app=asgi_flaky)
 
         def make(key: str, **options: Any) -> AsyncClient:
             return AsyncClient(key, base_url="http://testserver", transport=transport, **options)
 
-        made = SDK("async", make, asgi_flaky)
+        made = SDK("async", make, asgi_flaky, clock)
     yield made
     await made.aclose()
 

@@ -55,6 +55,8 @@ class Call:
     idempotency_key: str | None = None
     # A PATCH body says "set to null" with None; other bodies omit their None fields.
     keep_nulls: bool = False
+    # Extra request headers, e.g. If-Match.
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +126,7 @@ def build_request(config: Config, call: Call) -> httpx.Request:
         "X-API-Key": config.api_key,
         "Accept": "application/json",
         "User-Agent": USER_AGENT,
+        **call.headers,
     }
     if call.method in IDEMPOTENT_BY_KEY:
         headers["Idempotency-Key"] = call.idempotency_key or str(uuid.uuid4())

@@ -17,6 +17,7 @@ from slotbook.sdk.resources.appointment_types import AppointmentTypes
 from slotbook.sdk.resources.appointments import Appointments
 from slotbook.sdk.resources.availability import Availability
 from slotbook.sdk.resources.changes import Changes
+from slotbook.sdk.resources.clients import Clients, Patients
 from slotbook.sdk.resources.credits import Credits
 from slotbook.sdk.resources.departments import Departments
 from slotbook.sdk.resources.webhooks import Webhooks
@@ -53,6 +54,8 @@ class _Resources(Generic[One, Many, Each]):
         self.availability = Availability(runner)
         self.webhooks = Webhooks(runner)
         self.changes = Changes(runner)
+        self.clients = Clients(runner)
+        self.patients = Patients(runner)
 
 
 class Client(_Resources[Record, list[Record], Iterator[Record]]):

@@ -23,10 +23,16 @@ BOOKING_RULE_CODES: Mapping[str, int | None] = {
     "TOO_SOON": 9,
     "CANCELLATION_TOO_LATE": 10,
 }
+# Refusals that carry one of seed 002's codes without being booking rules.
+NOT_RULE_CODES: Mapping[str, int] = {
+    "EMAIL_ALREADY_EXISTS": 11,
+    "EMAIL_NOT_FOUND": 13,
+}
 
 
 class SlotbookError(Exception):
-    """Any refusal or failure of the API. `str(error)` is the API's message."""
+    """Any refusal or failure of the API. `str(error)` is the API's message; `numeric_code`
+    and `legacy_code` are seed 002's number and name for the refusal, when it has them."""
 
     def __init__(
         self,
@@ -36,6 +42,8 @@ class SlotbookError(Exception):
         status: int | None,
         details: list[dict[str, Any]] | None = None,
         headers: Mapping[str, str] | None = None,
+        numeric_code: int | None = None,
+        legacy_code: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -43,6 +51,8 @@ class SlotbookError(Exception):
         self.status = status
         self.details = details or []
         self.headers: Mapping[str, str] = headers or {}
+        self.numeric_code = numeric_code
+        self.legacy_code = legacy_code
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(status={self.status}, code={self.code!r}, {self.message!r})"
@@ -69,25 +79,22 @@ class NotFoundError(SlotbookError):
 
 
 class ConflictError(SlotbookError):
-    """409/412: the request conflicts with the current state (e.g. an illegal transition)."""
+    """409: the request conflicts with the current state (e.g. INVALID_TRANSITION,
+    EMAIL_ALREADY_EXISTS)."""
+
+
+class PreconditionFailedError(ConflictError):
+    """412 VERSION_MISMATCH: the If-Match version is no longer the current one (someone else
+    changed the resource since you read it); read it again and decide."""
 
 
 class BookingRuleError(SlotbookError):
     """A booking rule refused the request; `rule` (= `code`) is its code (e.g.
     SLOT_UNAVAILABLE), `numeric_code` and `legacy_code` seed 002's number and name for it."""
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        numeric_code: int | None = None,
-        legacy_code: str | None = None,
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, message: str, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.rule = self.code
-        self.numeric_code = numeric_code
-        self.legacy_code = legacy_code
 
 
 class RateLimitError(SlotbookError):
@@ -113,7 +120,7 @@ _CLASS_BY_STATUS: Mapping[int, type[SlotbookError]] = {
     403: PermissionDeniedError,
     404: NotFoundError,
     409: ConflictError,
-    412: ConflictError,
+    412: PreconditionFailedError,
     422: ValidationError,
     429: RateLimitError,
 }
@@ -166,10 +173,13 @@ def error_from_response(response: httpx.Response) -> SlotbookError:
     numeric = numeric if isinstance(numeric, int) and not isinstance(numeric, bool) else None
     legacy = body.get("legacyCode")
     legacy = legacy if isinstance(legacy, str) else None
-    marked = numeric is not None or legacy is not None or code in BOOKING_RULE_CODES
-    if 400 <= status < 500 and marked:
+    marked = numeric is not None or legacy is not None
+    if 400 <= status < 500 and (
+        code in BOOKING_RULE_CODES or (marked and code not in NOT_RULE_CODES)
+    ):
         rule_number = numeric if numeric is not None else BOOKING_RULE_CODES.get(code)
         return BookingRuleError(message, numeric_code=rule_number, legacy_code=legacy, **common)
+    common.update(numeric_code=numeric, legacy_code=legacy)
     if status == 429:
         return RateLimitError(message, retry_after=retry_after_seconds(response.headers), **common)
     if status >= 500:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Generic, TypeVar
 
 from slotbook.sdk._runners import Runner
+from slotbook.sdk.models import camel_case
 
 One = TypeVar("One")
 Many = TypeVar("Many")
@@ -55,3 +56,25 @@ def given(fields: Mapping[str, Any]) -> dict[str, Any]:
 def weekly_ranges(ranges: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """The body of PUT .../hours: `{"ranges": [{"weekday", "start", "end"}, ...]}`."""
     return {"ranges": [dict(r) for r in ranges]}
+
+
+def camel_keys(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """An object of the body given with snake_case or camelCase keys, as the API names them."""
+    return {camel_case(key): value for key, value in fields.items()}
+
+
+# The version to send as If-Match: the `version` of a Record you read (e.g. 3), an ETag as the
+# API sent it ('"3"') or "*".
+Version = int | str
+
+
+def if_match(version: Version | None) -> dict[str, str]:
+    """The If-Match header for `version` (none for None): the call is refused with
+    PreconditionFailedError (412 VERSION_MISMATCH) if the resource changed since."""
+    if version is None:
+        return {}
+    if isinstance(version, bool):
+        raise TypeError("if_match is a version number or an ETag, not a bool")
+    if isinstance(version, int) or version.isdigit():
+        return {"If-Match": f'"{int(version)}"'}
+    return {"If-Match": version}
