@@ -258,13 +258,21 @@ class SqlAppointments(_Scoped):
         total = (
             await self._conn.execute(select(func.count()).select_from(appointment).where(where))
         ).scalar_one()
-        rows = await self._conn.execute(
-            select(*_appointment_columns)
-            .select_from(_appointment_from)
+        order = listing_order(criteria.sort)
+        # Deferred join: the page's ids first, so a deep page skips its offset over index
+        # entries only (the listing indexes end with the order's columns), then the page's rows.
+        ids = (
+            select(appointment.c.id)
             .where(where)
-            .order_by(*listing_order(criteria.sort))
+            .order_by(*order)
             .limit(size)
             .offset(page * size)
+            .subquery("page_ids")
+        )
+        rows = await self._conn.execute(
+            select(*_appointment_columns)
+            .select_from(_appointment_from.join(ids, ids.c.id == appointment.c.id))
+            .order_by(*order)
         )
         return Page([_appointment(row) for row in rows], page, size, total)
 

@@ -32,12 +32,16 @@ LISTING_INDEXES: dict[str, tuple[str, ...]] = {
     "org_external_user": ("external_user_id", "starts_at"),
     "org_department_starts": ("department_id", "starts_at"),
     "org_status_starts": ("status", "starts_at"),
-    "org_worker_starts": ("worker_id", "starts_at"),
+    "org_worker_starts": ("worker_id", "starts_at", "id"),
+    "org_worker_urgent_starts": ("worker_id", "is_urgent", "starts_at", "id"),
     "org_client_starts": ("client_id", "starts_at"),
     "org_patient_starts": ("patient_id", "starts_at"),
     "org_appointment_type_starts": ("appointment_type_id", "starts_at"),
     "org_created": ("created_at", "id"),
 }
+# Text columns searched with q[]=field:~text (ILIKE '%text%'): GIN indexes on (worker_id, the
+# column's trigrams), PostgreSQL only (revision 0006, extensions pg_trgm and btree_gin).
+TRIGRAM_COLUMNS = ("name", "external_user_id", "notes", "reason", "source")
 
 metadata = MetaData(
     naming_convention={
@@ -224,6 +228,17 @@ appointment = Table(
             sqlite_where=text("archived_at IS NULL"),
         )
         for name, columns in LISTING_INDEXES.items()
+    ),
+    *(
+        Index(
+            f"ix_appointment_{name}_trgm",
+            "worker_id",
+            name,
+            postgresql_using="gin",
+            postgresql_ops={name: "gin_trgm_ops"},
+            postgresql_where=text("archived_at IS NULL"),
+        ).ddl_if(dialect="postgresql")
+        for name in TRIGRAM_COLUMNS
     ),
     Index("ix_appointment_org_archived", "organization_id", "archived_at"),
     Index("ix_appointment_repeated_from", "repeated_from_id", "starts_at"),
