@@ -18,7 +18,8 @@ _query = APIKeyQuery(name="apikey", auto_error=False, description="The API key, 
 _basic = HTTPBasic(auto_error=False, description="The API key as user name, empty password")
 
 
-def _principal(
+# Dependencies are `async def`: FastAPI runs a plain `def` dependency in a thread pool.
+async def _principal(
     request: Request,
     _h: Annotated[str | None, Security(_header)] = None,
     _q: Annotated[str | None, Security(_query)] = None,
@@ -30,13 +31,14 @@ def _principal(
     return principal
 
 
-def _container(request: Request) -> Container:
+async def _container(request: Request) -> Container:
     container: Container = request.app.state.container
     return container
 
 
-def _services(request: Request) -> Services:
-    return _container(request).services
+async def _services(request: Request) -> Services:
+    container: Container = request.app.state.container
+    return container.services
 
 
 CurrentPrincipal = Annotated[Principal, Depends(_principal)]
