@@ -9,22 +9,31 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Generic, Protocol, TypeVar
 
+from slotbook.application.integration_ports import ChangeEvent as ChangeEvent
+from slotbook.application.integration_ports import DeliveryAttempt as DeliveryAttempt
+from slotbook.application.integration_ports import DeliveryRecord as DeliveryRecord
+from slotbook.application.integration_ports import IdempotencyClaim as IdempotencyClaim
+from slotbook.application.integration_ports import IdempotencyStore as IdempotencyStore
+from slotbook.application.integration_ports import NewWebhook as NewWebhook
+from slotbook.application.integration_ports import OutboxRepository as OutboxRepository
+from slotbook.application.integration_ports import StoredResponse as StoredResponse
+from slotbook.application.integration_ports import UrlGuard as UrlGuard
+from slotbook.application.integration_ports import WebhookChanges as WebhookChanges
+from slotbook.application.integration_ports import WebhookEndpoint as WebhookEndpoint
+from slotbook.application.integration_ports import WebhookRepository as WebhookRepository
+from slotbook.application.scheduling_ports import (
+    AppointmentTypeRepository as AppointmentTypeRepository,
+)
+from slotbook.application.scheduling_ports import DepartmentChanges as DepartmentChanges
+from slotbook.application.scheduling_ports import SchedulingRepository as SchedulingRepository
+from slotbook.application.scheduling_ports import TypeChanges as TypeChanges
+from slotbook.application.scheduling_ports import WorkerRepository as WorkerRepository
 from slotbook.domain.appointments import Appointment, AppointmentStatus
 from slotbook.domain.clients import Client, Patient
 from slotbook.domain.credits import LedgerEntry, LedgerReason
-from slotbook.domain.events import DeliveryStatus, EventType
 from slotbook.domain.filters import FieldFilter, SortKey
 from slotbook.domain.history import Actor, Change, HistoryAction, HistoryEntry
 from slotbook.domain.organizations import Department, Organization, Worker
-from slotbook.domain.policy import BookingPolicy
-from slotbook.domain.schedules import (
-    AppointmentType,
-    Booking,
-    Closure,
-    DailyRange,
-    ScheduleException,
-    SchedulingSettings,
-)
 from slotbook.domain.users import Role
 
 T = TypeVar("T")
@@ -294,254 +303,6 @@ class CreditRepository(Protocol):
         ...
 
     async def ledger(self, page: int, size: int) -> Page[LedgerEntry]: ...
-
-
-@dataclass(frozen=True, slots=True)
-class TypeChanges:
-    name: str
-    duration_minutes: int
-    buffer_before_minutes: int
-    buffer_after_minutes: int
-    capacity: int | None
-    department_id: int | None
-    worker_ids: tuple[int, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class DepartmentChanges:
-    name: str
-    description: str | None
-    show_admins_in_booking: bool
-    own_time_zone: str | None  # None: the organization's
-    slot_interval_minutes: int
-    slot_capacity: int
-    policy: BookingPolicy
-
-
-class SchedulingRepository(Protocol):
-    """Hours, exceptions, closures, department settings, and the bookings they meet."""
-
-    async def lock_department(self, department_id: int) -> None:
-        """Serialise the department's shared decisions (capacities, group sessions, automatic
-        worker choice) until commit. Lock order: docs/scheduling.md."""
-        ...
-
-    async def lock_client(self, identity: str) -> None:
-        """Serialise one client's bookings (by one of its identities) until commit."""
-        ...
-
-    async def settings(self, department_id: int) -> SchedulingSettings | None: ...
-    async def own_time_zone(self, department_id: int) -> str | None: ...
-    async def add_department(self, changes: DepartmentChanges, now: datetime) -> int: ...
-    async def update_department(self, department_id: int, changes: DepartmentChanges) -> None: ...
-    async def department_workers(self, department_id: int) -> Sequence[Worker]: ...
-    async def hours(
-        self, department_id: int, worker_ids: Sequence[int]
-    ) -> dict[int | None, tuple[DailyRange, ...]]:
-        """Weekly hours per worker for this department (None: the department's own)."""
-        ...
-
-    async def hours_of(
-        self, *, worker_id: int | None, department_id: int | None
-    ) -> tuple[DailyRange, ...]: ...
-    async def replace_hours(
-        self,
-        *,
-        worker_id: int | None,
-        department_id: int | None,
-        ranges: Sequence[DailyRange],
-    ) -> None: ...
-    async def exceptions(
-        self, department_id: int, worker_ids: Sequence[int], since: datetime, until: datetime
-    ) -> Sequence[ScheduleException]: ...
-    async def list_exceptions(
-        self, *, worker_id: int | None, department_id: int | None
-    ) -> Sequence[ScheduleException]: ...
-    async def add_exception(self, exception: ScheduleException, now: datetime) -> int: ...
-    async def delete_exception(self, exception_id: int, worker_id: int | None) -> bool: ...
-    async def closures(self, department_id: int) -> Sequence[Closure]: ...
-    async def add_closure(self, closure: Closure) -> int: ...
-    async def delete_closure(self, department_id: int, closure_id: int) -> bool: ...
-    async def bookings(
-        self,
-        department_id: int,
-        worker_ids: Sequence[int],
-        since: datetime,
-        until: datetime,
-        exclude: int | None = None,
-    ) -> Sequence[Booking]:
-        """Active appointments of these workers (any department) and the department's
-        appointments without a worker, whose blocked time meets [since, until); appointment
-        `exclude` (the one being moved) left out."""
-        ...
-
-    async def booked_minutes(
-        self, worker_ids: Sequence[int], since: datetime, until: datetime, exclude: int | None
-    ) -> dict[int, tuple[int, int]]:
-        """Per worker with any: minutes and number of active appointments starting in
-        [since, until), appointment `exclude` left out."""
-        ...
-
-    async def client_bookings(
-        self, external_user_id: str | None, since: datetime, client_id: int | None = None
-    ) -> Sequence[Booking]:
-        """The client's active appointments in the organization that end after `since`; the
-        client is known by its externalUserId, its client record, or either."""
-        ...
-
-
-class AppointmentTypeRepository(Protocol):
-    async def list(self, department_id: int | None = None) -> Sequence[AppointmentType]: ...
-    async def get(self, type_id: int) -> AppointmentType | None: ...
-    async def add(self, changes: TypeChanges, now: datetime) -> int: ...
-    async def update(self, type_id: int, changes: TypeChanges) -> None: ...
-    async def archive(self, type_id: int, now: datetime) -> None: ...
-
-
-class WorkerRepository(Protocol):
-    async def list(self) -> Sequence[tuple[Worker, tuple[int, ...]]]: ...
-    async def get(self, worker_id: int) -> tuple[Worker, tuple[int, ...]] | None: ...
-    async def known_departments(self, department_ids: Sequence[int]) -> set[int]: ...
-    async def known_workers(self, worker_ids: Sequence[int]) -> set[int]: ...
-    async def add(self, name: str, department_ids: Sequence[int], now: datetime) -> int: ...
-    async def update(self, worker_id: int, name: str, department_ids: Sequence[int]) -> None: ...
-
-
-@dataclass(frozen=True, slots=True)
-class ChangeEvent:
-    """One published event: its place in the organization's change feed, and its content."""
-
-    position: int
-    id: str  # public id, the webhook-id of every delivery of this event
-    type: EventType
-    occurred_at: datetime
-    data: Mapping[str, Any]
-
-
-class OutboxRepository(Protocol):
-    async def add(self, event_type: EventType, data: Mapping[str, Any], now: datetime) -> str:
-        """Record an event in the current transaction (it exists iff the transaction commits)
-        and schedule one delivery per subscribed active webhook; returns the event's id.
-
-        Call it as the last write of a use case: it takes the organization's feed position,
-        a lock held until commit that orders the change feed by commit time."""
-        ...
-
-    async def changes(self, after: int, limit: int) -> Sequence[ChangeEvent]: ...
-
-
-@dataclass(frozen=True, slots=True)
-class WebhookEndpoint:
-    id: int
-    url: str
-    description: str | None
-    events: frozenset[EventType]
-    active: bool
-    disabled_reason: str | None
-    created_at: datetime
-    updated_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class NewWebhook:
-    url: str
-    description: str | None
-    events: frozenset[EventType]
-    active: bool
-    secret: str
-
-
-@dataclass(frozen=True, slots=True)
-class WebhookChanges:
-    """A partial update; None leaves a field as it is ("" clears the description)."""
-
-    url: str | None = None
-    description: str | None = None
-    events: frozenset[EventType] | None = None
-    active: bool | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveryAttempt:
-    attempted_at: datetime
-    status_code: int | None
-    error: str | None
-    latency_ms: int
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveryRecord:
-    id: int
-    event_id: str
-    event_type: EventType
-    status: DeliveryStatus
-    attempts: int
-    next_attempt_at: datetime | None
-    last_status_code: int | None
-    last_error: str | None
-    last_latency_ms: int | None
-    delivered_at: datetime | None
-    created_at: datetime
-    attempt_log: Sequence[DeliveryAttempt]
-
-
-class WebhookRepository(Protocol):
-    async def add(self, new: NewWebhook, now: datetime) -> WebhookEndpoint: ...
-    async def get(self, webhook_id: int) -> WebhookEndpoint | None: ...
-    async def list(self, page: int, size: int) -> Page[WebhookEndpoint]: ...
-    async def update(
-        self, webhook_id: int, changes: WebhookChanges, now: datetime
-    ) -> WebhookEndpoint | None: ...
-    async def delete(self, webhook_id: int) -> bool: ...
-    async def rotate_secret(
-        self, webhook_id: int, secret: str, previous_valid_until: datetime, now: datetime
-    ) -> bool:
-        """Sign with `secret` from now on, and also with the old one until the given time."""
-        ...
-
-    async def deliveries(self, webhook_id: int, page: int, size: int) -> Page[DeliveryRecord]: ...
-    async def redeliver(self, webhook_id: int, delivery_id: int, now: datetime) -> bool: ...
-
-
-class UrlGuard(Protocol):
-    async def check(self, url: str) -> None:
-        """Refuse (InvalidWebhookUrl) a URL that is not http(s) or reaches a non-public address."""
-        ...
-
-
-@dataclass(frozen=True, slots=True)
-class StoredResponse:
-    status_code: int
-    content_type: str | None
-    body: bytes
-
-
-@dataclass(frozen=True, slots=True)
-class IdempotencyClaim:
-    """The right to run a keyed request: `record_id` is finished with its response."""
-
-    record_id: int
-
-
-class IdempotencyStore(Protocol):
-    """Responses stored per organization and Idempotency-Key."""
-
-    async def begin(
-        self, organization_id: int, key: str, fingerprint: str, now: datetime
-    ) -> IdempotencyClaim | StoredResponse:
-        """A claim to run the request, or the stored response to replay. Raises
-        IdempotencyKeyReused (another request used the key) or IdempotencyInProgress."""
-        ...
-
-    async def finish(self, claim: IdempotencyClaim, response: StoredResponse) -> None:
-        """Store the response, committing the request's own transaction with it if it waits."""
-        ...
-
-    async def abandon(self, claim: IdempotencyClaim) -> None:
-        """Forget the claim (and roll back the request's waiting transaction): retryable."""
-        ...
-
-    async def purge(self, now: datetime) -> int: ...
 
 
 class UnitOfWork(Protocol):
