@@ -1,0 +1,230 @@
+"""The scheduling repository's SQL, built once at import: statements, lock keys and row helpers."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    and_,
+    bindparam,
+    cast,
+    extract,
+    func,
+    or_,
+    select,
+    text,
+)
+from sqlalchemy.sql.elements import ColumnElement
+
+from slotbook.domain.appointments import ACTIVE_STATUSES
+from slotbook.domain.schedules import (
+    MAX_DURATION_MINUTES,
+    MINUTES_PER_DAY,
+    ExceptionKind,
+    ScheduleException,
+)
+from slotbook.infra.db.tables import (
+    appointment,
+    department,
+    department_worker,
+    organization,
+    worker,
+    working_hours,
+)
+
+_ACTIVE = [s.value for s in ACTIVE_STATUSES]
+_POLICY_COLUMNS = (
+    "max_upcoming_per_client",
+    "min_minutes_between_client_appointments",
+    "max_advance_days",
+    "min_notice_minutes",
+    "min_cancel_notice_minutes",
+)
+
+
+def _epoch(column: ColumnElement[Any], sqlite: bool) -> ColumnElement[int]:
+    """A stored instant as whole epoch seconds, computed by the database.
+
+    Availability reads thousands of bookings and only compares their instants; converting
+    them in SQL skips building and processing a datetime per value.
+    """
+    if sqlite:
+        return cast(func.strftime("%s", column), Integer)
+    return cast(func.floor(extract("epoch", column)), BigInteger)
+
+
+def _exception(row: Any) -> ScheduleException:
+    return ScheduleException(
+        id=row.id,
+        kind=ExceptionKind(row.kind),
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        reason=row.reason,
+        worker_id=row.worker_id,
+        department_id=row.department_id,
+    )
+
+
+def _owner(worker_id: int | None, department_id: int | None) -> list[ColumnElement[bool]]:
+    return [
+        working_hours.c.worker_id.is_(None)
+        if worker_id is None
+        else working_hours.c.worker_id == worker_id,
+        working_hours.c.department_id.is_(None)
+        if department_id is None
+        else working_hours.c.department_id == department_id,
+    ]
+
+
+# Namespaces (first key of pg_advisory_xact_lock(int, int)) of the booking locks; see
+# docs/scheduling.md "Lock order". The two-key space never meets the one-key space.
+_DEPARTMENT_LOCK = 0x5B00_0001
+_CLIENT_LOCK = 0x5B00_0002
+_ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:space, :key)")
+
+# A stored blocked interval is at most the longest appointment plus both buffers, so a booking
+# meeting [since, until) has blocked_from in (since - _LONGEST_BLOCK, until): a bounded range
+# of the (worker_id, blocked_from) index instead of every earlier row.
+_LONGEST_BLOCK = timedelta(minutes=MAX_DURATION_MINUTES + 2 * MINUTES_PER_DAY)
+
+
+def _client_key(organization_id: int, identity: str) -> int:
+    """A signed 32-bit key for one client of one organization (a collision only serialises
+    two clients' bookings needlessly; it never lets anything through)."""
+    digest = hashlib.blake2b(f"{organization_id}:{identity}".encode(), digest_size=4).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+# Statements of the booking path, built once: building and cache-keying a statement on every
+# call cost more than running it.
+_SETTINGS = (
+    select(
+        department,
+        organization.c.time_zone.label("organization_time_zone"),
+    )
+    .join(organization, organization.c.id == department.c.organization_id)
+    .where(
+        department.c.organization_id == bindparam("org"),
+        department.c.id == bindparam("department_id"),
+    )
+)
+_WORKERS = (
+    select(worker.c.id, worker.c.name)
+    .join(department_worker, department_worker.c.worker_id == worker.c.id)
+    .where(
+        worker.c.organization_id == bindparam("org"),
+        department_worker.c.department_id == bindparam("department_id"),
+    )
+    .order_by(worker.c.id)
+)
+_HOURS = select(
+    working_hours.c.worker_id,
+    working_hours.c.weekday,
+    working_hours.c.start_minute,
+    working_hours.c.end_minute,
+).where(
+    working_hours.c.organization_id == bindparam("org"),
+    or_(
+        and_(
+            working_hours.c.worker_id.is_(None),
+            working_hours.c.department_id == bindparam("department_id"),
+        ),
+        and_(
+            working_hours.c.worker_id.in_(bindparam("worker_ids", expanding=True)),
+            or_(
+                working_hours.c.department_id.is_(None),
+                working_hours.c.department_id == bindparam("department_id"),
+            ),
+        ),
+    ),
+)
+
+
+def _bookings_statement(sqlite: bool, with_workers: bool) -> Any:
+    a = appointment.c
+    owner = and_(a.worker_id.is_(None), a.department_id == bindparam("department_id"))
+    if with_workers:
+        owner = or_(a.worker_id.in_(bindparam("worker_ids", expanding=True)), owner)
+    return select(
+        a.id,
+        a.worker_id,
+        _epoch(a.starts_at, sqlite),
+        _epoch(a.ends_at, sqlite),
+        _epoch(a.blocked_from, sqlite),
+        _epoch(a.blocked_until, sqlite),
+        a.appointment_type_id,
+        a.external_user_id,
+        a.department_id,
+    ).where(
+        a.organization_id == bindparam("org"),
+        a.status.in_(_ACTIVE),
+        a.blocked_from < bindparam("until"),
+        a.blocked_from > bindparam("earliest"),
+        a.blocked_until > bindparam("since"),
+        a.id != bindparam("exclude"),
+        owner,
+    )
+
+
+_BOOKINGS = {
+    (sqlite, with_workers): _bookings_statement(sqlite, with_workers)
+    for sqlite in (False, True)
+    for with_workers in (False, True)
+}
+
+
+def _booked_seconds_statement(sqlite: bool) -> Any:
+    a = appointment.c
+    return (
+        select(
+            a.worker_id,
+            func.sum(_epoch(a.ends_at, sqlite) - _epoch(a.starts_at, sqlite)),
+            func.count(),
+        )
+        .where(
+            a.organization_id == bindparam("org"),
+            a.status.in_(_ACTIVE),
+            a.worker_id.in_(bindparam("worker_ids", expanding=True)),
+            a.starts_at >= bindparam("since"),
+            a.starts_at < bindparam("until"),
+            a.id != bindparam("exclude"),
+        )
+        .group_by(a.worker_id)
+    )
+
+
+_BOOKED_SECONDS = {sqlite: _booked_seconds_statement(sqlite) for sqlite in (False, True)}
+
+
+def _client_bookings_statement(sqlite: bool) -> Any:
+    a = appointment.c
+    return select(
+        a.id,
+        a.worker_id,
+        _epoch(a.starts_at, sqlite),
+        _epoch(a.ends_at, sqlite),
+        _epoch(a.blocked_from, sqlite),
+        _epoch(a.blocked_until, sqlite),
+        a.appointment_type_id,
+        a.external_user_id,
+        a.department_id,
+    ).where(
+        a.organization_id == bindparam("org"),
+        # Known by its externalUserId and, once it has one, by its client record; a None
+        # binds NULL, which matches nothing.
+        or_(
+            a.external_user_id == bindparam("external_user_id"),
+            a.client_id == bindparam("client_id"),
+        ),
+        a.status.in_(_ACTIVE),
+        a.ends_at > bindparam("since"),
+    )
+
+
+_CLIENT_BOOKINGS = {sqlite: _client_bookings_statement(sqlite) for sqlite in (False, True)}
+# No appointment has this id: the "nothing excluded" value of the `exclude` parameter.
+_NONE = 0
