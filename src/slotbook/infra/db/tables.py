@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    Uuid,
     false,
     text,
     true,
@@ -81,9 +83,12 @@ organization = Table(
     "organization",
     metadata,
     Column("id", Integer, primary_key=True),
+    Column("uuid", Uuid, nullable=False, default=uuid.uuid4),  # public id (revision 0007)
     Column("name", String(200), nullable=False),
     Column("time_zone", String(64), nullable=False),
     Column("credits", Integer, nullable=False, server_default="0"),
+    # credits.low is sent when a debit takes the balance below this (None: never).
+    Column("credits_low_threshold", Integer),
     Column("created_at", UTCDateTime, nullable=False),
     CheckConstraint("credits >= 0", name="credits_not_negative"),
 )
@@ -92,6 +97,7 @@ department = Table(
     "department",
     metadata,
     Column("id", Integer, primary_key=True),
+    Column("uuid", Uuid, nullable=False, default=uuid.uuid4),  # public id (revision 0007)
     Column("organization_id", ForeignKey("organization.id"), nullable=False, index=True),
     Column("name", String(200), nullable=False),
     Column("description", Text),
@@ -109,15 +115,24 @@ department = Table(
     Column("min_cancel_notice_minutes", Integer),
     Column("no_show_limit", Integer),  # None: no limit
     Column("no_show_window_days", Integer, nullable=False, server_default="90"),
+    # Revision 0007: reminder offsets in minutes before the start, comma-separated ("" = none);
+    # the public booking page switch; the secret of the department's calendar feed.
+    Column("reminder_offsets", String(200), nullable=False, server_default="1440"),
+    Column("booking_page_enabled", Boolean, nullable=False, server_default=true()),
+    Column("calendar_token", String(64)),
+    Index("uq_department_calendar_token", "calendar_token", unique=True),
 )
 
 worker = Table(
     "worker",
     metadata,
     Column("id", Integer, primary_key=True),
+    Column("uuid", Uuid, nullable=False, default=uuid.uuid4),  # public id (revision 0007)
     Column("organization_id", ForeignKey("organization.id"), nullable=False, index=True),
     Column("name", String(200), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("calendar_token", String(64)),  # secret of the worker's calendar feed (0007)
+    Index("uq_worker_calendar_token", "calendar_token", unique=True),
 )
 
 department_worker = Table(
@@ -147,6 +162,7 @@ client = Table(
     "client",
     metadata,
     Column("id", Integer, primary_key=True),
+    Column("uuid", Uuid, nullable=False, default=uuid.uuid4),  # public id (revision 0007)
     Column("organization_id", ForeignKey("organization.id"), nullable=False),
     Column("name", String(200)),  # every personal column is None once erased
     Column("email", String(254)),  # lower case; unique in the organization
@@ -167,6 +183,7 @@ patient = Table(
     "patient",
     metadata,
     Column("id", Integer, primary_key=True),
+    Column("uuid", Uuid, nullable=False, default=uuid.uuid4),  # public id (revision 0007)
     Column("organization_id", ForeignKey("organization.id"), nullable=False),
     Column("client_id", ForeignKey("client.id"), nullable=False),
     Column("name", String(200)),
@@ -182,6 +199,7 @@ appointment = Table(
     "appointment",
     metadata,
     Column("id", Integer, primary_key=True),
+    Column("uuid", Uuid, nullable=False, default=uuid.uuid4),  # public id (revision 0007)
     Column("organization_id", ForeignKey("organization.id"), nullable=False),
     Column("department_id", ForeignKey("department.id"), nullable=False),
     Column("worker_id", ForeignKey("worker.id")),
@@ -217,6 +235,11 @@ appointment = Table(
     Column("cancellation_reason", Integer),
     Column("cancellation_note", Text),
     Column("repeated_from_id", ForeignKey("appointment.id")),
+    # Revision 0007: reminders sent, and the private cancel token (set when first needed).
+    Column("email_reminder_sent", Boolean, nullable=False, server_default=false()),
+    Column("sms_reminder_sent", Boolean, nullable=False, server_default=false()),
+    Column("cancel_token", String(64)),
+    Index("uq_appointment_cancel_token", "cancel_token", unique=True),
     # Lists hide archived appointments by default, so the listing indexes are partial on
     # "not archived": their counts are index-only scans.
     *(
@@ -243,6 +266,19 @@ appointment = Table(
     Index("ix_appointment_org_archived", "organization_id", "archived_at"),
     Index("ix_appointment_repeated_from", "repeated_from_id", "starts_at"),
     Index("ix_appointment_worker_blocked", "worker_id", "blocked_from"),
+)
+
+# Which reminder offsets of an appointment were handled, so each is sent once (revision 0007).
+appointment_reminder = Table(
+    "appointment_reminder",
+    metadata,
+    Column(
+        "appointment_id",
+        ForeignKey("appointment.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("offset_minutes", Integer, primary_key=True),
+    Column("sent_at", UTCDateTime, nullable=False),
 )
 
 credit_ledger = Table(
@@ -317,6 +353,7 @@ appointment_type = Table(
     "appointment_type",
     metadata,
     Column("id", Integer, primary_key=True),
+    Column("uuid", Uuid, nullable=False, default=uuid.uuid4),  # public id (revision 0007)
     Column("organization_id", ForeignKey("organization.id"), nullable=False, index=True),
     Column("department_id", ForeignKey("department.id")),  # NULL: every department
     Column("name", String(200), nullable=False),
