@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from itertools import repeat
 from zoneinfo import ZoneInfo
 
 from slotbook.domain.schedules import (
@@ -224,9 +225,20 @@ def free_starts(
                 members = sessions.get(s, 0)
                 if overlapping == members and members < capacity:
                     found.append((s, capacity - members))
-            elif overlapping < capacity:
-                found.append((s, capacity - overlapping))
-            s += step
+                s += step
+                continue
+            # The count cannot change before the candidate reaches the next booking's block
+            # or leaves the earliest one still overlapping: take that whole run of grid
+            # points at once (this keeps the cost per booking, not per grid point).
+            run_end = last
+            if i < n:
+                run_end = min(run_end, starts[i] - duration - after)
+            if j < n:
+                run_end = min(run_end, ends[j] + before - 1)
+            following = s + ((run_end - s) // step + 1) * step
+            if overlapping < capacity:
+                found.extend(zip(range(s, following, step), repeat(capacity - overlapping)))
+            s = following
     return found
 
 
@@ -258,25 +270,35 @@ def find_free_slots(
     closed = merge(closed_spans(schedule, frames))
     busy = busy_by_resource(schedule.bookings)
     step = schedule.slot_interval_minutes * 60
-    workers: dict[int, list[int]] = defaultdict(list)
-    remaining: Counter[int] = Counter()
-    for resource in schedule.resources:
+    # Per start: the free workers and the places left. Resources are visited in worker order
+    # so each start's list comes out sorted. The common case, workers offering one place
+    # each, needs no count of places: it is the number of free workers. With tens of
+    # thousands of (start, worker) pairs, that bookkeeping is most of the function's time.
+    workers: defaultdict[int, list[int]] = defaultdict(list)
+    places: Counter[int] = Counter()
+    for resource in sorted(schedule.resources, key=_worker_order):
         if excluded(resource, offered_by):
             continue
         opens = open_spans(resource, frames, closed)
-        for start, places in free_starts(
-            resource, opens, busy.get(resource.worker_id, ()), demand, step, window
-        ):
-            if resource.worker_id is not None:
-                workers[start].append(resource.worker_id)
-            remaining[start] += places
+        found = free_starts(resource, opens, busy.get(resource.worker_id, ()), demand, step, window)
+        worker_id = resource.worker_id
+        if worker_id is not None:
+            for start, _ in found:
+                workers[start].append(worker_id)
+        if worker_id is None or capacity_of(resource, demand) > 1:
+            for start, left in found:
+                places[start] += left
     duration = timedelta(minutes=demand.duration_minutes)
     slots = []
-    for start in sorted(remaining):
+    for start in sorted(workers.keys() | places.keys()):
         at = instant(start)
-        free = tuple(sorted(workers.get(start, ())))
-        slots.append(Slot(at, at + duration, free, remaining[start]))
+        free = workers.get(start, ())
+        slots.append(Slot(at, at + duration, tuple(free), places.get(start) or len(free)))
     return slots
+
+
+def _worker_order(resource: ResourceSchedule) -> int:
+    return -1 if resource.worker_id is None else resource.worker_id
 
 
 def contains(spans: Sequence[AnchoredSpan], start: int, end: int) -> bool:

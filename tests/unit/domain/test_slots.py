@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -189,6 +190,32 @@ def test_a_start_refused_by_explain_is_never_listed(
     for verdict in explain_start(schedule, demand, start):
         if not verdict.bookable:
             assert verdict.worker_id not in listed.get(start, set())
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(schedules())
+def test_a_working_start_is_listed_unless_a_booking_blocks_it(
+    case: tuple[DepartmentSchedule, Demand, datetime, datetime],
+) -> None:
+    """Completeness: the same schedule without bookings gives every grid start inside the
+    hours; with the bookings, a worker loses exactly the starts a booking of theirs blocks."""
+    schedule, demand, window_from, window_until = case
+    listed = {
+        s.starts_at: set(s.worker_ids)
+        for s in find_free_slots(schedule, demand, window_from, window_until)
+    }
+    unbooked = find_free_slots(replace(schedule, bookings=()), demand, window_from, window_until)
+    for slot in unbooked:
+        blocked_from, blocked_until = demand.blocked(slot.starts_at)
+        for worker in slot.worker_ids:
+            blocked = any(
+                b.worker_id == worker
+                and b.blocked_from < blocked_until
+                and blocked_from < b.blocked_until
+                for b in schedule.bookings
+            )
+            assert (worker in listed.get(slot.starts_at, set())) is not blocked, (slot, worker)
+    assert set(listed) <= {s.starts_at for s in unbooked}
 
 
 def _local_day(tz: str, day: date) -> tuple[datetime, datetime]:
