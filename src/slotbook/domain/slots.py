@@ -60,6 +60,8 @@ class DayFrames:
         starts.append(epoch(wall_instant(last + timedelta(days=1), 0, tz)))
         self._starts = starts
         self._regular = [starts[i + 1] - starts[i] == 86_400 for i in range(len(self.days))]
+        # Workers often share a pattern of weekly hours: each pattern's spans are built once.
+        self._weekly: dict[tuple[DailyRange, ...], list[Span]] = {}
 
     def at(self, index: int, minute: int) -> int:
         if minute == 1440:
@@ -70,6 +72,13 @@ class DayFrames:
 
     def day_span(self, index: int) -> Span:
         return self._starts[index], self._starts[index + 1]
+
+    def weekly_spans(self, hours: tuple[DailyRange, ...]) -> list[Span]:
+        """The spans weekly `hours` cover on these days (unmerged, in day order)."""
+        spans = self._weekly.get(hours)
+        if spans is None:
+            spans = self._weekly[hours] = _weekly_spans(hours, self)
+        return spans
 
 
 def frames_for(schedule: DepartmentSchedule, window: Span, margin_days: int = 1) -> DayFrames:
@@ -141,7 +150,7 @@ def open_spans(
         for x in resource.exceptions
         if x.kind is ExceptionKind.EXTRA_HOURS
     ]
-    working = [(s, e, s) for s, e in merge(_weekly_spans(resource.hours, frames) + extra)]
+    working = [(s, e, s) for s, e in merge(frames.weekly_spans(resource.hours) + extra)]
     off = [
         (epoch(x.starts_at), epoch(x.ends_at))
         for x in resource.exceptions
@@ -183,8 +192,8 @@ def free_starts(
     demand: Demand,
     step: int,
     bounds: Span,
-) -> list[tuple[int, int]]:
-    """(start, places left) for every grid start of `resource` inside `bounds` that is free.
+) -> tuple[list[int], list[int]]:
+    """Every free grid start of `resource` inside `bounds`, and the places left at each.
 
     A start is free when the appointment fits in one open span and its blocked time (with
     buffers) overlaps fewer than `capacity` blocked intervals; for a group session, only other
@@ -205,7 +214,8 @@ def free_starts(
     n = len(starts)
     i = j = 0  # i: bookings blocked from before the candidate's end; j: ended before its start
     low, high = bounds
-    found: list[tuple[int, int]] = []
+    found: list[int] = []
+    left: list[int] = []
     for span_start, span_end, anchor in opens:
         if span_end <= low:
             continue
@@ -224,7 +234,8 @@ def free_starts(
             if is_session:
                 members = sessions.get(s, 0)
                 if overlapping == members and members < capacity:
-                    found.append((s, capacity - members))
+                    found.append(s)
+                    left.append(capacity - members)
                 s += step
                 continue
             # The count cannot change before the candidate reaches the next booking's block
@@ -237,9 +248,10 @@ def free_starts(
                 run_end = min(run_end, ends[j] + before - 1)
             following = s + ((run_end - s) // step + 1) * step
             if overlapping < capacity:
-                found.extend(zip(range(s, following, step), repeat(capacity - overlapping)))
+                found.extend(range(s, following, step))
+                left.extend(repeat(capacity - overlapping, (following - s) // step))
             s = following
-    return found
+    return found, left
 
 
 def excluded(resource: ResourceSchedule, offered_by: frozenset[int] | None) -> bool:
@@ -280,14 +292,16 @@ def find_free_slots(
         if excluded(resource, offered_by):
             continue
         opens = open_spans(resource, frames, closed)
-        found = free_starts(resource, opens, busy.get(resource.worker_id, ()), demand, step, window)
+        found, left = free_starts(
+            resource, opens, busy.get(resource.worker_id, ()), demand, step, window
+        )
         worker_id = resource.worker_id
         if worker_id is not None:
-            for start, _ in found:
+            for start in found:
                 workers[start].append(worker_id)
         if worker_id is None or capacity_of(resource, demand) > 1:
-            for start, left in found:
-                places[start] += left
+            for start, places_left in zip(found, left, strict=True):
+                places[start] += places_left
     duration = timedelta(minutes=demand.duration_minutes)
     slots = []
     for start in sorted(workers.keys() | places.keys()):
