@@ -158,7 +158,8 @@ def domain_response(error: DomainError) -> Response:
     if isinstance(error, Conflict):
         return not_saved({"base": [message]}, error.code)
     # InvalidRequest, InvalidTransition and the other refusals of what was asked.
-    return not_saved({_field_of(message): [message]}, error.code)
+    field = getattr(error, "parameter", None) or _field_of(message)
+    return not_saved({field: [message]}, error.code)
 
 
 def _location(loc: Sequence[Any]) -> str:

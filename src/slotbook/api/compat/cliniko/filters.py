@@ -15,6 +15,14 @@ from slotbook.domain.errors import InvalidRequest
 from slotbook.domain.filters import MAX_INT
 
 
+class ParameterRefused(InvalidRequest):
+    """A query parameter this dialect cannot honour; `parameter` is its name (q[], sort)."""
+
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+
+
 class Kind(Enum):
     INT = "int64"
     DATETIME = "date-time"
@@ -81,12 +89,12 @@ def _value(field: str, kind: Kind, text: str) -> int | datetime:
     text = text.strip()
     if kind is Kind.INT:
         if not re.fullmatch(r"-?\d{1,10}", text) or not -MAX_INT <= int(text) <= MAX_INT:
-            raise InvalidRequest(f"q[] {field}: {text[:40]!r} is not an integer")
+            raise ParameterRefused("q[]", f"q[] {field}: {text[:40]!r} is not an integer")
         return int(text)
     try:
         return parse_utc(text)
     except ValueError as error:
-        raise InvalidRequest(f"q[] {field}: {text[:40]!r} {error}") from None
+        raise ParameterRefused("q[]", f"q[] {field}: {text[:40]!r} {error}") from None
 
 
 def parse_filters(texts: Sequence[str], allowed: frozenset[str] | None = None) -> list[Filter]:
@@ -96,17 +104,20 @@ def parse_filters(texts: Sequence[str], allowed: frozenset[str] | None = None) -
     for text in texts:
         match = _FILTER.match(text)
         if match is None:
-            raise InvalidRequest(
+            raise ParameterRefused(
+                "q[]",
                 f"q[] {text[:60]!r} must look like field:operator value, "
                 "e.g. starts_at:>=2027-08-24T00:00:00Z"
             )
         field, op, rest = match.groups()
         if field not in names:
-            raise InvalidRequest(
+            raise ParameterRefused(
+                "q[]",
                 f"q[] cannot filter on {field[:40]!r}; filterable: {', '.join(sorted(names))}"
             )
         if op not in OPERATORS:
-            raise InvalidRequest(
+            raise ParameterRefused(
+                "q[]",
                 f"q[] operator {op!r} is not supported on {field}; use one of "
                 + ", ".join(OPERATORS)
             )
@@ -124,11 +135,12 @@ def native_sort(text: str, order: str | None) -> str:
         name = name.strip()
         native = SORTABLE.get(name)
         if native is None:
-            raise InvalidRequest(
+            raise ParameterRefused(
+                "sort",
                 f"sort cannot order by {name[:40]!r}; sortable: {', '.join(sorted(SORTABLE))}"
             )
         direction = direction.strip().lower() or order or "asc"
         if direction not in ("asc", "desc"):
-            raise InvalidRequest(f"sort direction {direction[:10]!r} must be asc or desc")
+            raise ParameterRefused("sort", f"sort direction {direction[:10]!r} must be asc or desc")
         keys.append(f"{native}:{direction}")
     return ",".join(keys)
