@@ -107,19 +107,19 @@ def parse_filters(texts: Sequence[str], allowed: frozenset[str] | None = None) -
             raise ParameterRefused(
                 "q[]",
                 f"q[] {text[:60]!r} must look like field:operator value, "
-                "e.g. starts_at:>=2027-08-24T00:00:00Z"
+                "e.g. starts_at:>=2027-08-24T00:00:00Z",
             )
         field, op, rest = match.groups()
         if field not in names:
             raise ParameterRefused(
                 "q[]",
-                f"q[] cannot filter on {field[:40]!r}; filterable: {', '.join(sorted(names))}"
+                f"q[] cannot filter on {field[:40]!r}; filterable: {', '.join(sorted(names))}",
             )
         if op not in OPERATORS:
             raise ParameterRefused(
                 "q[]",
                 f"q[] operator {op!r} is not supported on {field}; use one of "
-                + ", ".join(OPERATORS)
+                + ", ".join(OPERATORS),
             )
         native, kind = FIELDS[field]
         found.append(Filter(field, native, op, _value(field, kind, rest)))
@@ -137,7 +137,7 @@ def native_sort(text: str, order: str | None) -> str:
         if native is None:
             raise ParameterRefused(
                 "sort",
-                f"sort cannot order by {name[:40]!r}; sortable: {', '.join(sorted(SORTABLE))}"
+                f"sort cannot order by {name[:40]!r}; sortable: {', '.join(sorted(SORTABLE))}",
             )
         direction = direction.strip().lower() or order or "asc"
         if direction not in ("asc", "desc"):
