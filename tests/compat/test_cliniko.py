@@ -254,6 +254,8 @@ async def test_list_pages_filters_and_sort(client: httpx.AsyncClient, clinic: Cl
 
     newest = await client.get(IA, auth=clinic.auth, params={"sort": "created_at:desc,id:desc"})
     assert [a["id"] for a in newest.json()["individual_appointments"]] == ids[::-1]
+    latest = await client.get(IA, auth=clinic.auth, params={"order": "desc"})
+    assert [a["id"] for a in latest.json()["individual_appointments"]] == ids[::-1]
 
     async def listed(*filters: str) -> list[str]:
         response = await client.get(IA, auth=clinic.auth, params=[("q[]", f) for f in filters])
@@ -328,6 +330,12 @@ async def test_update_moves_and_edits(client: httpx.AsyncClient, clinic: Clinic)
         assert set(refused.json()["errors"]) == {field}, refused.text
     same = await client.patch(url, auth=clinic.auth, json={"business_id": str(clinic.business_id)})
     assert same.status_code == 200, same.text
+    # If-Match is honoured: a stale version is refused, in Cliniko's shape.
+    stale = await client.patch(
+        url, auth=clinic.auth, headers={"If-Match": '"1"'}, json={"notes": "x"}
+    )
+    assert stale.status_code == 412, stale.text
+    assert "changed by someone else" in stale.json()["message"]
 
 
 async def test_cancel_with_a_reason(client: httpx.AsyncClient, clinic: Clinic) -> None:
