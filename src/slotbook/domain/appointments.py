@@ -202,6 +202,8 @@ class Appointment:
     cancellation_reason: CancellationReason | None = None
     cancellation_note: str | None = None
     repeated_from_id: int | None = None
+    email_reminder_sent: bool = False
+    sms_reminder_sent: bool = False
 
     @property
     def patient_arrived(self) -> bool:

@@ -72,6 +72,8 @@ _appointment_columns = (
     appointment.c.cancellation_reason,
     appointment.c.cancellation_note,
     appointment.c.repeated_from_id,
+    appointment.c.email_reminder_sent,
+    appointment.c.sms_reminder_sent,
 )
 _appointment_from = appointment.join(
     department, department.c.id == appointment.c.department_id
@@ -128,6 +130,8 @@ def _appointment(row: Any) -> Appointment:
         ),
         cancellation_note=row.cancellation_note,
         repeated_from_id=row.repeated_from_id,
+        email_reminder_sent=bool(row.email_reminder_sent),
+        sms_reminder_sent=bool(row.sms_reminder_sent),
     )
 
 
