@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from slotbook import __version__
 from slotbook.api import docs, errors, openapi
+from slotbook.api.compat.treats import router as treats
 from slotbook.api.idempotency import IdempotencyMiddleware
 from slotbook.api.middleware import GuardMiddleware
 from slotbook.api.routers import (
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         changes,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(treats.router, prefix="/compat/treats")
     app.include_router(health.router)
     docs.install(app)
     # The dashboard's pages are not API operations: mounted with include_in_schema=False.

@@ -38,6 +38,7 @@ _department_columns = (
     _zone.label("time_zone"),
     department.c.no_show_limit,
     department.c.no_show_window_days,
+    department.c.uuid,
 )
 _department_from = department.join(organization, organization.c.id == department.c.organization_id)
 
@@ -72,6 +73,7 @@ _appointment_columns = (
     appointment.c.cancellation_reason,
     appointment.c.cancellation_note,
     appointment.c.repeated_from_id,
+    appointment.c.uuid,
 )
 _appointment_from = appointment.join(
     department, department.c.id == appointment.c.department_id
@@ -89,6 +91,7 @@ def _department(row: Any) -> Department:
         time_zone=row.time_zone,
         no_show_limit=row.no_show_limit,
         no_show_window_days=row.no_show_window_days,
+        uuid=row.uuid,
     )
 
 
@@ -128,6 +131,7 @@ def _appointment(row: Any) -> Appointment:
         ),
         cancellation_note=row.cancellation_note,
         repeated_from_id=row.repeated_from_id,
+        uuid=row.uuid,
     )
 
 
@@ -235,6 +239,7 @@ class SqlAppointments(_Scoped):
                     from_web=new.from_web,
                     telehealth_url=new.telehealth_url,
                     repeated_from_id=new.repeated_from_id,
+                    uuid=new.uuid,
                 )
                 .returning(appointment.c.id, appointment.c.created_at)
             )
