@@ -338,6 +338,9 @@ async def test_errors_use_the_native_envelope(
     assert (gone.status_code, gone.json()["code"]) == (404, "APPOINTMENT_NOT_FOUND")
     bad = await client.get(f"{TREATS}/appointments/12", headers=clinic.headers)
     assert bad.status_code == 404
+    # Seed 004 documents no change or cancellation: those are native requests.
+    unsupported = await client.delete(f"{TREATS}/appointments/{uuid4()}", headers=clinic.headers)
+    assert (unsupported.status_code, unsupported.json()["code"]) == (405, "METHOD_NOT_ALLOWED")
     slots = await client.get(
         f"{TREATS}/appointments/available-slots",
         headers=clinic.headers,
