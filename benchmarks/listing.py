@@ -40,14 +40,15 @@ START = datetime(2026, 1, 1, tzinfo=UTC)
 STEP_SECONDS = 63  # 1,000,000 appointments over about two years
 
 _FILL_CLIENTS = """
-INSERT INTO client (organization_id, name, email, no_show_count, created_at, updated_at)
-SELECT %(org)s, 'Client ' || g, 'client' || g || '@example.org', 0, now(), now()
+INSERT INTO client (organization_id, name, email, no_show_count, created_at, updated_at, uuid)
+SELECT %(org)s, 'Client ' || g, 'client' || g || '@example.org', 0, now(), now(),
+    gen_random_uuid()
 FROM generate_series(1, %(clients)s) g
 """
 _FILL_APPOINTMENTS = """
 INSERT INTO appointment (organization_id, department_id, worker_id, client_id, name,
     external_user_id, starts_at, ends_at, blocked_from, blocked_until, session_key, status,
-    qr_token, created_at, updated_at, is_urgent, from_web, version, archived_at)
+    qr_token, created_at, updated_at, is_urgent, from_web, version, archived_at, uuid)
 SELECT %(org)s,
     (%(departments)s::int[])[1 + g %% %(worker_count)s %% %(department_count)s],
     (%(workers)s::int[])[1 + g %% %(worker_count)s],
@@ -67,7 +68,8 @@ SELECT %(org)s,
     g %% 20 = 0,
     true,
     1,
-    CASE WHEN g %% 50 = 0 THEN now() END
+    CASE WHEN g %% 50 = 0 THEN now() END,
+    gen_random_uuid()
 FROM generate_series(1, %(rows)s) g
 """
 

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from slotbook import __version__
 from slotbook.api import docs, errors, openapi
 from slotbook.api.compat.cliniko.router import router as cliniko_router
+from slotbook.api.compat.treats import router as treats
 from slotbook.api.idempotency import IdempotencyMiddleware
 from slotbook.api.middleware import GuardMiddleware
 from slotbook.api.routers import (
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         changes,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(treats.router, prefix="/compat/treats")
     app.include_router(health.router)
     app.include_router(cliniko_router, prefix="/compat/cliniko", include_in_schema=False)
     docs.install(app)

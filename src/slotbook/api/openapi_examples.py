@@ -34,6 +34,7 @@ def error_example(status: int) -> dict[str, Any]:
 
 _APPOINTMENT = {
     "id": 123,
+    "uuid": "3c90c3cc-0d44-4b50-8888-8dd25736052a",
     "dateTime": "2027-02-15T10:00:00",
     "status": "SCHEDULED",
     "displayStatus": "Scheduled",
@@ -53,6 +54,7 @@ _APPOINTMENT = {
 _SECOND = {
     **_APPOINTMENT,
     "id": 124,
+    "uuid": "9b2f4c1e-5d7a-4e8b-a6c3-1f0e2d4b6a8c",
     "dateTime": "2027-02-15T14:00:00",
     "name": "Fatoumata Camara",
     "qrCode": "QR-9vY3oXJ2b0Qq7pT4mWc1sA",
@@ -102,6 +104,7 @@ OPERATIONS: dict[tuple[str, str], tuple[Any, Any]] = {
         [
             {
                 "id": 5,
+                "uuid": "0b5e7a0e-4c1f-4b7e-9d3a-2f6c1e8a9b10",
                 "name": "Passport Service",
                 "description": "Passport issuance",
                 "organization": _ORGANIZATION,
@@ -110,6 +113,7 @@ OPERATIONS: dict[tuple[str, str], tuple[Any, Any]] = {
             },
             {
                 "id": 8,
+                "uuid": "5e1d9c2a-7b3f-4a6e-8c0d-9f2b4e6a1c3d",
                 "name": "ID Card Service",
                 "description": "National ID card issuance",
                 "organization": _ORGANIZATION,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 from slotbook.application.access import Principal, Scope, require
@@ -93,6 +94,7 @@ async def book(
         )
     await check_no_show_rule(uow, department, party.client_id, now)
     qr_token = services.secrets.new_qr_token()
+    public_id = uuid4()
     placed = await place(
         services,
         uow,
@@ -114,6 +116,7 @@ async def book(
         starts_at=starts_at,
         qr_token=qr_token,
         created_by_key_id=principal.api_key_id,
+        uuid=public_id,
         ends_at=slot.ends_at,
         appointment_type_id=slot.appointment_type_id,
         blocked_from=slot.blocked_from,
@@ -147,6 +150,7 @@ async def book(
         qr_token=qr_token,
         created_at=created_at,
         updated_at=created_at,
+        uuid=public_id,
         ends_at=slot.ends_at,
         appointment_type_id=slot.appointment_type_id,
         client_id=party.client_id,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Generic, Protocol, TypeVar
+from uuid import UUID
 
 from slotbook.application.integration_ports import ChangeEvent as ChangeEvent
 from slotbook.application.integration_ports import DeliveryAttempt as DeliveryAttempt
@@ -33,6 +34,7 @@ from slotbook.domain.clients import Client, Patient
 from slotbook.domain.credits import LedgerEntry, LedgerReason
 from slotbook.domain.filters import FieldFilter, SortKey
 from slotbook.domain.history import Actor, Change, HistoryAction, HistoryEntry
+from slotbook.domain.identifiers import Entity
 from slotbook.domain.organizations import Department, Organization, Worker
 from slotbook.domain.users import Role
 
@@ -73,6 +75,7 @@ class NewAppointment:
     starts_at: datetime
     qr_token: str
     created_by_key_id: int | None
+    uuid: UUID  # made by the use case, so the new appointment's document needs no re-read
     # Scheduling; when left out, the appointment lasts 30 minutes and blocks only itself.
     ends_at: datetime | None = None
     appointment_type_id: int | None = None
@@ -276,6 +279,13 @@ class PatientRepository(Protocol):
     async def erase_for_client(self, client_id: int, now: datetime) -> None: ...
 
 
+class PublicIdRepository(Protocol):
+    """Public UUIDs and integer ids of the organization's records, both ways."""
+
+    async def find(self, entity: Entity, public_id: UUID) -> int | None: ...
+    async def public_ids(self, entity: Entity, ids: Sequence[int]) -> dict[int, UUID]: ...
+
+
 @dataclass(frozen=True, slots=True)
 class NewHistoryEntry:
     appointment_id: int
@@ -331,6 +341,8 @@ class UnitOfWork(Protocol):
     def patients(self) -> PatientRepository: ...
     @property
     def history(self) -> HistoryRepository: ...
+    @property
+    def public_ids(self) -> PublicIdRepository: ...
 
     def savepoint(self) -> AbstractAsyncContextManager[None]:
         """A nested transaction: leaving it by an exception undoes only its own writes."""

@@ -35,6 +35,7 @@ def appointment_document(a: Appointment, lang: str = "en") -> dict[str, Any]:
     tz = a.time_zone
     return {
         "id": a.id,
+        "uuid": str(a.uuid),
         "dateTime": local_text(a.starts_at, tz),
         "status": a.status.value,
         "displayStatus": display_status(a.status, lang),

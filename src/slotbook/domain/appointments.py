@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import IntEnum, StrEnum
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from slotbook.domain.errors import CheckInNotToday, InvalidTransition, VersionMismatch
@@ -185,6 +186,7 @@ class Appointment:
     qr_token: str
     created_at: datetime
     updated_at: datetime
+    uuid: UUID
     cancelled_at: datetime | None = None
     ends_at: datetime | None = None  # None only for an appointment not yet stored
     appointment_type_id: int | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from uuid import UUID
 
 from slotbook.domain.errors import TooManyNoShows
 
@@ -11,6 +12,7 @@ from slotbook.domain.errors import TooManyNoShows
 @dataclass(frozen=True, slots=True)
 class Client:
     id: int
+    uuid: UUID
     organization_id: int
     name: str | None  # None once erased
     email: str | None
@@ -27,6 +29,7 @@ class Client:
 @dataclass(frozen=True, slots=True)
 class Patient:
     id: int
+    uuid: UUID
     organization_id: int
     client_id: int
     name: str | None  # None once its client is erased

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from uuid import UUID
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +23,7 @@ class Department:
     description: str | None
     show_admins_in_booking: bool
     time_zone: str  # the department's own zone, or its organization's
+    uuid: UUID  # the stable public id (integer ids are for the native API only)
     # Refuse new bookings of a client with this many no-shows in the window (None: never).
     no_show_limit: int | None = None
     no_show_window_days: int = 90
@@ -32,3 +34,4 @@ class Worker:
     id: int
     organization_id: int
     name: str
+    uuid: UUID

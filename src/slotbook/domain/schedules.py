@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from itertools import pairwise
+from uuid import UUID
 
 from slotbook.domain.errors import InvalidRequest
 from slotbook.domain.policy import BookingPolicy
@@ -92,6 +93,7 @@ class AppointmentType:
     organization_id: int
     name: str
     duration_minutes: int
+    uuid: UUID
     buffer_before_minutes: int = 0
     buffer_after_minutes: int = 0
     capacity: int | None = None  # clients per session for group sessions; None: one

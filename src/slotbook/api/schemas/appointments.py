@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import Field
 
 from slotbook.api.schemas.common import (
+    PUBLIC_ID,
     CamelModel,
     DateTime,
     Email,
@@ -134,6 +135,7 @@ def _local(value: datetime | None, tz: str) -> str | None:
 
 class AppointmentRead(CamelModel):
     id: int = Field(examples=[123])
+    uuid: str = Field(examples=["3c90c3cc-0d44-4b50-8888-8dd25736052a"], description=PUBLIC_ID)
     date_time: str = Field(examples=["2027-02-15T10:00:00"])
     status: AppointmentStatus = Field(examples=["SCHEDULED"])
     display_status: str = Field(examples=["Scheduled"], description="Label in the asked lang")

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pydantic import Field
 
 from slotbook.api.schemas.common import (
+    PUBLIC_ID,
     CamelModel,
     Email,
     Label,
@@ -72,6 +73,7 @@ class ClientUpdate(RequestModel):
 
 class ClientRead(CamelModel):
     id: int
+    uuid: str = Field(examples=["550e8400-e29b-41d4-a716-446655440000"], description=PUBLIC_ID)
     name: str | None = Field(description="null once erased")
     email: str | None
     phone: str | None
@@ -87,6 +89,7 @@ class ClientRead(CamelModel):
     def of(cls, c: Client) -> ClientRead:
         return cls(
             id=c.id,
+            uuid=str(c.uuid),
             name=c.name,
             email=c.email,
             phone=c.phone,
@@ -126,6 +129,7 @@ class PatientUpdate(RequestModel):
 
 class PatientRead(CamelModel):
     id: int
+    uuid: str = Field(examples=["6ba7b810-9dad-11d1-80b4-00c04fd430c8"], description=PUBLIC_ID)
     client_id: int
     name: str | None
     species: str | None
@@ -138,6 +142,7 @@ class PatientRead(CamelModel):
     def of(cls, p: Patient) -> PatientRead:
         return cls(
             id=p.id,
+            uuid=str(p.uuid),
             client_id=p.client_id,
             name=p.name,
             species=p.species,

@@ -79,6 +79,9 @@ Label = Annotated[str, _text(100), AfterValidator(_clean_text)]  # a short word 
 UrlText = Annotated[str, _text(2048), AfterValidator(_clean_text)]  # URLs
 
 
+PUBLIC_ID = "Stable public id (UUID) of this record; the compatibility layers use it"
+
+
 class CamelModel(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
 

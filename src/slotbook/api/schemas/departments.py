@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from slotbook.api.schemas.common import CamelModel
+from slotbook.api.schemas.common import PUBLIC_ID, CamelModel
 from slotbook.domain.organizations import Department
 
 
@@ -15,6 +15,7 @@ class OrganizationRef(CamelModel):
 
 class DepartmentRead(CamelModel):
     id: int = Field(examples=[5])
+    uuid: str = Field(examples=["0b5e7a0e-4c1f-4b7e-9d3a-2f6c1e8a9b10"], description=PUBLIC_ID)
     name: str = Field(examples=["Passport Service"])
     description: str | None = Field(examples=["Passport issuance"])
     organization: OrganizationRef
@@ -25,6 +26,7 @@ class DepartmentRead(CamelModel):
     def of(cls, d: Department) -> DepartmentRead:
         return cls(
             id=d.id,
+            uuid=str(d.uuid),
             name=d.name,
             description=d.description,
             organization=OrganizationRef(id=d.organization_id, name=d.organization_name),

@@ -10,6 +10,7 @@ from pydantic import AfterValidator, Field, StrictBool
 
 from slotbook.api.schemas.common import (
     NOT_BOOLEAN,
+    PUBLIC_ID,
     CamelModel,
     DateTime,
     Id,
@@ -230,12 +231,13 @@ class WorkerWrite(RequestModel):
 
 class WorkerRead(CamelModel):
     id: int = Field(examples=[42])
+    uuid: str = Field(examples=["7c9e6679-7425-40de-944b-e07fc1f90ae7"], description=PUBLIC_ID)
     name: str
     department_ids: list[int]
 
     @classmethod
     def of(cls, w: Worker, departments: tuple[int, ...]) -> WorkerRead:
-        return cls(id=w.id, name=w.name, department_ids=list(departments))
+        return cls(id=w.id, uuid=str(w.uuid), name=w.name, department_ids=list(departments))
 
 
 # --- appointment types -------------------------------------------------------------------------
@@ -274,6 +276,7 @@ class AppointmentTypeWrite(RequestModel):
 
 class AppointmentTypeRead(CamelModel):
     id: int = Field(examples=[3])
+    uuid: str = Field(examples=["a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"], description=PUBLIC_ID)
     name: str
     duration_minutes: int
     buffer_before_minutes: int
@@ -286,6 +289,7 @@ class AppointmentTypeRead(CamelModel):
     def of(cls, t: AppointmentType) -> AppointmentTypeRead:
         return cls(
             id=t.id,
+            uuid=str(t.uuid),
             name=t.name,
             duration_minutes=t.duration_minutes,
             buffer_before_minutes=t.buffer_before_minutes,

@@ -41,6 +41,7 @@ class SqlAppointmentTypes(_Scoped):
             organization_id=row.organization_id,
             name=row.name,
             duration_minutes=row.duration_minutes,
+            uuid=row.uuid,
             buffer_before_minutes=row.buffer_before_minutes,
             buffer_after_minutes=row.buffer_after_minutes,
             capacity=row.capacity,
@@ -149,7 +150,7 @@ class SqlWorkers(_Scoped):
             )
         ).all()
         departments = await self._departments([r.id for r in rows])
-        return [(Worker(r.id, self._org, r.name), departments.get(r.id, ())) for r in rows]
+        return [(Worker(r.id, self._org, r.name, r.uuid), departments.get(r.id, ())) for r in rows]
 
     async def get(self, worker_id: int) -> tuple[Worker, tuple[int, ...]] | None:
         row = (
@@ -162,7 +163,7 @@ class SqlWorkers(_Scoped):
         if row is None:
             return None
         departments = await self._departments([worker_id])
-        return Worker(row.id, self._org, row.name), departments.get(row.id, ())
+        return Worker(row.id, self._org, row.name, row.uuid), departments.get(row.id, ())
 
     async def known_departments(self, department_ids: Sequence[int]) -> set[int]:
         rows = await self._conn.execute(

@@ -18,6 +18,7 @@ from slotbook.infra.db.tables import appointment, client, patient
 def _client(row: Any) -> Client:
     return Client(
         id=row.id,
+        uuid=row.uuid,
         organization_id=row.organization_id,
         name=row.name,
         email=row.email,
@@ -35,6 +36,7 @@ def _client(row: Any) -> Client:
 def _patient(row: Any) -> Patient:
     return Patient(
         id=row.id,
+        uuid=row.uuid,
         organization_id=row.organization_id,
         client_id=row.client_id,
         name=row.name,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
+from uuid import uuid4
 
 from sqlalchemy import Table, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
@@ -146,10 +147,16 @@ class SqlRegistry:
             missing = sorted(set(department_ids) - found)
             if missing:
                 raise InvalidRequest(f"Unknown department(s) for this organization: {missing}")
+            public_id = uuid4()
             new_id = await self._insert(
                 conn,
                 worker,
-                {"organization_id": organization_id, "name": name, "created_at": now},
+                {
+                    "organization_id": organization_id,
+                    "name": name,
+                    "created_at": now,
+                    "uuid": public_id,
+                },
                 worker_id,
             )
             if department_ids:
@@ -157,7 +164,7 @@ class SqlRegistry:
                     insert(department_worker),
                     [{"department_id": d, "worker_id": new_id} for d in department_ids],
                 )
-        return Worker(new_id, organization_id, name)
+        return Worker(new_id, organization_id, name, public_id)
 
     async def create_api_key(
         self,

@@ -38,6 +38,7 @@ _department_columns = (
     _zone.label("time_zone"),
     department.c.no_show_limit,
     department.c.no_show_window_days,
+    department.c.uuid,
 )
 _department_from = department.join(organization, organization.c.id == department.c.organization_id)
 
@@ -74,6 +75,7 @@ _appointment_columns = (
     appointment.c.repeated_from_id,
     appointment.c.email_reminder_sent,
     appointment.c.sms_reminder_sent,
+    appointment.c.uuid,
 )
 _appointment_from = appointment.join(
     department, department.c.id == appointment.c.department_id
@@ -91,6 +93,7 @@ def _department(row: Any) -> Department:
         time_zone=row.time_zone,
         no_show_limit=row.no_show_limit,
         no_show_window_days=row.no_show_window_days,
+        uuid=row.uuid,
     )
 
 
@@ -132,6 +135,7 @@ def _appointment(row: Any) -> Appointment:
         repeated_from_id=row.repeated_from_id,
         email_reminder_sent=bool(row.email_reminder_sent),
         sms_reminder_sent=bool(row.sms_reminder_sent),
+        uuid=row.uuid,
     )
 
 
@@ -239,6 +243,7 @@ class SqlAppointments(_Scoped):
                     from_web=new.from_web,
                     telehealth_url=new.telehealth_url,
                     repeated_from_id=new.repeated_from_id,
+                    uuid=new.uuid,
                 )
                 .returning(appointment.c.id, appointment.c.created_at)
             )

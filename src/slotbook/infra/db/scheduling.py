@@ -136,7 +136,7 @@ class SqlScheduling(_Scoped):
         rows = await self._conn.execute(
             _WORKERS, {"org": self._org, "department_id": department_id}
         )
-        return [Worker(row.id, self._org, row.name) for row in rows]
+        return [Worker(row.id, self._org, row.name, row.uuid) for row in rows]
 
     async def hours(
         self, department_id: int, worker_ids: Sequence[int]

@@ -122,7 +122,7 @@ _SETTINGS = (
     )
 )
 _WORKERS = (
-    select(worker.c.id, worker.c.name)
+    select(worker.c.id, worker.c.name, worker.c.uuid)
     .join(department_worker, department_worker.c.worker_id == worker.c.id)
     .where(
         worker.c.organization_id == bindparam("org"),

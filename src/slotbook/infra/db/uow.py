@@ -16,6 +16,7 @@ from slotbook.infra.db.history import SqlHistory
 from slotbook.infra.db.idempotency import pending_commit
 from slotbook.infra.db.outbox import SqlOutbox
 from slotbook.infra.db.overlap_guard import refusal
+from slotbook.infra.db.public_ids import SqlPublicIds
 from slotbook.infra.db.repositories import (
     SqlCredits,
     SqlDepartments,
@@ -36,6 +37,7 @@ class SqlUnitOfWork:
     clients: SqlClients
     patients: SqlPatients
     history: SqlHistory
+    public_ids: SqlPublicIds
     outbox: SqlOutbox
     webhooks: SqlWebhooks
 
@@ -69,6 +71,7 @@ class SqlUnitOfWork:
         self.clients = SqlClients(connection, org)
         self.patients = SqlPatients(connection, org)
         self.history = SqlHistory(connection, org)
+        self.public_ids = SqlPublicIds(connection, org)
         self.outbox = SqlOutbox(connection, org)
         self.webhooks = SqlWebhooks(connection, org)
         return self
