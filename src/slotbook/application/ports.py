@@ -291,7 +291,13 @@ class HistoryRepository(Protocol):
 
 
 class CreditRepository(Protocol):
+    # The organization's credits.low threshold as the last change() read it with the new
+    # balance (None: no threshold, or no change yet).
+    threshold_seen: int | None
+
     async def balance(self) -> int: ...
+    async def low_threshold(self) -> int | None: ...
+    async def set_low_threshold(self, threshold: int | None) -> None: ...
     async def change(
         self,
         delta: int,
