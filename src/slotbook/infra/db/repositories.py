@@ -14,6 +14,7 @@ from slotbook.application.ports import AppointmentFilter, NewAppointment, Page
 from slotbook.domain.appointments import Appointment, AppointmentStatus, CancellationReason
 from slotbook.domain.credits import LedgerEntry, LedgerReason
 from slotbook.domain.organizations import Department, Organization
+from slotbook.domain.reminders import format_offsets, parse_offsets
 from slotbook.infra.db.listing import listing_conditions, listing_order
 from slotbook.infra.db.tables import (
     appointment,
@@ -72,6 +73,8 @@ _appointment_columns = (
     appointment.c.cancellation_reason,
     appointment.c.cancellation_note,
     appointment.c.repeated_from_id,
+    appointment.c.email_reminder_sent,
+    appointment.c.sms_reminder_sent,
 )
 _appointment_from = appointment.join(
     department, department.c.id == appointment.c.department_id
@@ -128,6 +131,8 @@ def _appointment(row: Any) -> Appointment:
         ),
         cancellation_note=row.cancellation_note,
         repeated_from_id=row.repeated_from_id,
+        email_reminder_sent=bool(row.email_reminder_sent),
+        sms_reminder_sent=bool(row.sms_reminder_sent),
     )
 
 
@@ -201,6 +206,23 @@ class SqlDepartments(_Scoped):
             )
         ).first()
         return row is not None
+
+    async def reminder_offsets(self, department_id: int) -> tuple[int, ...]:
+        text = (
+            await self._conn.execute(
+                select(department.c.reminder_offsets).where(
+                    department.c.organization_id == self._org, department.c.id == department_id
+                )
+            )
+        ).scalar_one()
+        return parse_offsets(text)
+
+    async def set_reminder_offsets(self, department_id: int, offsets: Sequence[int]) -> None:
+        await self._conn.execute(
+            update(department)
+            .where(department.c.organization_id == self._org, department.c.id == department_id)
+            .values(reminder_offsets=format_offsets(offsets))
+        )
 
 
 class SqlAppointments(_Scoped):
