@@ -87,6 +87,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(health.router)
+    app.include_router(calendar.feed_router)  # secret-token feeds, no API key
     docs.install(app)
     # The dashboard's pages are not API operations: mounted with include_in_schema=False.
     web.mount(app)

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 from types import TracebackType
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -213,6 +214,21 @@ class StoredSession:
     user: StoredUser
     created_at: datetime
     expires_at: datetime
+
+
+class FeedKind(StrEnum):
+    DEPARTMENT = "department"
+    WORKER = "worker"
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarFeedOwner:
+    """Whose appointments a calendar-feed token shows."""
+
+    organization_id: int
+    kind: FeedKind
+    owner_id: int
+    name: str
 
 
 class OrganizationRepository(Protocol):
@@ -447,6 +463,10 @@ class Registry(Protocol):
         self, department_id: int, limit: int | None, window_days: int
     ) -> bool: ...
     async def owner_of_webhook(self, webhook_id: int) -> int | None: ...
+    async def find_calendar_feed(self, token: str) -> CalendarFeedOwner | None: ...
+    async def set_calendar_token(
+        self, organization_id: int, kind: FeedKind, owner_id: int, token: str
+    ) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
