@@ -25,16 +25,28 @@ class ReminderCandidate:
     phone: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class ReminderRecord:
+    """Offsets of a claimed appointment to mark handled, and its cancel token."""
+
+    appointment_id: int
+    offsets: tuple[int, ...]
+    cancel_token: str  # the existing one, or a new one to store
+    existing_token: str | None
+
+
 class ReminderClaim(Protocol):
     """One transaction over claimed candidates: other workers skip them until it ends."""
 
-    async def candidates(self, now: datetime, limit: int) -> Sequence[ReminderCandidate]: ...
+    async def candidates(
+        self, organization_id: int, now: datetime, limit: int
+    ) -> Sequence[ReminderCandidate]: ...
     async def record(
-        self, appointment_id: int, offsets: Sequence[int], cancel_token: str, now: datetime
-    ) -> tuple[frozenset[int], str]:
-        """Mark these offsets handled and give the appointment `cancel_token` unless it has
-        one. Returns the offsets this call recorded (another worker may have recorded some
-        meanwhile: those are not this claim's to send) and the appointment's cancel token."""
+        self, records: Sequence[ReminderRecord], now: datetime
+    ) -> tuple[frozenset[tuple[int, int]], dict[int, str]]:
+        """Mark the offsets handled and store the new cancel tokens. Returns the (appointment,
+        offset) pairs this call recorded (another worker may have recorded some meanwhile:
+        those are not this claim's to send) and each appointment's cancel token."""
         ...
 
     def outbox(self, organization_id: int) -> OutboxRepository: ...
@@ -42,6 +54,10 @@ class ReminderClaim(Protocol):
 
 
 class ReminderStore(Protocol):
+    async def due_organizations(self, now: datetime, limit: int) -> Sequence[int]:
+        """Organizations with reminders due (read without locks: a hint for the claims)."""
+        ...
+
     def claim(self) -> AbstractAsyncContextManager[ReminderClaim]: ...
     async def mark_sent(self, appointment_id: int, *, email: bool, sms: bool) -> None:
         """Set emailReminderSent / smsReminderSent (only to true)."""

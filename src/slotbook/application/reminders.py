@@ -17,7 +17,6 @@ import asyncio
 import contextlib
 import logging
 import secrets
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -27,16 +26,18 @@ from slotbook.application.reminder_ports import (
     Mailer,
     ReminderCandidate,
     ReminderNotice,
+    ReminderRecord,
     ReminderStore,
     SmsSender,
 )
 from slotbook.application.representation import appointment_document
 from slotbook.domain.events import EventType
-from slotbook.domain.reminders import due_reminder
+from slotbook.domain.reminders import ReminderDecision, due_reminder
 
 log = logging.getLogger("slotbook.reminders")
 
 CANCEL_PATH = "/book/cancel/"
+MAX_ORGANIZATIONS = 1000  # organizations looked at per round
 
 
 def new_cancel_token() -> str:
@@ -75,7 +76,7 @@ class ReminderWorker:
         public_base_url: str,
         mailer: Mailer | None = None,
         sms: SmsSender | None = None,
-        batch_size: int = 100,
+        batch_size: int = 50,
         concurrency: int = 10,
     ) -> None:
         self._store = store
@@ -87,10 +88,14 @@ class ReminderWorker:
         self._slots = asyncio.Semaphore(concurrency)
 
     async def run_once(self) -> int:
-        """Handle one batch of due reminders; how many appointments it handled (sent, or
-        recorded as not to be sent)."""
-        handled, planned = await self._claim(self._clock.now())
-        await asyncio.gather(*(self._send(p) for p in planned))
+        """Handle the due reminders of up to `batch_size` appointments per organization; how
+        many appointments were handled (sent, or recorded as not to be sent)."""
+        now = self._clock.now()
+        handled = 0
+        for organization_id in await self._store.due_organizations(now, MAX_ORGANIZATIONS):
+            count, planned = await self._claim(organization_id, now)
+            handled += count
+            await asyncio.gather(*(self._send(p) for p in planned))
         return handled
 
     async def run(self, stop: asyncio.Event, interval: float) -> None:
@@ -100,32 +105,34 @@ class ReminderWorker:
             except Exception:
                 log.exception("reminder batch failed; retrying shortly")
                 handled = 0
-            if handled < self._batch_size:
+            if handled == 0:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), interval)
 
-    async def _claim(self, now: datetime) -> tuple[int, Sequence[_Planned]]:
+    async def _claim(self, organization_id: int, now: datetime) -> tuple[int, list[_Planned]]:
+        """One transaction per organization: its change-feed lock, taken by the first event,
+        is then held only while this organization's events are written, never while another
+        organization's are (bookings of the organization wait for it)."""
+        decided: list[tuple[ReminderCandidate, ReminderDecision, ReminderRecord]] = []
         planned: list[_Planned] = []
-        handled = 0
         async with self._store.claim() as claim:
-            for candidate in await claim.candidates(now, self._batch_size):
+            for candidate in await claim.candidates(organization_id, now, self._batch_size):
                 a = candidate.appointment
                 decision = due_reminder(
                     a.starts_at, a.created_at, candidate.offsets, candidate.handled, now
                 )
                 if decision is None:
                     continue
-                handled += 1
-                won, token = await claim.record(
-                    a.id, decision.handled, candidate.cancel_token or new_cancel_token(), now
-                )
-                if decision.send is None or decision.send not in won:
+                token = candidate.cancel_token or new_cancel_token()
+                record = ReminderRecord(a.id, decision.handled, token, candidate.cancel_token)
+                decided.append((candidate, decision, record))
+            won, tokens = await claim.record([r for _, _, r in decided], now)
+            for candidate, decision, _ in decided:
+                a = candidate.appointment
+                if decision.send is None or (a.id, decision.send) not in won:
                     continue
-                notice = ReminderNotice(
-                    a,
-                    a.starts_at.astimezone(ZoneInfo(a.time_zone)),
-                    cancel_url(self._base_url, token),
-                )
+                starts = a.starts_at.astimezone(ZoneInfo(a.time_zone))
+                notice = ReminderNotice(a, starts, cancel_url(self._base_url, tokens[a.id]))
                 planned.append(
                     _Planned(
                         candidate,
@@ -135,18 +142,13 @@ class ReminderWorker:
                         candidate.phone if self._sms is not None else None,
                     )
                 )
-            # Events last, organization by organization in one order: each takes its
-            # organization's change-feed lock until commit, and two workers taking them in
-            # different orders could deadlock.
-            planned.sort(
-                key=lambda p: (p.notice.appointment.organization_id, p.notice.appointment.id)
-            )
+            # The events last, as in every use case: the change-feed lock is held from the
+            # first one to the commit.
+            outbox = claim.outbox(organization_id)
             for p in planned:
-                await claim.outbox(p.notice.appointment.organization_id).add(
-                    EventType.APPOINTMENT_REMINDER, _event_data(p), now
-                )
+                await outbox.add(EventType.APPOINTMENT_REMINDER, _event_data(p), now)
             await claim.commit()
-        return handled, planned
+        return len(decided), planned
 
     async def _send(self, planned: _Planned) -> None:
         async with self._slots:
