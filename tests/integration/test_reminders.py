@@ -287,3 +287,37 @@ async def test_offsets_setting_and_two_workers_send_once(
     # An empty list turns reminders off.
     off = await client.patch(url, headers=tenant.headers, json={"reminderOffsets": []})
     assert off.json()["reminderOffsets"] == []
+
+
+class RefusingMailer:
+    """An SMTP server that refuses every message."""
+
+    def __init__(self) -> None:
+        self.attempts: list[str] = []
+
+    async def send_reminder(self, to: str, notice: object) -> None:
+        self.attempts.append(to)
+        raise ConnectionRefusedError("SMTP server down")
+
+
+async def test_a_failed_email_is_not_retried_and_shows(
+    client: httpx.AsyncClient, tenant: Tenant, container: Container, clock: TestClock
+) -> None:
+    """At most once: the reminder was recorded (and published) before sending, so a refused
+    email is not sent again; emailReminderSent stays false to show it."""
+    person = await _client(client, tenant)
+    booked = await book(client, tenant, future(days=3, hour=15), clientId=person["id"])
+    mailer = RefusingMailer()
+    worker = reminder_worker(container, mailer)  # type: ignore[arg-type]
+    clock.freeze(_starts_at(booked) - timedelta(hours=3))
+    await drain(worker)
+    await drain(worker)
+    assert mailer.attempts.count(person["email"]) == 1  # tried once, never again
+    shown = (
+        await client.get(f"/api/v1/appointments/{booked['id']}", headers=tenant.headers)
+    ).json()
+    assert shown["emailReminderSent"] is False
+    feed = await client.get("/api/v1/changes", headers=tenant.headers, params={"limit": 100})
+    events = [c for c in feed.json()["changes"] if c["type"] == "appointment.reminder"]
+    assert len(events) == 1
+    assert events[0]["data"]["reminder"]["channels"] == ["email"]
