@@ -85,3 +85,19 @@ def test_fell_below() -> None:
     assert not fell_below(2, 1, 3)
     assert not fell_below(2, 3, 3)
     assert not fell_below(5, 4, None)
+
+
+async def test_an_operator_correction_can_cross_too(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    from slotbook.application.credits import add_credits
+
+    tenant = await make_tenant(container.services, credits=10)
+    await client.patch("/api/v1/credits", headers=tenant.headers, json={"creditsLowThreshold": 5})
+    await add_credits(container.services, tenant.organization_id, -3)  # 10 -> 7
+    assert await _low_events(client, tenant) == []
+    await add_credits(container.services, tenant.organization_id, -4)  # 7 -> 3
+    events = await _low_events(client, tenant)
+    assert [e["data"] for e in events] == [{"credits": {"balance": 3, "threshold": 5}}]
+    await add_credits(container.services, tenant.organization_id, 10)  # a grant: no event
+    assert len(await _low_events(client, tenant)) == 1
