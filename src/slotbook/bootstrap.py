@@ -9,12 +9,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from slotbook.application.access import Authenticator
 from slotbook.application.ports import Clock, Services
+from slotbook.application.reminder_ports import Mailer, SmsSender
+from slotbook.application.reminders import ReminderWorker
 from slotbook.config import Settings
 from slotbook.infra.clock import SystemClock
 from slotbook.infra.db.engine import make_async_engine
 from slotbook.infra.db.idempotency import SqlIdempotencyStore
 from slotbook.infra.db.registry import SqlRegistry
+from slotbook.infra.db.reminders import SqlReminderStore
 from slotbook.infra.db.uow import SqlUnitOfWorkFactory
+from slotbook.infra.notifications.sms import HttpSmsSender
+from slotbook.infra.notifications.smtp import SmtpMailer, SmtpSettings
 from slotbook.infra.passwords import Argon2Passwords
 from slotbook.infra.ratelimit import RateLimiter
 from slotbook.infra.security import TokenSecrets
@@ -77,4 +82,32 @@ def delivery_worker(container: Container) -> DeliveryWorker:
             poll_interval=settings.worker_poll_interval,
             lease_seconds=settings.webhook_lease_seconds,
         ),
+    )
+
+
+def reminder_worker(
+    container: Container, mailer: Mailer | None = None, sms: SmsSender | None = None
+) -> ReminderWorker:
+    """The reminder sender of `slotbook worker`: email when SLOTBOOK_SMTP_HOST is set, SMS
+    when SLOTBOOK_SMS_WEBHOOK_URL is (tests may pass their own senders)."""
+    settings = container.settings
+    if mailer is None and settings.smtp_host:
+        mailer = SmtpMailer(
+            SmtpSettings(
+                host=settings.smtp_host,
+                port=settings.smtp_port,
+                user=settings.smtp_user,
+                password=settings.smtp_password,
+                sender=settings.smtp_from,
+                starttls=settings.smtp_starttls,
+            )
+        )
+    if sms is None and settings.sms_webhook_url:
+        sms = HttpSmsSender(settings.sms_webhook_url)
+    return ReminderWorker(
+        SqlReminderStore(container.engine),
+        container.services.clock,
+        settings.public_base_url,
+        mailer=mailer,
+        sms=sms,
     )

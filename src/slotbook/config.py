@@ -45,6 +45,18 @@ class Settings(BaseSettings):
     idempotency_ttl_hours: float = 24.0
     idempotency_lock_seconds: float = 60.0
 
+    # Reminders (see docs/reminders.md). Links in emails start with the public base URL.
+    public_base_url: str = "http://localhost:8000"
+    smtp_host: str | None = None  # no host: no reminder emails
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "slotbook@localhost"
+    smtp_starttls: bool = True
+    # Reminder texts are POSTed as JSON {"to", "text"} here; unset: no SMS.
+    sms_webhook_url: str | None = None
+    reminder_interval: float = 30.0  # seconds between the worker's looks for due reminders
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

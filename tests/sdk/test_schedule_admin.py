@@ -223,3 +223,23 @@ async def test_appointment_types_lifecycle(sdk: SDK, api: Any, tenant: Tenant) -
     assert await sdk.call(api, lambda c: c.appointment_types.delete(short.id)) == {}
     remaining = await sdk.call(api, lambda c: c.appointment_types.list())
     assert [t.id for t in remaining] == [group.id]
+
+
+async def test_reminder_offsets_calendar_feeds_and_credit_threshold(
+    sdk: SDK, api: Any, tenant: Tenant
+) -> None:
+    department = tenant.department_id
+    updated = await sdk.call(
+        api, lambda c: c.departments.update(department, reminder_offsets=[60, 1440])
+    )
+    assert updated.reminder_offsets == [1440, 60]
+    feed = await sdk.call(api, lambda c: c.departments.new_calendar_feed(department))
+    assert feed.url.endswith(".ics")
+    worker_feed = await sdk.call(api, lambda c: c.workers.new_calendar_feed(tenant.worker_id))
+    assert worker_feed.url != feed.url
+    assert (
+        await sdk.call(api, lambda c: c.credits.set_low_threshold(5))
+    ).credits_low_threshold == 5
+    assert (await sdk.call(api, lambda c: c.credits.get())).credits_low_threshold == 5
+    cleared = await sdk.call(api, lambda c: c.credits.set_low_threshold(None))
+    assert cleared.credits_low_threshold is None

@@ -91,6 +91,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(treats.router, prefix="/compat/treats")
     app.include_router(health.router)
     app.include_router(cliniko_router, prefix="/compat/cliniko", include_in_schema=False)
+    app.include_router(calendar.feed_router)  # secret-token feeds, no API key
     docs.install(app)
     # The dashboard's pages are not API operations: mounted with include_in_schema=False.
     web.mount(app)

@@ -126,6 +126,7 @@ OPERATIONS: dict[tuple[str, str], tuple[Any, Any]] = {
         None,
         {
             "balance": 41,
+            "creditsLowThreshold": 10,
             "ledger": [
                 {
                     "id": 7,

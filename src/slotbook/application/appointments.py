@@ -16,6 +16,7 @@ from slotbook.application.clients import (
     check_no_show_rule,
     resolve_party,
 )
+from slotbook.application.credits import note_low_balance
 from slotbook.application.history import Writer, record_created
 from slotbook.application.lookups import department_of, missing_appointment
 from slotbook.application.ports import (
@@ -165,6 +166,7 @@ async def book(
     )
     await record_created(uow, Writer.of(principal), appointment, now)
     await publish(uow, HistoryAction.CREATED, [appointment], now)
+    await note_low_balance(uow, -BOOKING_COST, balance, now)
     return appointment
 
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 from types import TracebackType
 from typing import Any, Generic, Protocol, TypeVar
 from uuid import UUID
@@ -218,6 +219,21 @@ class StoredSession:
     expires_at: datetime
 
 
+class FeedKind(StrEnum):
+    DEPARTMENT = "department"
+    WORKER = "worker"
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarFeedOwner:
+    """Whose appointments a calendar-feed token shows."""
+
+    organization_id: int
+    kind: FeedKind
+    owner_id: int
+    name: str
+
+
 class OrganizationRepository(Protocol):
     async def get(self) -> Organization | None: ...
 
@@ -226,6 +242,8 @@ class DepartmentRepository(Protocol):
     async def list(self) -> Sequence[Department]: ...
     async def get(self, department_id: int) -> Department | None: ...
     async def has_worker(self, department_id: int, worker_id: int) -> bool: ...
+    async def reminder_offsets(self, department_id: int) -> tuple[int, ...]: ...
+    async def set_reminder_offsets(self, department_id: int, offsets: Sequence[int]) -> None: ...
 
 
 class AppointmentRepository(Protocol):
@@ -301,7 +319,13 @@ class HistoryRepository(Protocol):
 
 
 class CreditRepository(Protocol):
+    # The organization's credits.low threshold as the last change() read it with the new
+    # balance (None: no threshold, or no change yet).
+    threshold_seen: int | None
+
     async def balance(self) -> int: ...
+    async def low_threshold(self) -> int | None: ...
+    async def set_low_threshold(self, threshold: int | None) -> None: ...
     async def change(
         self,
         delta: int,
@@ -451,6 +475,10 @@ class Registry(Protocol):
         self, department_id: int, limit: int | None, window_days: int
     ) -> bool: ...
     async def owner_of_webhook(self, webhook_id: int) -> int | None: ...
+    async def find_calendar_feed(self, token: str) -> CalendarFeedOwner | None: ...
+    async def set_calendar_token(
+        self, organization_id: int, kind: FeedKind, owner_id: int, token: str
+    ) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,6 +72,8 @@ def appointment_document(a: Appointment, lang: str = "en") -> dict[str, Any]:
         "cancelledAt": _local(a.cancelled_at, tz),
         "endTime": _local(a.ends_at, tz),
         "appointmentTypeId": a.appointment_type_id,
+        "emailReminderSent": a.email_reminder_sent,
+        "smsReminderSent": a.sms_reminder_sent,
     }
 
 

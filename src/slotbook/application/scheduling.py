@@ -18,6 +18,7 @@ from slotbook.domain.errors import (
 )
 from slotbook.domain.organizations import Department, Worker
 from slotbook.domain.policy import BookingPolicy
+from slotbook.domain.reminders import DEFAULT_OFFSETS, normalized_offsets
 from slotbook.domain.schedules import (
     AppointmentType,
     Closure,
@@ -37,13 +38,26 @@ class DepartmentDetail:
     department: Department
     settings: SchedulingSettings
     own_time_zone: str | None
+    reminder_offsets: tuple[int, ...] = DEFAULT_OFFSETS  # minutes before the start
 
 
 async def _detail(services: Services, uow: UnitOfWork, department_id: int) -> DepartmentDetail:
     department = await department_of(services, uow, department_id)
     settings = await uow.scheduling.settings(department.id)
     assert settings is not None
-    return DepartmentDetail(department, settings, await uow.scheduling.own_time_zone(department.id))
+    return DepartmentDetail(
+        department,
+        settings,
+        await uow.scheduling.own_time_zone(department.id),
+        await uow.departments.reminder_offsets(department.id),
+    )
+
+
+def _split_reminders(changes: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[int, ...] | None]:
+    """The scheduling changes, and the reminder offsets when they are changed (validated)."""
+    rest = dict(changes)
+    offsets = rest.pop("reminder_offsets", None)
+    return rest, None if offsets is None else normalized_offsets(offsets)
 
 
 async def get_department(
@@ -75,9 +89,12 @@ async def create_department(
     """`changes` has DepartmentChanges' field names (`policy`: BookingPolicy's, partial)."""
     require(principal, Scope.ADMIN)
     base = DepartmentChanges("", None, False, None, 30, 1, BookingPolicy())
+    changes, offsets = _split_reminders(changes)
     values = _department_changes(base, changes)
     async with services.uow(principal.organization_id, write=True) as uow:
         department_id = await uow.scheduling.add_department(values, services.clock.now())
+        if offsets is not None:
+            await uow.departments.set_reminder_offsets(department_id, offsets)
         detail = await _detail(services, uow, department_id)
         await uow.commit()
     return detail
@@ -88,6 +105,7 @@ async def update_department(
 ) -> DepartmentDetail:
     """Change only the given settings of a department."""
     require(principal, Scope.ADMIN)
+    changes, offsets = _split_reminders(changes)
     async with services.uow(principal.organization_id, write=True) as uow:
         current = await _detail(services, uow, department_id)
         d, s = current.department, current.settings
@@ -101,6 +119,8 @@ async def update_department(
             s.policy,
         )
         await uow.scheduling.update_department(d.id, _department_changes(base, changes))
+        if offsets is not None:
+            await uow.departments.set_reminder_offsets(d.id, offsets)
         detail = await _detail(services, uow, d.id)
         await uow.commit()
     return detail

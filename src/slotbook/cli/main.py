@@ -86,13 +86,14 @@ def serve(
 
 @app.command()
 def worker() -> None:
-    """Deliver webhooks (and run the background jobs) until stopped with Ctrl-C or SIGTERM.
+    """Deliver webhooks, send reminders (and run the background jobs) until stopped with
+    Ctrl-C or SIGTERM.
 
     Run several on PostgreSQL to share the load; run one on SQLite."""
     import logging
     import signal
 
-    from slotbook.bootstrap import delivery_worker
+    from slotbook.bootstrap import delivery_worker, reminder_worker
 
     settings = get_settings()
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(message)s")
@@ -100,6 +101,7 @@ def worker() -> None:
     async def main() -> None:
         container = build(settings)
         deliveries = delivery_worker(container)
+        reminders = reminder_worker(container)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
@@ -117,7 +119,11 @@ def worker() -> None:
                     await asyncio.wait_for(stop.wait(), HOUSEKEEPING_INTERVAL)
 
         try:
-            await asyncio.gather(deliveries.run(stop), housekeeping())
+            await asyncio.gather(
+                deliveries.run(stop),
+                reminders.run(stop, settings.reminder_interval),
+                housekeeping(),
+            )
         finally:
             await deliveries.aclose()
             await container.aclose()

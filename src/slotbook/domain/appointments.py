@@ -204,6 +204,7 @@ class Appointment:
     cancellation_reason: CancellationReason | None = None
     cancellation_note: str | None = None
     repeated_from_id: int | None = None
+    # Whether a reminder went out by email / SMS (set by the reminder worker after sending).
     email_reminder_sent: bool = False
     sms_reminder_sent: bool = False
 

@@ -38,3 +38,9 @@ def adjusted_balance(balance: int, amount: int) -> int:
             f"Cannot remove {-amount} credits: the balance is {balance} and cannot go below zero"
         )
     return after
+
+
+def fell_below(before: int, after: int, threshold: int | None) -> bool:
+    """Whether a change took the balance from at or above `threshold` to under it: the one
+    moment `credits.low` is sent (None: the organization has no threshold)."""
+    return threshold is not None and before >= threshold > after

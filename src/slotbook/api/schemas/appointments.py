@@ -170,6 +170,8 @@ class AppointmentRead(CamelModel):
     cancelled_at: str | None = None
     end_time: str | None = Field(None, examples=["2027-02-15T10:30:00"])
     appointment_type_id: int | None = None
+    email_reminder_sent: bool = Field(False, description="A reminder email went out")
+    sms_reminder_sent: bool = Field(False, description="A reminder SMS went out")
 
     @classmethod
     def of(cls, a: Appointment, lang: Language = "en") -> AppointmentRead:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
-from slotbook.api.schemas.common import CamelModel, PageFields
+from slotbook.api.schemas.common import NOT_BOOLEAN, CamelModel, PageFields, RequestModel
 from slotbook.domain.credits import LedgerEntry, LedgerReason
 
 
@@ -28,6 +30,23 @@ class LedgerEntryRead(CamelModel):
         )
 
 
+LowThreshold = Annotated[int, Field(ge=1, le=1_000_000_000), NOT_BOOLEAN]
+
+
 class CreditStatementRead(PageFields):
     balance: int = Field(examples=[41])
+    credits_low_threshold: int | None = Field(
+        examples=[10], description="credits.low is sent when a debit takes the balance under it"
+    )
     ledger: list[LedgerEntryRead]
+
+
+class CreditSettingsWrite(RequestModel):
+    credits_low_threshold: LowThreshold | None = Field(
+        examples=[10],
+        description="Send credits.low when a debit takes the balance under this; null: never",
+    )
+
+
+class CreditSettingsRead(CamelModel):
+    credits_low_threshold: int | None = Field(examples=[10])

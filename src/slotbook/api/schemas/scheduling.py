@@ -21,6 +21,7 @@ from slotbook.api.schemas.common import (
 from slotbook.api.schemas.departments import DepartmentRead
 from slotbook.application.scheduling import DepartmentDetail
 from slotbook.domain.organizations import Worker
+from slotbook.domain.reminders import MAX_OFFSET_MINUTES, MAX_OFFSETS
 from slotbook.domain.schedules import (
     WEEKDAYS,
     AppointmentType,
@@ -156,6 +157,9 @@ class BookingPolicyFields(RequestModel):
     )
 
 
+ReminderOffset = Annotated[int, Field(ge=1, le=MAX_OFFSET_MINUTES), NOT_BOOLEAN]
+
+
 class DepartmentWrite(RequestModel):
     name: Name | None = None
     description: ShortText | None = None
@@ -170,6 +174,12 @@ class DepartmentWrite(RequestModel):
         None, description="Parallel bookings per slot without a worker"
     )
     booking_policy: BookingPolicyFields | None = None
+    reminder_offsets: list[ReminderOffset] | None = Field(
+        None,
+        max_length=MAX_OFFSETS,
+        description="Minutes before the start at which reminders go out; [] for none",
+        examples=[[1440, 60]],
+    )
 
     def changes(self) -> dict[str, object]:
         """Only the fields the client sent, with the use case's names."""
@@ -180,6 +190,8 @@ class DepartmentWrite(RequestModel):
                 changes[field] = getattr(self, field)
         if "description" in sent:
             changes["description"] = self.description
+        if self.reminder_offsets is not None:
+            changes["reminder_offsets"] = tuple(self.reminder_offsets)
         if "time_zone" in sent:
             changes["own_time_zone"] = self.time_zone
         if self.booking_policy is not None:
@@ -201,6 +213,9 @@ class DepartmentDetailRead(DepartmentRead):
     slot_capacity: int = Field(examples=[1])
     inherits_time_zone: bool
     booking_policy: BookingPolicyRead
+    reminder_offsets: list[int] = Field(
+        examples=[[1440]], description="Minutes before the start at which reminders go out"
+    )
 
     @classmethod
     def of_detail(cls, d: DepartmentDetail) -> DepartmentDetailRead:
@@ -211,6 +226,7 @@ class DepartmentDetailRead(DepartmentRead):
             slot_interval_minutes=d.settings.slot_interval_minutes,
             slot_capacity=d.settings.slot_capacity,
             inherits_time_zone=d.own_time_zone is None,
+            reminder_offsets=list(d.reminder_offsets),
             booking_policy=BookingPolicyRead(
                 max_upcoming_per_client=p.max_upcoming_per_client,
                 min_minutes_between_client_appointments=p.min_minutes_between_client_appointments,

@@ -11,7 +11,13 @@ from sqlalchemy import Table, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from slotbook.application.ports import StoredApiKey, StoredSession, StoredUser
+from slotbook.application.ports import (
+    CalendarFeedOwner,
+    FeedKind,
+    StoredApiKey,
+    StoredSession,
+    StoredUser,
+)
 from slotbook.domain.appointments import AWAITED_STATUSES
 from slotbook.domain.errors import Conflict, InvalidRequest
 from slotbook.domain.organizations import Organization, Worker
@@ -350,6 +356,32 @@ class SqlRegistry:
 
     async def owner_of_appointment(self, appointment_id: int) -> int | None:
         return await self._owner(appointment, appointment_id)
+
+    async def find_calendar_feed(self, token: str) -> CalendarFeedOwner | None:
+        # The token is unique across both tables (random, 256 bits), and indexed in each.
+        async with self._engine.connect() as conn:
+            for kind, table in ((FeedKind.DEPARTMENT, department), (FeedKind.WORKER, worker)):
+                row = (
+                    await conn.execute(
+                        select(table.c.id, table.c.organization_id, table.c.name).where(
+                            table.c.calendar_token == token
+                        )
+                    )
+                ).first()
+                if row is not None:
+                    return CalendarFeedOwner(row.organization_id, kind, row.id, row.name)
+        return None
+
+    async def set_calendar_token(
+        self, organization_id: int, kind: FeedKind, owner_id: int, token: str
+    ) -> None:
+        table = department if kind is FeedKind.DEPARTMENT else worker
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                update(table)
+                .where(table.c.id == owner_id, table.c.organization_id == organization_id)
+                .values(calendar_token=token)
+            )
 
     async def owner_of_department(self, department_id: int) -> int | None:
         return await self._owner(department, department_id)

@@ -14,6 +14,7 @@ from slotbook.application.ports import AppointmentFilter, NewAppointment, Page
 from slotbook.domain.appointments import Appointment, AppointmentStatus, CancellationReason
 from slotbook.domain.credits import LedgerEntry, LedgerReason
 from slotbook.domain.organizations import Department, Organization
+from slotbook.domain.reminders import format_offsets, parse_offsets
 from slotbook.infra.db.listing import listing_conditions, listing_order
 from slotbook.infra.db.tables import (
     appointment,
@@ -210,6 +211,23 @@ class SqlDepartments(_Scoped):
         ).first()
         return row is not None
 
+    async def reminder_offsets(self, department_id: int) -> tuple[int, ...]:
+        text = (
+            await self._conn.execute(
+                select(department.c.reminder_offsets).where(
+                    department.c.organization_id == self._org, department.c.id == department_id
+                )
+            )
+        ).scalar_one()
+        return parse_offsets(text)
+
+    async def set_reminder_offsets(self, department_id: int, offsets: Sequence[int]) -> None:
+        await self._conn.execute(
+            update(department)
+            .where(department.c.organization_id == self._org, department.c.id == department_id)
+            .values(reminder_offsets=format_offsets(offsets))
+        )
+
 
 class SqlAppointments(_Scoped):
     async def add(self, new: NewAppointment, now: datetime) -> tuple[int, datetime]:
@@ -303,6 +321,10 @@ class SqlAppointments(_Scoped):
 
 
 class SqlCredits(_Scoped):
+    def __init__(self, connection: AsyncConnection, organization_id: int) -> None:
+        super().__init__(connection, organization_id)
+        self.threshold_seen: int | None = None
+
     async def balance(self) -> int:
         return int(
             (
@@ -321,16 +343,19 @@ class SqlCredits(_Scoped):
     ) -> int | None:
         # One conditional UPDATE is the whole race-free debit: it row-locks the organization
         # and refuses to go below zero, so concurrent bookings can never overspend.
-        balance = (
+        row = (
             await self._conn.execute(
                 update(organization)
                 .where(organization.c.id == self._org, organization.c.credits + delta >= 0)
                 .values(credits=organization.c.credits + delta)
-                .returning(organization.c.credits)
+                # The credits.low threshold comes back with the balance: comparing them costs
+                # the hot path no query.
+                .returning(organization.c.credits, organization.c.credits_low_threshold)
             )
-        ).scalar_one_or_none()
-        if balance is None:
+        ).first()
+        if row is None:
             return None
+        balance, self.threshold_seen = row
         await self._conn.execute(
             insert(credit_ledger).values(
                 organization_id=self._org,
@@ -342,6 +367,21 @@ class SqlCredits(_Scoped):
             )
         )
         return int(balance)
+
+    async def low_threshold(self) -> int | None:
+        value = (
+            await self._conn.execute(
+                select(organization.c.credits_low_threshold).where(organization.c.id == self._org)
+            )
+        ).scalar_one()
+        return None if value is None else int(value)
+
+    async def set_low_threshold(self, threshold: int | None) -> None:
+        await self._conn.execute(
+            update(organization)
+            .where(organization.c.id == self._org)
+            .values(credits_low_threshold=threshold)
+        )
 
     async def ledger(self, page: int, size: int) -> Page[LedgerEntry]:
         where = credit_ledger.c.organization_id == self._org

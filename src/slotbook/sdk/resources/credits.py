@@ -8,5 +8,11 @@ from slotbook.sdk.resources._base import API, Each, Many, One, Resource
 
 class Credits(Resource[One, Many, Each]):
     def get(self, *, page: int | None = None, size: int | None = None) -> One:
-        """`balance` and one page of the `ledger`, newest first."""
+        """`balance`, `creditsLowThreshold` and one page of the `ledger`, newest first."""
         return self._runner.one(Call("GET", f"{API}/credits", params={"page": page, "size": size}))
+
+    def set_low_threshold(self, threshold: int | None) -> One:
+        """Send `credits.low` when a debit takes the balance under `threshold` (None: never;
+        scope `admin`)."""
+        body = {"creditsLowThreshold": threshold}
+        return self._runner.one(Call("PATCH", f"{API}/credits", body=body, keep_nulls=True))

@@ -3,7 +3,7 @@ opening hours and closure dates."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -53,9 +53,10 @@ class Departments(Resource[One, Many, Each]):
         slot_interval_minutes: int | None = None,
         slot_capacity: int | None = None,
         booking_policy: Policy | None = None,
+        reminder_offsets: Sequence[int] | None = None,
     ) -> One:
         """A new department (scope `admin`); what is not given takes the API's default
-        (`time_zone` None: the organization's zone)."""
+        (`time_zone` None: the organization's zone; `reminder_offsets` None: [1440])."""
         body = {
             "name": name,
             "description": description,
@@ -64,6 +65,7 @@ class Departments(Resource[One, Many, Each]):
             "slotIntervalMinutes": slot_interval_minutes,
             "slotCapacity": slot_capacity,
             "bookingPolicy": None if booking_policy is None else _policy(booking_policy),
+            "reminderOffsets": None if reminder_offsets is None else list(reminder_offsets),
         }
         return self._runner.one(Call("POST", PATH, body=body))
 
@@ -78,10 +80,12 @@ class Departments(Resource[One, Many, Each]):
         slot_interval_minutes: int | NotGiven = NOT_GIVEN,
         slot_capacity: int | NotGiven = NOT_GIVEN,
         booking_policy: Policy | NotGiven = NOT_GIVEN,
+        reminder_offsets: Sequence[int] | NotGiven = NOT_GIVEN,
     ) -> One:
         """Change only the fields given (scope `admin`). `description=None` clears it,
         `time_zone=None` goes back to the organization's zone; in `booking_policy` only the
-        rules given change, and None turns a rule off: `{"min_notice_minutes": None}`."""
+        rules given change, and None turns a rule off: `{"min_notice_minutes": None}`;
+        `reminder_offsets` are minutes before the start (`[]`: no reminders)."""
         body = given(
             {
                 "name": name,
@@ -95,11 +99,21 @@ class Departments(Resource[One, Many, Each]):
                     if isinstance(booking_policy, NotGiven)
                     else _policy(booking_policy)
                 ),
+                "reminderOffsets": (
+                    reminder_offsets
+                    if isinstance(reminder_offsets, NotGiven)
+                    else list(reminder_offsets)
+                ),
             }
         )
         return self._runner.one(
             Call("PATCH", f"{PATH}/{int(department_id)}", body=body, keep_nulls=True)
         )
+
+    def new_calendar_feed(self, department_id: int) -> One:
+        """A new secret calendar-feed `url` of the department (scope `admin`); the previous
+        URL stops working."""
+        return self._runner.one(Call("POST", f"{PATH}/{int(department_id)}/calendar-feed"))
 
 
 class DepartmentHours(Resource[One, Many, Each]):

@@ -38,6 +38,11 @@ class Workers(Resource[One, Many, Each]):
         body = {"name": name, "departmentIds": list(department_ids)}
         return self._runner.one(Call("PUT", f"{PATH}/{int(worker_id)}", body=body))
 
+    def new_calendar_feed(self, worker_id: int) -> One:
+        """A new secret calendar-feed `url` of the worker (scope `admin`); the previous URL
+        stops working."""
+        return self._runner.one(Call("POST", f"{PATH}/{int(worker_id)}/calendar-feed"))
+
 
 class WorkerHours(Resource[One, Many, Each]):
     """client.workers.hours: weekly hours, for all the worker's departments or for one."""

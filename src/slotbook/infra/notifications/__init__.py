@@ -1,0 +1,1 @@
+"""Messages to clients: reminder emails over SMTP, text messages through an HTTP gateway."""
