@@ -205,7 +205,7 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "appointment.cancel.note_invalid": "The note is too long or contains control characters.",
         "desk.title": "Check-in desk",
         "desk.intro": "Scan or type the QR code of today's appointment: it is checked in at once.",
-        "desk.form": "QR code",
+        "desk.form": "Scan or type a code",
         "desk.token": "QR code",
         "desk.token_hint": "The code under the QR image, e.g. QR-…; a barcode scanner can type it.",
         "desk.submit": "Check in",
@@ -467,7 +467,7 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "desk.title": "Accueil des arrivées",
         "desk.intro": "Scannez ou tapez le code QR d'un rendez-vous du jour : "
         "l'arrivée est enregistrée aussitôt.",
-        "desk.form": "Code QR",
+        "desk.form": "Scanner ou taper un code",
         "desk.token": "Code QR",
         "desk.token_hint": "Le code sous l'image QR, par exemple QR-… ; "
         "une douchette peut le taper.",
