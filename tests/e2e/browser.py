@@ -15,13 +15,13 @@ async def log_in(page: Page, server: Server, email: str, password: str) -> None:
     await page.wait_for_load_state()
 
 
-async def snap(page: Page, server: Server, name: str) -> None:
+async def snap(page: Page, server: Server, name: str, phone: dict[str, int] = PHONE) -> None:
     """Keep a screenshot of the page at desktop and at phone width (SQLite run only)."""
     if server.backend != "sqlite":
         return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=SCREENSHOTS / f"{name}-desktop.png", full_page=True)
-    await page.set_viewport_size(PHONE)  # type: ignore[arg-type]
+    await page.set_viewport_size(phone)  # type: ignore[arg-type]
     await page.screenshot(path=SCREENSHOTS / f"{name}-phone.png", full_page=True)
     # Nothing may stick out sideways at phone width.
     overflow = await page.evaluate(

@@ -44,6 +44,7 @@ class Server:
     backend: str
     owner: tuple[str, str]
     staff: tuple[str, str]
+    api_key: str = ""  # the demo's all-scopes key, for setting up data through the API
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -91,6 +92,8 @@ def server(
         **os.environ,
         "SLOTBOOK_DATABASE_URL": url,
         "SLOTBOOK_ANONYMOUS_RATE_LIMIT": "1000000",
+        # Webhook endpoints on 127.0.0.1 can be registered (no worker runs: nothing is sent).
+        "SLOTBOOK_WEBHOOK_ALLOW_PRIVATE": "true",
     }
     _cli(env, "migrate")
     demo = _cli(env, "demo")
@@ -121,7 +124,13 @@ def server(
             time.sleep(0.2)
         else:
             pytest.fail(f"slotbook serve did not become ready:\n{log.read_text()}")
-        yield Server(base, request.param, _demo_login(demo, "owner"), _demo_login(demo, "staff"))
+        yield Server(
+            base,
+            request.param,
+            _demo_login(demo, "owner"),
+            _demo_login(demo, "staff"),
+            demo.strip().splitlines()[-1],
+        )
     finally:
         process.terminate()
         try:

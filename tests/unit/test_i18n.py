@@ -10,9 +10,11 @@ import pytest
 from slotbook.application.access import Scope
 from slotbook.domain.appointments import AppointmentStatus
 from slotbook.domain.credits import LedgerReason
+from slotbook.domain.events import DeliveryStatus
 from slotbook.domain.users import Role
 from slotbook.web import i18n
 from slotbook.web.rendering import NAV
+from slotbook.web.routers import appointments, webhooks
 
 WEB = Path(i18n.__file__).parent
 
@@ -30,6 +32,11 @@ def _used_keys() -> set[str]:
     keys |= {f"scope.{s.value}" for s in Scope}
     keys |= {f"home.role.{r.value}" for r in Role}
     keys |= {f"lang.{code}" for code in i18n.LANGUAGES}
+    keys |= {f"calendar.weekday.{n}" for n in range(7)}
+    keys |= {f"appointment.action.{a}" for a in appointments.ACTIONS}
+    keys |= {f"appointment.done.{d}" for d in appointments.DONE}
+    keys |= {f"webhooks.done.{d}" for d in webhooks.NOTICES}
+    keys |= {f"delivery.{s.value}" for s in DeliveryStatus}
     return keys
 
 

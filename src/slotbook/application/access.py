@@ -28,7 +28,8 @@ class Scope(StrEnum):
 ALL_SCOPES = frozenset(s.value for s in Scope)
 
 # What a dashboard user may do, as scopes, so every use case authorizes them like a key.
-# Staff work the calendar and the check-in desk; owners do everything.
+# Staff work the calendar and the check-in desk (which shows and filters by worker); owners do
+# everything.
 ROLE_SCOPES: dict[Role, frozenset[str]] = {
     Role.OWNER: frozenset({Scope.ADMIN.value}),
     Role.STAFF: frozenset(
@@ -38,6 +39,7 @@ ROLE_SCOPES: dict[Role, frozenset[str]] = {
             Scope.APPOINTMENTS_CANCEL.value,
             Scope.APPOINTMENTS_WRITE.value,
             Scope.DEPARTMENTS_READ.value,
+            Scope.WORKERS_READ.value,
         }
     ),
 }

@@ -44,16 +44,18 @@ FORM_ERRORS: tuple[type[DomainError], ...] = (
 
 # (request, status, message in the user's language) -> the form's page again, with the message.
 FormPage = Callable[[Request, int, str], Awaitable[Response]]
-_FORM_PAGES: dict[Callable[..., Any], FormPage] = {}
+_FORM_PAGES: dict[Callable[..., Any], tuple[FormPage, tuple[type[DomainError], ...]]] = {}
 E = TypeVar("E", bound=Callable[..., Any])
 
 
-def shows_errors_with(page: FormPage) -> Callable[[E], E]:
-    """Mark a form-handling route: its FORM_ERRORS are shown by `page` (applied before
-    @router.post, i.e. written below it)."""
+def shows_errors_with(
+    page: FormPage, *, also: tuple[type[DomainError], ...] = ()
+) -> Callable[[E], E]:
+    """Mark a form-handling route: its FORM_ERRORS, and the errors in `also`, are shown by
+    `page` (applied before @router.post, i.e. written below it)."""
 
     def register(endpoint: E) -> E:
-        _FORM_PAGES[endpoint] = page
+        _FORM_PAGES[endpoint] = (page, FORM_ERRORS + also)
         return endpoint
 
     return register
@@ -77,9 +79,9 @@ async def error_page(request: Request, status: int, error: DomainError) -> Respo
     path = request.url.path
     if not is_web_path(path):
         return None
-    form_page = _FORM_PAGES.get(request.scope.get("endpoint"))  # type: ignore[arg-type]
-    if form_page is not None and isinstance(error, FORM_ERRORS):
-        return await form_page(request, status, message_for(request, error))
+    registered = _FORM_PAGES.get(request.scope.get("endpoint"))  # type: ignore[arg-type]
+    if registered is not None and isinstance(error, registered[1]):
+        return await registered[0](request, status, message_for(request, error))
     if isinstance(error, Unauthorized) and not isinstance(error, InvalidCredentials):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         next_path = target if request.method == "GET" else "/dashboard"

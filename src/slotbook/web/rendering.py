@@ -41,7 +41,10 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("nav.home", "/dashboard"),
+    NavItem("nav.calendar", "/dashboard/calendar"),
+    NavItem("nav.check_in", "/dashboard/check-in"),
     NavItem("nav.credits", "/dashboard/credits", owner_only=True),
+    NavItem("nav.webhooks", "/dashboard/webhooks", owner_only=True),
     NavItem("nav.settings_api", "/dashboard/settings/api", owner_only=True),
 ]
 
