@@ -9,7 +9,9 @@ connection, in its transaction: SQLAlchemy and these statements see the same dat
 Writes nobody reads back before the commit (the history entry, the outbox event) are deferred
 and sent with the `COMMIT` in one pipeline: one round trip, and the rows the debit and the
 event sequence lock are held only for that round trip, not while Python builds the answer.
-Any other statement run here first sends what was deferred, in order.
+The next statement run here takes what was deferred along, in order, in its own round trip; so
+does the first one of a transaction, with psycopg's BEGIN. A statement run through SQLAlchemy
+does not: only defer what no SQLAlchemy statement of the same unit of work needs first.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import psycopg
+from psycopg.pq import TransactionStatus
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from slotbook.domain.schedules import SchedulingSettings
@@ -32,9 +35,14 @@ class PgDirect:
         self._connection = connection
         self._driver: psycopg.AsyncConnection[Any] | None = None
         self._deferred: list[tuple[str, Params]] = []
+        self._cursor: psycopg.AsyncCursor[Any] | None = None
         # Scheduling settings read with the department (departments.get), by department id:
         # a booking needs both, and one statement reads them.
         self.settings: dict[int, SchedulingSettings] = {}
+        # Read with it too, for the very next read of each (taken once, so a write in between
+        # is never hidden): the department's workers, and its and their weekly hours.
+        self.workers: dict[int, list[tuple[int, str]]] = {}
+        self.hours: dict[int, tuple[tuple[int, ...], list[tuple[int | None, int, int, int]]]] = {}
 
     async def _psycopg(self) -> psycopg.AsyncConnection[Any]:
         if self._driver is None:
@@ -46,18 +54,32 @@ class PgDirect:
 
     async def rows(self, sql: str, params: Params) -> list[tuple[Any, ...]]:
         driver = await self._psycopg()
-        if self._deferred:
-            await self.flush()
-        async with driver.cursor() as cursor:
+        cursor = self._cursor
+        if cursor is None:
+            cursor = self._cursor = driver.cursor()
+        if self._deferred or driver.info.transaction_status == TransactionStatus.IDLE:
+            # The BEGIN psycopg sends first and the deferred statements go in the same round
+            # trip; the server still runs them in order, each seeing what the previous did.
+            deferred, self._deferred = self._deferred, []
+            async with driver.pipeline():
+                if deferred:
+                    async with driver.cursor() as writer:
+                        for earlier, earlier_params in deferred:
+                            await writer.execute(earlier, earlier_params, prepare=True)
+                await cursor.execute(sql, params, prepare=True)
+        else:
             await cursor.execute(sql, params, prepare=True)
-            return await cursor.fetchall() if cursor.description is not None else []
+        return await cursor.fetchall()
 
     async def first(self, sql: str, params: Params) -> tuple[Any, ...] | None:
         found = await self.rows(sql, params)
         return found[0] if found else None
 
     def defer(self, sql: str, params: Params) -> None:
-        """Run this write later, before the next statement or with the commit."""
+        """Run this statement later: in the round trip of the next one, or with the commit.
+
+        For writes nobody reads back before the commit, and for locks taken just before the
+        statement that needs them (both go in one pipeline, the lock first)."""
         self._deferred.append((sql, params))
 
     def discard(self, keep: int) -> None:

@@ -14,12 +14,25 @@ from slotbook.infra.db.scheduling_statements import _POLICY_COLUMNS
 
 _ACTIVE = ", ".join(f"'{s.value}'" for s in ACTIVE_STATUSES)
 
-# The department as the booking reads it, with its scheduling settings: departments.get and
-# scheduling.settings of the same unit of work share this one read.
+# The department as the booking reads it, with its scheduling settings, its workers and the
+# weekly hours of both (JSON text, parsed with orjson): departments.get, scheduling.settings,
+# department_workers and hours of one booking share this one read.
 DEPARTMENT = f"""
 SELECT d.id, d.organization_id, o.name, d.name, d.description, d.show_admins_in_booking,
        d.time_zone, o.time_zone, d.no_show_limit, d.no_show_window_days,
-       d.slot_interval_minutes, d.slot_capacity, {", ".join(f"d.{c}" for c in _POLICY_COLUMNS)}
+       d.slot_interval_minutes, d.slot_capacity, {", ".join(f"d.{c}" for c in _POLICY_COLUMNS)},
+       (SELECT coalesce(json_agg(json_build_array(w.id, w.name) ORDER BY w.id), '[]')
+        FROM worker w JOIN department_worker dw ON dw.worker_id = w.id
+        WHERE w.organization_id = d.organization_id AND dw.department_id = d.id)::text,
+       (SELECT coalesce(json_agg(json_build_array(
+                   h.worker_id, h.weekday, h.start_minute, h.end_minute)), '[]')
+        FROM working_hours h
+        WHERE h.organization_id = d.organization_id
+          AND ((h.worker_id IS NULL AND h.department_id = d.id)
+               OR (h.worker_id IN (
+                       SELECT w.id FROM worker w JOIN department_worker dw ON dw.worker_id = w.id
+                       WHERE w.organization_id = d.organization_id AND dw.department_id = d.id)
+                   AND (h.department_id IS NULL OR h.department_id = d.id))))::text
 FROM department d JOIN organization o ON o.id = d.organization_id
 WHERE d.organization_id = %s AND d.id = %s
 """
@@ -54,6 +67,20 @@ WHERE organization_id = %(org)s
   AND (external_user_id = %(external_user_id)s::text OR client_id = %(client_id)s::integer)
   AND status IN ({_ACTIVE}) AND ends_at > %(since)s
 """
+
+# The active appointments whose blocked time meets [since, until): of the given workers and
+# of the department's unassigned ones (scheduling_statements._bookings_statement).
+_BOOKINGS = f"""
+SELECT {_BOOKING_COLUMNS} FROM appointment
+WHERE organization_id = %(org)s AND status IN ({_ACTIVE})
+  AND blocked_from < %(until)s AND blocked_from > %(earliest)s AND blocked_until > %(since)s
+  AND id <> %(exclude)s AND ({{owner}})
+"""
+_UNASSIGNED = "worker_id IS NULL AND department_id = %(department_id)s"
+BOOKINGS = {
+    False: _BOOKINGS.format(owner=_UNASSIGNED),
+    True: _BOOKINGS.format(owner=f"worker_id = ANY(%(worker_ids)s::integer[]) OR ({_UNASSIGNED})"),
+}
 
 INSERT_APPOINTMENT = """
 INSERT INTO appointment (

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import orjson
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
@@ -208,7 +209,14 @@ class SqlDepartments(_Scoped):
         if row is None:
             return None
         (id_, org, org_name, name, description, show_admins, own_zone, org_zone) = row[:8]
-        (no_show_limit, no_show_window, interval, capacity, *policy) = row[8:]
+        (no_show_limit, no_show_window, interval, capacity) = row[8:12]
+        policy, (workers, hours) = row[12:-2], row[-2:]
+        staff = [(w[0], w[1]) for w in orjson.loads(workers)]
+        self._direct.workers[id_] = staff
+        self._direct.hours[id_] = (
+            tuple(w[0] for w in staff),
+            [(h[0], h[1], h[2], h[3]) for h in orjson.loads(hours)],
+        )
         # The booking reads the settings next: scheduling.settings finds them here.
         self._direct.settings[id_] = SchedulingSettings(
             department_id=id_,

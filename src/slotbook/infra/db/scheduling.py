@@ -67,7 +67,9 @@ class SqlScheduling(_Scoped):
     async def _advisory_lock(self, space: int, key: int) -> None:
         # SQLite write units of work begin with BEGIN IMMEDIATE: writers are already serial.
         if self._direct is not None:
-            await self._direct.rows(pg.ADVISORY_LOCK, (space, key))
+            # Taken in the round trip of the next statement, which is the read it protects
+            # (the client's or the overlapping bookings): one round trip for both.
+            self._direct.defer(pg.ADVISORY_LOCK, (space, key))
         elif not self._sqlite:
             await self._conn.execute(_ADVISORY_LOCK, {"space": space, "key": key})
 
@@ -144,7 +146,9 @@ class SqlScheduling(_Scoped):
 
     async def department_workers(self, department_id: int) -> Sequence[Worker]:
         if self._direct is not None:
-            found = await self._direct.rows(pg.WORKERS, (self._org, department_id))
+            found = self._direct.workers.pop(department_id, None)
+            if found is None:
+                found = await self._direct.rows(pg.WORKERS, (self._org, department_id))
             return [Worker(id_, self._org, name) for id_, name in found]
         rows = await self._conn.execute(
             _WORKERS, {"org": self._org, "department_id": department_id}
@@ -157,7 +161,12 @@ class SqlScheduling(_Scoped):
         params = {"org": self._org, "department_id": department_id, "worker_ids": list(worker_ids)}
         rows: Sequence[Any]
         if self._direct is not None:
-            rows = await self._direct.rows(pg.HOURS, params)
+            read = self._direct.hours.pop(department_id, None)
+            # Read with the department for its own workers: valid for exactly those.
+            if read is not None and read[0] == tuple(worker_ids):
+                rows = read[1]
+            else:
+                rows = await self._direct.rows(pg.HOURS, params)
         else:
             rows = (await self._conn.execute(_HOURS, params)).all()
         found: dict[int | None, list[DailyRange]] = defaultdict(list)
@@ -326,19 +335,22 @@ class SqlScheduling(_Scoped):
         until: datetime,
         exclude: int | None = None,
     ) -> Sequence[Booking]:
-        statement = _BOOKINGS[self._sqlite, bool(worker_ids)]
-        rows = await self._conn.execute(
-            statement,
-            {
-                "org": self._org,
-                "department_id": department_id,
-                "worker_ids": list(worker_ids),
-                "since": since,
-                "until": until,
-                "earliest": since - _LONGEST_BLOCK,
-                "exclude": _NONE if exclude is None else exclude,
-            },
-        )
+        params = {
+            "org": self._org,
+            "department_id": department_id,
+            "worker_ids": list(worker_ids),
+            "since": since,
+            "until": until,
+            "earliest": since - _LONGEST_BLOCK,
+            "exclude": _NONE if exclude is None else exclude,
+        }
+        rows: Sequence[Any]
+        if self._direct is not None:
+            rows = await self._direct.rows(pg.BOOKINGS[bool(worker_ids)], params)
+        else:
+            rows = (
+                await self._conn.execute(_BOOKINGS[self._sqlite, bool(worker_ids)], params)
+            ).all()
         of = Booking.of_epochs
         return [of(*row) for row in rows]
 
