@@ -95,6 +95,9 @@ class PgDirect:
         if not self._deferred and not commit:
             return
         driver = await self._psycopg()
+        if not self._deferred:
+            await driver.commit()
+            return
         deferred, self._deferred = self._deferred, []
         async with driver.pipeline():
             async with driver.cursor() as cursor:
