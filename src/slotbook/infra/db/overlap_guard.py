@@ -7,6 +7,7 @@ session share a session_key and may overlap each other (their count is enforced 
 
 from __future__ import annotations
 
+import psycopg
 from alembic import op
 from sqlalchemy.exc import DBAPIError
 
@@ -65,9 +66,14 @@ def refusal(error: BaseException) -> DomainError | None:
     An overlap the guard caught is the same 409 SLOT_UNAVAILABLE the application gives; a
     serialization failure or deadlock is worth running the use case again.
     """
-    if not isinstance(error, DBAPIError):
+    # Through SQLAlchemy the driver's error is wrapped; the booking path's own statements
+    # (pg_direct) raise psycopg's directly.
+    if isinstance(error, DBAPIError):
+        original = error.orig
+    elif isinstance(error, psycopg.Error):
+        original = error
+    else:
         return None
-    original = error.orig
     sqlstate = getattr(original, "sqlstate", None)
     if sqlstate == "23P01" or SQLITE_ABORT_MESSAGE in str(original):
         return slot_unavailable(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
+import orjson
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
@@ -14,8 +16,13 @@ from slotbook.application.ports import AppointmentFilter, NewAppointment, Page
 from slotbook.domain.appointments import Appointment, AppointmentStatus, CancellationReason
 from slotbook.domain.credits import LedgerEntry, LedgerReason
 from slotbook.domain.organizations import Department, Organization
+from slotbook.domain.policy import BookingPolicy
 from slotbook.domain.reminders import format_offsets, parse_offsets
+from slotbook.domain.schedules import SchedulingSettings
+from slotbook.infra.db import pg_statements as pg
 from slotbook.infra.db.listing import listing_conditions, listing_order
+from slotbook.infra.db.pg_direct import PgDirect
+from slotbook.infra.db.scheduling_statements import _POLICY_COLUMNS
 from slotbook.infra.db.tables import (
     appointment,
     credit_ledger,
@@ -159,9 +166,13 @@ def _appointment_conditions(
 
 
 class _Scoped:
-    def __init__(self, connection: AsyncConnection, organization_id: int) -> None:
+    def __init__(
+        self, connection: AsyncConnection, organization_id: int, direct: PgDirect | None = None
+    ) -> None:
         self._conn = connection
         self._org = organization_id
+        # PostgreSQL: the booking path's statements run straight through psycopg (pg_direct).
+        self._direct = direct
 
 
 class SqlOrganization(_Scoped):
@@ -190,6 +201,8 @@ class SqlDepartments(_Scoped):
         return [_department(row) for row in rows]
 
     async def get(self, department_id: int) -> Department | None:
+        if self._direct is not None:
+            return await self._get_direct(department_id)
         row = (
             await self._conn.execute(
                 select(*_department_columns)
@@ -199,8 +212,46 @@ class SqlDepartments(_Scoped):
         ).first()
         return _department(row) if row else None
 
+    async def _get_direct(self, department_id: int) -> Department | None:
+        assert self._direct is not None
+        row = await self._direct.first(pg.DEPARTMENT, (self._org, department_id))
+        if row is None:
+            return None
+        (id_, org, org_name, name, description, show_admins, own_zone, org_zone) = row[:8]
+        (no_show_limit, no_show_window, interval, capacity, public_id) = row[8:13]
+        policy, (workers, hours) = row[13:-2], row[-2:]
+        staff = [(w[0], w[1], UUID(w[2])) for w in orjson.loads(workers)]
+        self._direct.workers[id_] = staff
+        self._direct.hours[id_] = (
+            tuple(w[0] for w in staff),
+            [(h[0], h[1], h[2], h[3]) for h in orjson.loads(hours)],
+        )
+        # The booking reads the settings next: scheduling.settings finds them here.
+        self._direct.settings[id_] = SchedulingSettings(
+            department_id=id_,
+            time_zone=own_zone or org_zone,
+            slot_interval_minutes=interval,
+            slot_capacity=capacity,
+            policy=BookingPolicy(**dict(zip(_POLICY_COLUMNS, policy, strict=True))),
+        )
+        return Department(
+            id=id_,
+            organization_id=org,
+            organization_name=org_name,
+            name=name,
+            description=description,
+            show_admins_in_booking=bool(show_admins),
+            time_zone=own_zone if own_zone is not None else org_zone,
+            no_show_limit=no_show_limit,
+            no_show_window_days=no_show_window,
+            uuid=public_id,
+        )
+
     async def has_worker(self, department_id: int, worker_id: int) -> bool:
         # The department was already checked to be ours, so the membership row is enough.
+        if self._direct is not None:
+            found = await self._direct.first(pg.HAS_WORKER, (department_id, worker_id))
+            return found is not None
         row = (
             await self._conn.execute(
                 select(department_worker.c.worker_id).where(
@@ -232,6 +283,40 @@ class SqlDepartments(_Scoped):
 class SqlAppointments(_Scoped):
     async def add(self, new: NewAppointment, now: datetime) -> tuple[int, datetime]:
         ends_at = new.ends_at or new.starts_at + LEGACY_DURATION
+        if self._direct is not None:
+            inserted = await self._direct.first(
+                pg.INSERT_APPOINTMENT,
+                (
+                    new.uuid,
+                    self._org,
+                    new.department_id,
+                    new.worker_id,
+                    new.name,
+                    new.external_user_id,
+                    new.starts_at,
+                    AppointmentStatus.SCHEDULED.value,
+                    new.qr_token,
+                    new.created_by_key_id,
+                    now,
+                    now,
+                    ends_at,
+                    new.appointment_type_id,
+                    new.blocked_from or new.starts_at,
+                    new.blocked_until or ends_at,
+                    new.session_key or new.qr_token,
+                    new.client_id,
+                    new.patient_id,
+                    new.notes,
+                    new.reason,
+                    new.is_urgent,
+                    new.source,
+                    new.from_web,
+                    new.telehealth_url,
+                    new.repeated_from_id,
+                ),
+            )
+            assert inserted is not None
+            return inserted[0], inserted[1].astimezone(UTC)
         row = (
             await self._conn.execute(
                 insert(appointment)
@@ -321,8 +406,10 @@ class SqlAppointments(_Scoped):
 
 
 class SqlCredits(_Scoped):
-    def __init__(self, connection: AsyncConnection, organization_id: int) -> None:
-        super().__init__(connection, organization_id)
+    def __init__(
+        self, connection: AsyncConnection, organization_id: int, direct: PgDirect | None = None
+    ) -> None:
+        super().__init__(connection, organization_id, direct)
         self.threshold_seen: int | None = None
 
     async def balance(self) -> int:
@@ -343,6 +430,21 @@ class SqlCredits(_Scoped):
     ) -> int | None:
         # One conditional UPDATE is the whole race-free debit: it row-locks the organization
         # and refuses to go below zero, so concurrent bookings can never overspend.
+        if self._direct is not None:
+            changed = await self._direct.first(
+                pg.CHANGE_CREDITS,
+                {
+                    "org": self._org,
+                    "delta": delta,
+                    "reason": reason.value,
+                    "appointment_id": appointment_id,
+                    "now": now,
+                },
+            )
+            if changed is None:
+                return None
+            self.threshold_seen = changed[1]
+            return int(changed[0])
         row = (
             await self._conn.execute(
                 update(organization)

@@ -27,6 +27,8 @@ from slotbook.domain.schedules import (
     ScheduleException,
     SchedulingSettings,
 )
+from slotbook.infra.db import pg_statements as pg
+from slotbook.infra.db.pg_direct import PgDirect
 from slotbook.infra.db.repositories import _Scoped
 from slotbook.infra.db.scheduling_statements import (
     _ADVISORY_LOCK,
@@ -54,15 +56,21 @@ from slotbook.infra.db.tables import (
 
 
 class SqlScheduling(_Scoped):
-    def __init__(self, connection: AsyncConnection, organization_id: int) -> None:
-        super().__init__(connection, organization_id)
+    def __init__(
+        self, connection: AsyncConnection, organization_id: int, direct: PgDirect | None = None
+    ) -> None:
+        super().__init__(connection, organization_id, direct)
         self._sqlite = connection.dialect.name == "sqlite"
         # Settings read once per unit of work (a booking needs them in several steps).
         self._settings: dict[int, SchedulingSettings | None] = {}
 
     async def _advisory_lock(self, space: int, key: int) -> None:
         # SQLite write units of work begin with BEGIN IMMEDIATE: writers are already serial.
-        if not self._sqlite:
+        if self._direct is not None:
+            # Taken in the round trip of the next statement, which is the read it protects
+            # (the client's or the overlapping bookings): one round trip for both.
+            self._direct.defer(pg.ADVISORY_LOCK, (space, key))
+        elif not self._sqlite:
             await self._conn.execute(_ADVISORY_LOCK, {"space": space, "key": key})
 
     async def lock_department(self, department_id: int) -> None:
@@ -74,6 +82,8 @@ class SqlScheduling(_Scoped):
     async def settings(self, department_id: int) -> SchedulingSettings | None:
         if department_id in self._settings:
             return self._settings[department_id]
+        if self._direct is not None and department_id in self._direct.settings:
+            return self._direct.settings[department_id]
         row = (
             await self._conn.execute(_SETTINGS, {"org": self._org, "department_id": department_id})
         ).first()
@@ -126,6 +136,8 @@ class SqlScheduling(_Scoped):
 
     async def update_department(self, department_id: int, changes: DepartmentChanges) -> None:
         self._settings.pop(department_id, None)
+        if self._direct is not None:
+            self._direct.settings.pop(department_id, None)
         await self._conn.execute(
             update(department)
             .where(department.c.organization_id == self._org, department.c.id == department_id)
@@ -133,6 +145,11 @@ class SqlScheduling(_Scoped):
         )
 
     async def department_workers(self, department_id: int) -> Sequence[Worker]:
+        if self._direct is not None:
+            found = self._direct.workers.pop(department_id, None)
+            if found is None:
+                found = await self._direct.rows(pg.WORKERS, (self._org, department_id))
+            return [Worker(id_, self._org, name, public_id) for id_, name, public_id in found]
         rows = await self._conn.execute(
             _WORKERS, {"org": self._org, "department_id": department_id}
         )
@@ -141,13 +158,20 @@ class SqlScheduling(_Scoped):
     async def hours(
         self, department_id: int, worker_ids: Sequence[int]
     ) -> dict[int | None, tuple[DailyRange, ...]]:
-        rows = await self._conn.execute(
-            _HOURS,
-            {"org": self._org, "department_id": department_id, "worker_ids": list(worker_ids)},
-        )
+        params = {"org": self._org, "department_id": department_id, "worker_ids": list(worker_ids)}
+        rows: Sequence[Any]
+        if self._direct is not None:
+            read = self._direct.hours.pop(department_id, None)
+            # Read with the department for its own workers: valid for exactly those.
+            if read is not None and read[0] == tuple(worker_ids):
+                rows = read[1]
+            else:
+                rows = await self._direct.rows(pg.HOURS, params)
+        else:
+            rows = (await self._conn.execute(_HOURS, params)).all()
         found: dict[int | None, list[DailyRange]] = defaultdict(list)
-        for row in rows:
-            found[row.worker_id].append(DailyRange(row.weekday, row.start_minute, row.end_minute))
+        for owner, weekday, start_minute, end_minute in rows:
+            found[owner].append(DailyRange(weekday, start_minute, end_minute))
         return {owner: tuple(sorted(ranges)) for owner, ranges in found.items()}
 
     async def hours_of(
@@ -311,19 +335,22 @@ class SqlScheduling(_Scoped):
         until: datetime,
         exclude: int | None = None,
     ) -> Sequence[Booking]:
-        statement = _BOOKINGS[self._sqlite, bool(worker_ids)]
-        rows = await self._conn.execute(
-            statement,
-            {
-                "org": self._org,
-                "department_id": department_id,
-                "worker_ids": list(worker_ids),
-                "since": since,
-                "until": until,
-                "earliest": since - _LONGEST_BLOCK,
-                "exclude": _NONE if exclude is None else exclude,
-            },
-        )
+        params = {
+            "org": self._org,
+            "department_id": department_id,
+            "worker_ids": list(worker_ids),
+            "since": since,
+            "until": until,
+            "earliest": since - _LONGEST_BLOCK,
+            "exclude": _NONE if exclude is None else exclude,
+        }
+        rows: Sequence[Any]
+        if self._direct is not None:
+            rows = await self._direct.rows(pg.BOOKINGS[bool(worker_ids)], params)
+        else:
+            rows = (
+                await self._conn.execute(_BOOKINGS[self._sqlite, bool(worker_ids)], params)
+            ).all()
         of = Booking.of_epochs
         return [of(*row) for row in rows]
 
@@ -347,14 +374,16 @@ class SqlScheduling(_Scoped):
     ) -> Sequence[Booking]:
         if external_user_id is None and client_id is None:
             return []
-        rows = await self._conn.execute(
-            _CLIENT_BOOKINGS[self._sqlite],
-            {
-                "org": self._org,
-                "external_user_id": external_user_id,
-                "client_id": client_id,
-                "since": since,
-            },
-        )
+        params = {
+            "org": self._org,
+            "external_user_id": external_user_id,
+            "client_id": client_id,
+            "since": since,
+        }
+        rows: Sequence[Any]
+        if self._direct is not None:
+            rows = await self._direct.rows(pg.CLIENT_BOOKINGS, params)
+        else:
+            rows = (await self._conn.execute(_CLIENT_BOOKINGS[self._sqlite], params)).all()
         of = Booking.of_epochs
         return [of(*row) for row in rows]

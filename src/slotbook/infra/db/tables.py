@@ -28,6 +28,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+from slotbook.domain.appointments import ACTIVE_STATUSES
+
 # The partial listing indexes of the appointment table (after organization_id).
 LISTING_INDEXES: dict[str, tuple[str, ...]] = {
     "org_starts": ("starts_at", "id"),
@@ -54,6 +56,9 @@ metadata = MetaData(
         "pk": "pk_%(table_name)s",
     }
 )
+
+
+_ACTIVE_STATUSES = "status IN (" + ", ".join(f"'{a.value}'" for a in sorted(ACTIVE_STATUSES)) + ")"
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -266,6 +271,18 @@ appointment = Table(
     Index("ix_appointment_org_archived", "organization_id", "archived_at"),
     Index("ix_appointment_repeated_from", "repeated_from_id", "starts_at"),
     Index("ix_appointment_worker_blocked", "worker_id", "blocked_from"),
+    # A client's active appointments, read by every booking (revision 0008).
+    *(
+        Index(
+            f"ix_appointment_active_{name}",
+            "organization_id",
+            column,
+            "ends_at",
+            postgresql_where=text(_ACTIVE_STATUSES),
+            sqlite_where=text(_ACTIVE_STATUSES),
+        )
+        for name, column in (("external_user", "external_user_id"), ("client", "client_id"))
+    ),
 )
 
 # Which reminder offsets of an appointment were handled, so each is sent once (revision 0007).

@@ -16,6 +16,7 @@ from slotbook.infra.db.history import SqlHistory
 from slotbook.infra.db.idempotency import pending_commit
 from slotbook.infra.db.outbox import SqlOutbox
 from slotbook.infra.db.overlap_guard import refusal
+from slotbook.infra.db.pg_direct import PgDirect
 from slotbook.infra.db.public_ids import SqlPublicIds
 from slotbook.infra.db.repositories import (
     SqlCredits,
@@ -46,6 +47,7 @@ class SqlUnitOfWork:
         self.organization_id = organization_id
         self._write = write
         self._connection: AsyncConnection | None = None
+        self._direct: PgDirect | None = None
         self._committed = False
         self._handed_over = False
 
@@ -61,27 +63,39 @@ class SqlUnitOfWork:
         await connection.begin()
         self._connection = connection
         org = self.organization_id
+        direct = self._direct = (
+            PgDirect(connection) if self._engine.dialect.name == "postgresql" else None
+        )
         self.organization = SqlOrganization(connection, org)
-        self.departments = SqlDepartments(connection, org)
-        self.appointments = SqlAppointmentStore(connection, org)
-        self.credits = SqlCredits(connection, org)
-        self.scheduling = SqlScheduling(connection, org)
+        self.departments = SqlDepartments(connection, org, direct)
+        self.appointments = SqlAppointmentStore(connection, org, direct)
+        self.credits = SqlCredits(connection, org, direct)
+        self.scheduling = SqlScheduling(connection, org, direct)
         self.appointment_types = SqlAppointmentTypes(connection, org)
         self.workers = SqlWorkers(connection, org)
         self.clients = SqlClients(connection, org)
         self.patients = SqlPatients(connection, org)
-        self.history = SqlHistory(connection, org)
+        self.history = SqlHistory(connection, org, direct)
         self.public_ids = SqlPublicIds(connection, org)
-        self.outbox = SqlOutbox(connection, org)
+        self.outbox = SqlOutbox(connection, org, direct)
         self.webhooks = SqlWebhooks(connection, org)
         return self
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:
         assert self._connection is not None
+        direct = self._direct
+        if direct is not None:
+            await direct.flush()  # writes deferred before the savepoint are not undone with it
         try:
             async with self._connection.begin_nested():
-                yield
+                try:
+                    yield
+                    if direct is not None:
+                        await direct.flush()
+                finally:
+                    if direct is not None:
+                        direct.discard(0)  # left only when the savepoint is undone
         except Exception as error:
             # The overlap guard refusing one write inside the savepoint is the same domain
             # error as outside it, and only the savepoint's writes are undone.
@@ -94,10 +108,16 @@ class SqlUnitOfWork:
         if self._write and pending is not None and pending.connection is None:
             # A keyed request (Idempotency-Key): the stored response commits with this
             # transaction (infra/db/idempotency.py), so hand it over instead of committing.
+            if self._direct is not None:
+                await self._direct.flush()
             pending.connection = self._connection
             self._handed_over = True
         else:
             try:
+                if self._direct is not None:
+                    # The deferred writes and the COMMIT in one round trip; SQLAlchemy's
+                    # commit then finds the transaction already ended and only closes its own.
+                    await self._direct.flush(commit=True)
                 await self._connection.commit()
             except Exception as error:
                 _raise_refusal(error)

@@ -1,0 +1,139 @@
+"""PostgreSQL text of the booking path's statements, run by pg_direct.PgDirect.
+
+Each one does what the SQLAlchemy statement it replaces on PostgreSQL does (SQLite keeps those);
+a change to the tables they touch must be made here too. Several are folded into one statement
+where the original needed a round trip per table: the debit writes its ledger row, and the
+outbox event takes its change-feed position and queues its webhook deliveries.
+"""
+
+from __future__ import annotations
+
+from slotbook.domain.appointments import ACTIVE_STATUSES
+from slotbook.domain.events import DeliveryStatus
+from slotbook.infra.db.scheduling_statements import _POLICY_COLUMNS
+
+_ACTIVE = ", ".join(f"'{s.value}'" for s in ACTIVE_STATUSES)
+
+# The department as the booking reads it, with its scheduling settings, its workers and the
+# weekly hours of both (JSON text, parsed with orjson): departments.get, scheduling.settings,
+# department_workers and hours of one booking share this one read.
+DEPARTMENT = f"""
+SELECT d.id, d.organization_id, o.name, d.name, d.description, d.show_admins_in_booking,
+       d.time_zone, o.time_zone, d.no_show_limit, d.no_show_window_days,
+       d.slot_interval_minutes, d.slot_capacity, d.uuid,
+       {", ".join(f"d.{c}" for c in _POLICY_COLUMNS)},
+       (SELECT coalesce(json_agg(json_build_array(w.id, w.name, w.uuid) ORDER BY w.id), '[]')
+        FROM worker w JOIN department_worker dw ON dw.worker_id = w.id
+        WHERE w.organization_id = d.organization_id AND dw.department_id = d.id)::text,
+       (SELECT coalesce(json_agg(json_build_array(
+                   h.worker_id, h.weekday, h.start_minute, h.end_minute)), '[]')
+        FROM working_hours h
+        WHERE h.organization_id = d.organization_id
+          AND ((h.worker_id IS NULL AND h.department_id = d.id)
+               OR (h.worker_id IN (
+                       SELECT w.id FROM worker w JOIN department_worker dw ON dw.worker_id = w.id
+                       WHERE w.organization_id = d.organization_id AND dw.department_id = d.id)
+                   AND (h.department_id IS NULL OR h.department_id = d.id))))::text
+FROM department d JOIN organization o ON o.id = d.organization_id
+WHERE d.organization_id = %s AND d.id = %s
+"""
+
+WORKERS = """
+SELECT w.id, w.name, w.uuid FROM worker w JOIN department_worker dw ON dw.worker_id = w.id
+WHERE w.organization_id = %s AND dw.department_id = %s ORDER BY w.id
+"""
+
+HOURS = """
+SELECT worker_id, weekday, start_minute, end_minute FROM working_hours
+WHERE organization_id = %(org)s
+  AND ((worker_id IS NULL AND department_id = %(department_id)s)
+       OR (worker_id = ANY(%(worker_ids)s::integer[])
+           AND (department_id IS NULL OR department_id = %(department_id)s)))
+"""
+
+ADVISORY_LOCK = "SELECT pg_advisory_xact_lock(%s, %s)"
+
+HAS_WORKER = "SELECT 1 FROM department_worker WHERE department_id = %s AND worker_id = %s"
+
+# Booking.of_epochs' columns.
+_BOOKING_COLUMNS = """id, worker_id, floor(date_part('epoch', starts_at))::bigint,
+       floor(date_part('epoch', ends_at))::bigint, floor(date_part('epoch', blocked_from))::bigint,
+       floor(date_part('epoch', blocked_until))::bigint, appointment_type_id, external_user_id,
+       department_id"""
+
+# A None binds NULL, which matches nothing: known by its externalUserId and/or client record.
+CLIENT_BOOKINGS = f"""
+SELECT {_BOOKING_COLUMNS} FROM appointment
+WHERE organization_id = %(org)s
+  AND (external_user_id = %(external_user_id)s::text OR client_id = %(client_id)s::integer)
+  AND status IN ({_ACTIVE}) AND ends_at > %(since)s
+"""
+
+# The active appointments whose blocked time meets [since, until): of the given workers and
+# of the department's unassigned ones (scheduling_statements._bookings_statement).
+_BOOKINGS = f"""
+SELECT {_BOOKING_COLUMNS} FROM appointment
+WHERE organization_id = %(org)s AND status IN ({_ACTIVE})
+  AND blocked_from < %(until)s AND blocked_from > %(earliest)s AND blocked_until > %(since)s
+  AND id <> %(exclude)s AND ({{owner}})
+"""
+_UNASSIGNED = "worker_id IS NULL AND department_id = %(department_id)s"
+BOOKINGS = {
+    False: _BOOKINGS.format(owner=_UNASSIGNED),
+    True: _BOOKINGS.format(owner=f"worker_id = ANY(%(worker_ids)s::integer[]) OR ({_UNASSIGNED})"),
+}
+
+INSERT_APPOINTMENT = """
+INSERT INTO appointment (
+    uuid, organization_id, department_id, worker_id, name, external_user_id, starts_at, status,
+    qr_token, created_by_key_id, created_at, updated_at, ends_at, appointment_type_id,
+    blocked_from, blocked_until, session_key, client_id, patient_id, notes, reason, is_urgent,
+    source, from_web, telehealth_url, repeated_from_id)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,
+        %s, %s, %s, %s, %s)
+RETURNING id, created_at
+"""
+
+# The conditional debit (never below zero; it row-locks the organization) and its ledger row.
+CHANGE_CREDITS = """
+WITH changed AS (
+    UPDATE organization SET credits = credits + %(delta)s::integer
+    WHERE id = %(org)s AND credits + %(delta)s::integer >= 0
+    RETURNING credits, credits_low_threshold
+), entry AS (
+    INSERT INTO credit_ledger
+        (organization_id, delta, balance_after, reason, appointment_id, created_at)
+    SELECT %(org)s, %(delta)s::integer, credits, %(reason)s, %(appointment_id)s::integer,
+           %(now)s
+    FROM changed
+)
+SELECT credits, credits_low_threshold FROM changed
+"""
+
+HISTORY_ENTRY = """
+INSERT INTO appointment_event
+    (organization_id, appointment_id, action, actor, api_key_id, changes, created_at)
+VALUES (%s, %s, %s, %s, %s, %s, %s)
+"""
+
+# The event takes the next position of its organization's counter (row-locked until the
+# commit: infra/db/outbox.py), and a delivery per active endpoint subscribed to its type.
+OUTBOX_EVENT = f"""
+WITH position AS (
+    INSERT INTO event_sequence (organization_id, last_position) VALUES (%(org)s, 1)
+    ON CONFLICT (organization_id)
+    DO UPDATE SET last_position = event_sequence.last_position + 1
+    RETURNING last_position
+), event AS (
+    INSERT INTO outbox_event (organization_id, position, public_id, type, data, occurred_at)
+    SELECT %(org)s, last_position, %(public_id)s, %(type)s::text, %(data)s, %(now)s
+    FROM position
+    RETURNING id
+)
+INSERT INTO webhook_delivery
+    (organization_id, endpoint_id, event_id, status, attempts, next_attempt_at, created_at)
+SELECT %(org)s, endpoint.id, event.id, '{DeliveryStatus.PENDING.value}', 0, %(now)s, %(now)s
+FROM event JOIN webhook_endpoint endpoint
+  ON endpoint.organization_id = %(org)s AND endpoint.active
+ AND %(type)s::text = ANY(string_to_array(endpoint.events, ','))
+"""
