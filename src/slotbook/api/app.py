@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from slotbook import __version__
 from slotbook.api import docs, errors, openapi
+from slotbook.api.compat.groups.router import router as compat_groups
 from slotbook.api.idempotency import IdempotencyMiddleware
 from slotbook.api.middleware import GuardMiddleware
 from slotbook.api.routers import (
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(health.router)
+    app.include_router(compat_groups, prefix="/compat/groups")
     docs.install(app)
     # The dashboard's pages are not API operations: mounted with include_in_schema=False.
     web.mount(app)
