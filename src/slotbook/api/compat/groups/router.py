@@ -22,7 +22,12 @@ from slotbook.application.availability import explain
 from slotbook.application.cancellation import cancel_appointment
 from slotbook.application.ports import Services
 from slotbook.domain.appointments import Appointment
-from slotbook.domain.errors import AppointmentNotFound, InvalidRequest, SlotConflict
+from slotbook.domain.errors import (
+    AppointmentNotFound,
+    DomainError,
+    InvalidRequest,
+    SlotConflict,
+)
 
 router = APIRouter(route_class=GroupsRoute, include_in_schema=False)
 
@@ -47,7 +52,9 @@ async def _book_on_any_calendar(
     that time; if another booking takes it first, the next one is tried."""
     try:
         return await use_cases.create_appointment(services, principal, request)
-    except InvalidRequest:
+    except InvalidRequest as refused:
+        first_refusal = refused
+    try:
         found = await explain(
             services,
             principal,
@@ -55,15 +62,19 @@ async def _book_on_any_calendar(
             request.date_time,
             request.appointment_type_id,
         )
-        if not found.agenda.department.show_admins_in_booking:
-            raise
+    except DomainError:
+        # The request was refused for a reason of its own (a fiche without a name, say).
+        raise first_refusal from None
+    if not found.agenda.department.show_admins_in_booking:
+        raise first_refusal
     free = [v.worker_id for v in found.verdicts if v.bookable and v.worker_id is not None]
     random.shuffle(free)
     if not free:
-        # Booked on any of its workers, the time is refused with the precise reason.
-        free = [w.id for w in found.agenda.workers[:1]]
+        # Booked on one of the workers that could take it, the time is refused with the
+        # precise reason (a booking rule, or why the slot is not free).
+        free = [v.worker_id for v in found.verdicts if v.worker_id is not None][:1]
     if not free:
-        raise InvalidRequest(f"Group {request.department_id} has no calendar to book on")
+        raise first_refusal
     for n, worker_id in enumerate(free, start=1):
         try:
             return await use_cases.create_appointment(
