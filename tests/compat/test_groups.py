@@ -3,6 +3,7 @@ the proof that the dialect and the native API are two faces of the same state.""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -221,6 +222,26 @@ async def test_a_free_calendar_is_assigned_when_none_is_named(
     )
     assert other.status_code == 201, other.text
     assert other.json()["calendar_id"] in {tenant.worker_id, second}
+
+
+async def test_concurrent_bookings_without_calendar_share_the_free_calendars(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    second = await add_worker(client, tenant, tenant.staffed_department_id)
+    for worker in (tenant.worker_id, second):
+        await set_worker_hours(client, tenant, worker)
+    when = local(9, 11, 0)
+    answers = await asyncio.gather(
+        *(
+            post(client, tenant, {"date": when, "fiche": {"lastname": f"C{n}"}}, group_id=g)
+            for n, g in enumerate([tenant.staffed_department_id] * 3)
+        )
+    )
+    booked = sorted(a.json()["calendar_id"] for a in answers if a.status_code == 201)
+    assert booked == sorted([tenant.worker_id, second])
+    (refused,) = [a for a in answers if a.status_code != 201]
+    assert error_of(refused) == (400, None, "NotAvailable")
+    assert await balance(client, tenant) == 98
 
 
 async def test_booking_rules_answer_with_seed_codes(
