@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from slotbook.application.access import ALL_SCOPES
+from slotbook.bootstrap import Container
 from slotbook.infra.webhooks.delivery import DeliveryWorker
 from tests.receiver import Receiver
 from tests.scheduling_support import add_type, add_worker, set_department, set_worker_hours
@@ -333,6 +334,26 @@ async def test_parameter_and_access_errors(client: httpx.AsyncClient, tenant: Te
     bad_flag = await client.get(url, params={"apikey": tenant.key, "include_past": "maybe"})
     assert error_of(bad_flag) == (400, 2, "InvalidParameter")
     assert await balance(client, tenant) == 100  # nothing was booked
+
+
+async def test_requests_refused_before_routing_use_the_seed_shape(
+    client: httpx.AsyncClient, tenant: Tenant, container: Container
+) -> None:
+    url = f"{BASE}/{tenant.department_id}/appointments"
+    twice = await client.get(f"{url}?apikey={tenant.key}&include_past=1&include_past=0")
+    assert error_of(twice) == (400, 2, "InvalidParameter")
+    assert "include_past" in twice.json()["error"]["detail"]
+    limit = container.settings.max_body_bytes
+    huge = await client.post(
+        url,
+        params={"apikey": tenant.key},
+        content=b" " * (limit + 1),
+        headers={"content-type": "application/json"},
+    )
+    assert error_of(huge) == (400, 2, "InvalidParameter")
+    # The native API keeps its envelope.
+    native = await client.get("/api/v1/appointments?size=1&size=2", headers=tenant.headers)
+    assert (native.status_code, native.json()["code"]) == (400, "INVALID_REQUEST")
 
 
 async def test_list_shows_future_by_default_and_states(

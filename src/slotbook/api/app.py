@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from slotbook import __version__
 from slotbook.api import docs, errors, openapi
+from slotbook.api.compat.groups.errors import invalid_parameter_body as groups_invalid
 from slotbook.api.compat.groups.router import router as compat_groups
 from slotbook.api.idempotency import IdempotencyMiddleware
 from slotbook.api.middleware import GuardMiddleware
@@ -98,5 +99,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.add_middleware(
         IdempotencyMiddleware, store=container.idempotency, clock=container.services.clock
     )
-    app.add_middleware(GuardMiddleware, container=container)
+    app.add_middleware(
+        GuardMiddleware,
+        container=container,
+        invalid_bodies=[("/compat/groups/", groups_invalid)],
+    )
     return app

@@ -91,16 +91,18 @@ def translate(error: DomainError) -> tuple[int, LegacyCode]:
     return 400, CODES["InvalidParameter"]
 
 
+def legacy_body(code: LegacyCode, detail: str) -> bytes:
+    error = {"code": code.number, "name": code.name, "message": code.message, "detail": detail}
+    return orjson.dumps({"error": error})
+
+
+def invalid_parameter_body(detail: str) -> bytes:
+    """InvalidParameter (2), for the requests the guard middleware refuses before routing."""
+    return legacy_body(CODES["InvalidParameter"], detail)
+
+
 def legacy_response(status: int, code: LegacyCode, detail: str) -> Response:
-    body = {
-        "error": {
-            "code": code.number,
-            "name": code.name,
-            "message": code.message,
-            "detail": detail,
-        }
-    }
-    return Response(orjson.dumps(body), status_code=status, media_type="application/json")
+    return Response(legacy_body(code, detail), status_code=status, media_type="application/json")
 
 
 def _validation_detail(exc: RequestValidationError) -> str:
