@@ -11,6 +11,8 @@ from slotbook import __version__
 from slotbook.api import docs, errors, openapi
 from slotbook.api.compat.cliniko.router import router as cliniko_router
 from slotbook.api.compat.treats import router as treats
+from slotbook.api.compat.groups.errors import invalid_parameter_body as groups_invalid
+from slotbook.api.compat.groups.router import router as compat_groups
 from slotbook.api.idempotency import IdempotencyMiddleware
 from slotbook.api.middleware import GuardMiddleware
 from slotbook.api.routers import (
@@ -88,10 +90,12 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         changes,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
-    app.include_router(treats.router, prefix="/compat/treats")
     app.include_router(health.router)
-    app.include_router(cliniko_router, prefix="/compat/cliniko", include_in_schema=False)
     app.include_router(calendar.feed_router)  # secret-token feeds, no API key
+    # Compatibility dialects (docs/compat.md); not part of the native OpenAPI document.
+    app.include_router(compat_groups, prefix="/compat/groups")
+    app.include_router(cliniko_router, prefix="/compat/cliniko", include_in_schema=False)
+    app.include_router(treats.router, prefix="/compat/treats")
     docs.install(app)
     # The dashboard's pages are not API operations: mounted with include_in_schema=False.
     web.mount(app)
@@ -101,5 +105,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.add_middleware(
         IdempotencyMiddleware, store=container.idempotency, clock=container.services.clock
     )
-    app.add_middleware(GuardMiddleware, container=container)
+    app.add_middleware(
+        GuardMiddleware,
+        container=container,
+        invalid_bodies=[("/compat/groups/", groups_invalid)],
+    )
     return app

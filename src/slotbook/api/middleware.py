@@ -7,6 +7,7 @@ import binascii
 import logging
 import time
 from collections import Counter
+from collections.abc import Callable, Sequence
 from urllib.parse import parse_qs, parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -18,6 +19,10 @@ log = logging.getLogger("slotbook.api")
 
 # Paths under these prefixes need an API key; the rest (health, docs) are public.
 PROTECTED_PREFIXES = ("/api/",)
+
+# A compatibility dialect's body for a 400 refused here, given the message: a path prefix and
+# its formatter, so a malformed request gets that dialect's error shape, not the envelope.
+InvalidBody = tuple[str, Callable[[str], bytes]]
 
 
 def presented_key(scope: Scope) -> str | None:
@@ -57,10 +62,19 @@ def repeated_parameter(scope: Scope) -> str | None:
 
 
 class GuardMiddleware:
-    def __init__(self, app: ASGIApp, container: Container) -> None:
+    def __init__(
+        self, app: ASGIApp, container: Container, invalid_bodies: Sequence[InvalidBody] = ()
+    ) -> None:
         self.app = app
         self.container = container
         self.max_body = container.settings.max_body_bytes
+        self.invalid_bodies = tuple(invalid_bodies)
+
+    def _invalid(self, path: str, message: str) -> bytes:
+        for prefix, body in self.invalid_bodies:
+            if path.startswith(prefix):
+                return body(message)
+        return envelope("INVALID_REQUEST", message)
 
     async def _reply(
         self, send: Send, status: int, body: bytes, extra: list[tuple[bytes, bytes]]
@@ -121,12 +135,12 @@ class GuardMiddleware:
         repeated = repeated_parameter(scope)
         if repeated is not None:
             message = f"Query parameter {repeated!r} is given more than once"
-            await self._reply(send, 400, envelope("INVALID_REQUEST", message), rate_headers)
+            await self._reply(send, 400, self._invalid(path, message), rate_headers)
             return
         for name, value in scope["headers"]:
             if name == b"content-length" and value.isdigit() and int(value) > self.max_body:
                 message = f"Request body is larger than {self.max_body} bytes"
-                await self._reply(send, 400, envelope("INVALID_REQUEST", message), rate_headers)
+                await self._reply(send, 400, self._invalid(path, message), rate_headers)
                 return
         scope.setdefault("state", {})["principal"] = principal
 
