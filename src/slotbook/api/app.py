@@ -10,9 +10,9 @@ from fastapi import FastAPI
 from slotbook import __version__
 from slotbook.api import docs, errors, openapi
 from slotbook.api.compat.cliniko.router import router as cliniko_router
-from slotbook.api.compat.treats import router as treats
 from slotbook.api.compat.groups.errors import invalid_parameter_body as groups_invalid
 from slotbook.api.compat.groups.router import router as compat_groups
+from slotbook.api.compat.treats import router as treats
 from slotbook.api.idempotency import IdempotencyMiddleware
 from slotbook.api.middleware import GuardMiddleware
 from slotbook.api.routers import (
