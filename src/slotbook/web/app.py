@@ -7,13 +7,13 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from slotbook.web.routers import api_keys, auth, credits, home
+from slotbook.web.routers import api_keys, auth, booking, credits, home
 
 STATIC = Path(__file__).with_name("static")
 
 
 def mount(app: FastAPI) -> None:
     """Dashboard pages under /dashboard (session login, not API keys), files under /static."""
-    for module in (auth, home, credits, api_keys):
+    for module in (auth, home, credits, api_keys, booking):
         app.include_router(module.router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -169,12 +169,21 @@ class DepartmentWrite(RequestModel):
         None, description="Parallel bookings per slot without a worker"
     )
     booking_policy: BookingPolicyFields | None = None
+    booking_page_enabled: StrictBool | None = Field(
+        None, description="false: the public booking page /book/{id} answers 404"
+    )
 
     def changes(self) -> dict[str, object]:
         """Only the fields the client sent, with the use case's names."""
         sent = self.model_fields_set
         changes: dict[str, object] = {}
-        for field in ("name", "show_admins_in_booking", "slot_interval_minutes", "slot_capacity"):
+        for field in (
+            "name",
+            "show_admins_in_booking",
+            "slot_interval_minutes",
+            "slot_capacity",
+            "booking_page_enabled",
+        ):
             if field in sent and getattr(self, field) is not None:
                 changes[field] = getattr(self, field)
         if "description" in sent:
@@ -200,6 +209,7 @@ class DepartmentDetailRead(DepartmentRead):
     slot_capacity: int = Field(examples=[1])
     inherits_time_zone: bool
     booking_policy: BookingPolicyRead
+    booking_page_enabled: bool = Field(description="Whether /book/{id} takes bookings")
 
     @classmethod
     def of_detail(cls, d: DepartmentDetail) -> DepartmentDetailRead:
@@ -210,6 +220,7 @@ class DepartmentDetailRead(DepartmentRead):
             slot_interval_minutes=d.settings.slot_interval_minutes,
             slot_capacity=d.settings.slot_capacity,
             inherits_time_zone=d.own_time_zone is None,
+            booking_page_enabled=d.department.booking_page_enabled,
             booking_policy=BookingPolicyRead(
                 max_upcoming_per_client=p.max_upcoming_per_client,
                 min_minutes_between_client_appointments=p.min_minutes_between_client_appointments,

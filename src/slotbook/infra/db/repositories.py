@@ -38,6 +38,7 @@ _department_columns = (
     _zone.label("time_zone"),
     department.c.no_show_limit,
     department.c.no_show_window_days,
+    department.c.booking_page_enabled,
 )
 _department_from = department.join(organization, organization.c.id == department.c.organization_id)
 
@@ -89,6 +90,7 @@ def _department(row: Any) -> Department:
         time_zone=row.time_zone,
         no_show_limit=row.no_show_limit,
         no_show_window_days=row.no_show_window_days,
+        booking_page_enabled=bool(row.booking_page_enabled),
     )
 
 
@@ -235,6 +237,7 @@ class SqlAppointments(_Scoped):
                     from_web=new.from_web,
                     telehealth_url=new.telehealth_url,
                     repeated_from_id=new.repeated_from_id,
+                    cancel_token=new.cancel_token,
                 )
                 .returning(appointment.c.id, appointment.c.created_at)
             )
