@@ -44,6 +44,7 @@ class Server:
     backend: str
     owner: tuple[str, str]
     staff: tuple[str, str]
+    api_key: str = ""  # the demo's all-scopes key (`slotbook demo` prints it last)
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -121,7 +122,13 @@ def server(
             time.sleep(0.2)
         else:
             pytest.fail(f"slotbook serve did not become ready:\n{log.read_text()}")
-        yield Server(base, request.param, _demo_login(demo, "owner"), _demo_login(demo, "staff"))
+        yield Server(
+            base,
+            request.param,
+            _demo_login(demo, "owner"),
+            _demo_login(demo, "staff"),
+            demo.strip().splitlines()[-1],
+        )
     finally:
         process.terminate()
         try:
