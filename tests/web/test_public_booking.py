@@ -4,6 +4,7 @@ with the credit refunded."""
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
 from collections.abc import AsyncIterator
@@ -18,7 +19,7 @@ from slotbook.application.cancel_links import cancel_link, cancel_token_of
 from slotbook.bootstrap import Container, build
 from slotbook.config import Settings
 from tests.scheduling_support import add_type, every_day, set_department
-from tests.support import Tenant, balance, book, future
+from tests.support import Tenant, balance, book, future, make_tenant
 from tests.web.dashboard import hidden
 
 EMAIL = "awa.camara@example.org"
@@ -69,9 +70,10 @@ async def _details_page(client: httpx.AsyncClient, desk: Desk, day_index: int = 
 
 
 def _form(page: str, time_index: int = 0, **fields: str) -> dict[str, str]:
+    kind = re.search(r'<input type="hidden" name="type" value="(\d+)"', page)
     return {
+        **({"type": kind.group(1)} if kind else {}),
         "csrf_token": hidden(page, "csrf_token"),
-        "type": hidden(page, "type"),
         "day": hidden(page, "day"),
         "time": _times(page)[time_index],
         "name": "Awa Camara",
@@ -192,6 +194,36 @@ async def test_a_known_email_books_for_the_same_client_without_changing_it(
     stored = await client.get(f"/api/v1/clients/{made.json()['id']}", headers=tenant.headers)
     assert stored.json()["name"] == "Awa Camara"
     assert stored.json()["phone"] == "0102030405"
+
+
+async def test_two_first_bookings_with_one_new_address_share_one_client(
+    client: httpx.AsyncClient, tenant: Tenant, desk: Desk
+) -> None:
+    page = await _details_page(client, desk)
+    responses = await asyncio.gather(
+        client.post(desk.page, data=_form(page, time_index=2)),
+        client.post(desk.page, data=_form(page, time_index=6)),
+    )
+    assert [r.status_code for r in responses] == [303, 303]
+    appointments = await _appointments(client, tenant)
+    assert len({a["clientId"] for a in appointments}) == 1
+    assert await balance(client, tenant) == 98
+
+
+async def test_without_credits_the_office_cannot_take_bookings(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    poor = await make_tenant(container.services, credits=0)
+    hours = await client.put(
+        f"/api/v1/departments/{poor.department_id}/hours", headers=poor.headers, json=every_day()
+    )
+    assert hours.status_code == 200
+    days = await client.get(f"/book/{poor.department_id}")
+    page = await client.get(_links(days.text, r'<a href="([^"]+)" data-day=')[1])
+    refused = await client.post(f"/book/{poor.department_id}", data=_form(page.text))
+    assert refused.status_code == 402
+    assert "This office cannot take bookings online right now." in refused.text
+    assert await balance(client, poor) == 0
 
 
 async def test_booking_rules_are_refused_in_plain_words_and_the_form_is_kept(

@@ -115,7 +115,11 @@ async def client_for_booking_page(uow: UnitOfWork, fields: ClientFields, now: da
     form. An existing record is never changed: an anonymous visitor cannot rewrite the name or
     phone of whoever owns that address (the appointment carries the name typed)."""
     assert fields.email is not None
-    existing = await uow.clients.get_by_email(normalize_email(fields.email))
+    email = normalize_email(fields.email)
+    # Two first bookings with one new address at once: the second waits, then finds the first's
+    # record instead of breaking the unique address. Taken before the client's own lock (place).
+    await uow.scheduling.lock_client(f"email:{email}")
+    existing = await uow.clients.get_by_email(email)
     if existing is not None and existing.erased_at is None:
         return existing
     return await _create(uow, fields, now)
