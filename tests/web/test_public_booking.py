@@ -273,8 +273,8 @@ async def test_a_time_taken_meanwhile_is_refused(
         ({"phone": "call me"}, "Please enter a valid phone number"),
         ({"phone": ""}, "Please enter a valid phone number"),
         ({"time": "tomorrow"}, "Please choose one of the free times."),
-        ({"time": "2020-01-01T10:00"}, "DateTime must be in the future"),
         ({"type": "abc"}, "Please choose an appointment type."),
+        ({"type": ""}, "Please choose an appointment type."),
     ],
 )
 async def test_invalid_fields_are_refused(
@@ -288,6 +288,44 @@ async def test_invalid_fields_are_refused(
     assert response.status_code == 400
     assert message in html.unescape(response.text)
     assert 'role="alert"' in response.text
+    assert await balance(client, tenant) == 100
+
+
+@pytest.mark.parametrize(
+    "time",
+    [
+        "2020-01-01T10:00",  # past
+        "2099-01-01T10:00",  # beyond the weeks shown
+        "{day}T03:00",  # outside opening hours
+        "{day}T08:07",  # not on the slot grid
+        "{day}T08:00~2147483647",  # a worker who does not work here
+    ],
+)
+async def test_only_offered_times_can_be_booked(
+    client: httpx.AsyncClient, tenant: Tenant, desk: Desk, time: str
+) -> None:
+    page = await _details_page(client, desk)
+    chosen = time.format(day=hidden(page, "day"))
+    response = await client.post(desk.page, data=_form(page, time=chosen))
+    assert response.status_code == 409
+    assert "Sorry, this time has just been taken." in html.unescape(response.text)
+    assert await balance(client, tenant) == 100
+
+
+async def test_a_department_without_hours_takes_no_booking_from_its_page(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """The API books any future time there; the page, which offers none, books none."""
+    assert (await client.get(f"/book/{tenant.department_id}")).status_code == 200
+    form = {
+        "csrf_token": client.cookies["slotbook_book_csrf"],
+        "time": future(days=3).removesuffix(":00"),
+        "name": "A",
+        "email": "a@example.org",
+        "phone": "0102",
+    }
+    response = await client.post(f"/book/{tenant.department_id}", data=form)
+    assert response.status_code == 409
     assert await balance(client, tenant) == 100
 
 
@@ -450,3 +488,24 @@ async def test_visitors_are_limited_per_address(
 ) -> None:
     statuses = [(await strict_anonymous_client.get(desk.page)).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
+
+
+async def test_a_department_that_names_its_workers_offers_each_of_them(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    d = tenant.staffed_department_id  # showAdminsInBooking: the client chooses the worker
+    hours = await client.put(
+        f"/api/v1/departments/{d}/hours", headers=tenant.headers, json=every_day()
+    )
+    assert hours.status_code == 200
+    days = await client.get(f"/book/{d}")
+    page = (await client.get(_links(days.text, r'<a href="([^"]+)" data-day=')[1])).text
+    assert re.search(r"09:00 with Worker \d+", page)
+    assert all(v.endswith(f"~{tenant.worker_id}") for v in _times(page))
+    booked = await client.post(f"/book/{d}", data=_form(page))
+    assert booked.status_code == 303, booked.text
+    listed = await client.get(
+        "/api/v1/appointments", headers=tenant.headers, params={"departmentId": d}
+    )
+    [appointment] = listed.json()["appointments"]
+    assert appointment["workerId"] == tenant.worker_id

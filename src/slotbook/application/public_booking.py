@@ -17,6 +17,7 @@ from slotbook.application.ports import ClientFields, Services
 from slotbook.domain.appointments import Appointment, AppointmentDetails
 from slotbook.domain.errors import BookingPageClosed, DepartmentNotFound
 from slotbook.domain.organizations import Department
+from slotbook.domain.rules import slot_unavailable
 from slotbook.domain.schedules import AppointmentType
 from slotbook.domain.slots import Slot
 from slotbook.domain.time import zone
@@ -111,12 +112,35 @@ class BookedOnline:
     cancel_token: str
 
 
+async def _check_offered(
+    services: Services, department: Department, booking: OnlineBooking
+) -> None:
+    """Only a time the page offers can be booked from it: the API also takes any future time in
+    a department without opening hours, or beyond the weeks shown; a visitor may not."""
+    day = booking.date_time.date()
+    listed = await available_slots(
+        services,
+        link_holder(department.organization_id),
+        SlotQuery(department.id, booking.appointment_type_id, None, day, day),
+    )
+    tz = zone(listed.agenda.settings.time_zone)
+    today = services.clock.now().astimezone(tz).date()
+    offered = (day - today).days < 7 * BOOKING_WEEKS and any(
+        s.starts_at.astimezone(tz).replace(tzinfo=None) == booking.date_time
+        and (booking.worker_id is None or booking.worker_id in s.worker_ids)
+        for s in listed.slots
+    )
+    if not offered:
+        raise slot_unavailable().error()
+
+
 async def book_online(services: Services, booking: OnlineBooking) -> BookedOnline:
     """Book for a visitor: their client record is found by e-mail (or created), then the booking
     use case runs exactly as for the API, with a private cancel token stored on the appointment.
     """
     department = await _open(services, booking.department_id)
     principal = link_holder(department.organization_id)
+    await _check_offered(services, department, booking)
     token = new_cancel_token()
 
     async def attempt() -> Appointment:

@@ -27,6 +27,7 @@ from slotbook.application.public_booking import (
 from slotbook.domain.appointments import TRANSITIONS, AppointmentStatus
 from slotbook.domain.errors import DomainError, InvalidRequest
 from slotbook.web.booking_form import (
+    MAX_ID,
     Visitor,
     check_csrf,
     csrf_token,
@@ -47,7 +48,6 @@ from slotbook.web.session import container_of
 
 router = APIRouter(prefix="/book")
 
-MAX_ID = 2_147_483_647
 DepartmentId = Annotated[int, Path(ge=1, le=MAX_ID)]
 ICS = "text/calendar; charset=utf-8"
 APPOINTMENT_PATH = "/book/appointment/"
@@ -106,11 +106,11 @@ async def _steps(
         return _page(request, "book_day.html", context, status)
     tz = ZoneInfo(free.time_zone)
     choices = []
+    t = translator(request)
     for slot in free.days[day]:
         start = slot.starts_at.astimezone(tz)
         label = start.strftime("%H:%M")
         if department.show_admins_in_booking and slot.worker_ids:
-            t = translator(request)
             for worker_id in slot.worker_ids:
                 worker = free.worker_names.get(worker_id, str(worker_id))
                 choices.append(
@@ -161,14 +161,13 @@ async def _book_again(request: Request, status: int, message: str) -> Response:
 async def booking_submit(request: Request, department_id: DepartmentId) -> Response:
     services = container_of(request).services
     # A closed or unknown page answers 404 before anything else (even a stale form).
-    await booking_page(services, department_id)
+    page = await booking_page(services, department_id)
     form = await request.form()
     check_csrf(request, form)
     t = translator(request)
     name, email, phone, starts_at, worker_id = Visitor.of(form).checked(t)
-    type_text = text_field(form, "type", 10)
-    type_id = positive_id(type_text)
-    if type_text and type_id is None:
+    type_id = positive_id(text_field(form, "type", 10))
+    if page.types and type_id not in {k.id for k in page.types}:
         raise InvalidRequest(t("book.type_required"))
     booked = await book_online(
         services,
@@ -222,7 +221,9 @@ async def appointment_page(request: Request, token: str) -> Response:
     container = container_of(request)
     linked = await appointment_by_cancel_token(container.services, token)
     context = _appointment_context(request, linked)
-    context["qr"] = Markup(container.documents.qr_svg(linked.appointment.qr_token))  # noqa: S704
+    # segno's own SVG markup (only paths and numbers), not text from a visitor.
+    svg = container.documents.qr_svg(linked.appointment.qr_token)
+    context["qr"] = Markup(svg)  # noqa: S704
     return _page(request, "book_appointment.html", context)
 
 
