@@ -64,9 +64,6 @@ class FreeTimes:
     days: Mapping[date, Sequence[Slot]]  # only days with at least one free time, in order
     worker_names: Mapping[int, str]
 
-    def local(self, slot: Slot) -> datetime:
-        return slot.starts_at.astimezone(zone(self.time_zone))
-
 
 async def free_times(
     services: Services, department_id: int, type_id: int | None, weeks: int = BOOKING_WEEKS
