@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from slotbook.application.access import Authenticator
+from slotbook.application.documents import AppointmentDocuments
 from slotbook.application.ports import Clock, Services
 from slotbook.application.reminder_ports import Mailer, SmsSender
 from slotbook.application.reminders import ReminderWorker
@@ -18,6 +19,7 @@ from slotbook.infra.db.idempotency import SqlIdempotencyStore
 from slotbook.infra.db.registry import SqlRegistry
 from slotbook.infra.db.reminders import SqlReminderStore
 from slotbook.infra.db.uow import SqlUnitOfWorkFactory
+from slotbook.infra.documents import Documents
 from slotbook.infra.notifications.sms import HttpSmsSender
 from slotbook.infra.notifications.smtp import SmtpMailer, SmtpSettings
 from slotbook.infra.passwords import Argon2Passwords
@@ -37,6 +39,8 @@ class Container:
     rate_limiter: RateLimiter
     url_guard: SsrfGuard
     idempotency: SqlIdempotencyStore
+    # .ics files and QR codes for the public booking pages (which may not import infra).
+    documents: AppointmentDocuments = field(default_factory=Documents)
 
     async def aclose(self) -> None:
         await self.engine.dispose()

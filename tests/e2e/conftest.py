@@ -44,7 +44,7 @@ class Server:
     backend: str
     owner: tuple[str, str]
     staff: tuple[str, str]
-    api_key: str = ""  # the demo's all-scopes key, for setting up data through the API
+    api_key: str = ""  # the demo's all-scopes key (`slotbook demo` prints it last)
 
     def url(self, path: str) -> str:
         return self.base + path

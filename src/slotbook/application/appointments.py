@@ -50,6 +50,7 @@ class BookingRequest:
     patient_id: int | None = None
     client: ClientUpsert | None = None  # seed 002's inline "fiche": update by id, else create
     details: AppointmentDetails = field(default_factory=AppointmentDetails)
+    cancel_token: str | None = None  # set by the public booking page (application/cancel_links)
 
 
 async def create_appointment(
@@ -132,6 +133,7 @@ async def book(
         from_web=details.from_web,
         telehealth_url=details.telehealth_url,
         repeated_from_id=repeated_from_id,
+        cancel_token=request.cancel_token,
     )
     appointment_id, created_at = await uow.appointments.add(new, now)
     balance = await uow.credits.change(-BOOKING_COST, LedgerReason.BOOKING, now, appointment_id)

@@ -110,6 +110,21 @@ async def _update(
     return updated
 
 
+async def client_for_booking_page(uow: UnitOfWork, fields: ClientFields, now: datetime) -> Client:
+    """The client a public booking is for, found by its e-mail address, else created from the
+    form. An existing record is never changed: an anonymous visitor cannot rewrite the name or
+    phone of whoever owns that address (the appointment carries the name typed)."""
+    assert fields.email is not None
+    email = normalize_email(fields.email)
+    # Two first bookings with one new address at once: the second waits, then finds the first's
+    # record instead of breaking the unique address. Taken before the client's own lock (place).
+    await uow.scheduling.lock_client(f"email:{email}")
+    existing = await uow.clients.get_by_email(email)
+    if existing is not None and existing.erased_at is None:
+        return existing
+    return await _create(uow, fields, now)
+
+
 async def create_client(services: Services, principal: Principal, fields: ClientFields) -> Client:
     require(principal, Scope.CLIENTS_WRITE)
     async with services.uow(principal.organization_id, write=True) as uow:

@@ -93,6 +93,7 @@ class NewAppointment:
     from_web: bool = True
     telehealth_url: str | None = None
     repeated_from_id: int | None = None
+    cancel_token: str | None = None  # the private cancel link's secret (application/cancel_links)
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,6 +274,13 @@ class AppointmentRepository(Protocol):
     async def erase_client(self, client_id: int, now: datetime) -> Sequence[int]:
         """Remove personal data from the client's appointments; their ids."""
         ...
+
+    async def cancel_token(self, appointment_id: int) -> str | None: ...
+    async def set_cancel_token(self, appointment_id: int, token: str) -> None:
+        """Give the appointment `token` unless it already has one (the first one stays)."""
+        ...
+
+    async def get_by_cancel_token(self, token: str) -> Appointment | None: ...
 
 
 class ClientRepository(Protocol):
@@ -467,6 +475,7 @@ class Registry(Protocol):
     async def owner_of_client(self, client_id: int) -> int | None: ...
     async def owner_of_patient(self, patient_id: int) -> int | None: ...
     async def owner_of_qr_token(self, token: str) -> int | None: ...
+    async def owner_of_cancel_token(self, token: str) -> int | None: ...
     async def organizations_with_overdue(self, cutoff: datetime) -> Sequence[int]:
         """Organizations with awaited appointments that started before `cutoff`."""
         ...

@@ -264,3 +264,21 @@ class IdempotencyKeyReused(DomainError):
 
 class IdempotencyInProgress(DomainError):
     code = "IDEMPOTENCY_IN_PROGRESS"
+
+
+class BookingPageClosed(NotFound):
+    """The department turned its public booking page off (or never had one to show)."""
+
+    code = "BOOKING_PAGE_CLOSED"
+
+    def __init__(self, department_id: int) -> None:
+        super().__init__(f"Department {department_id} does not take bookings online")
+
+
+class CancelLinkNotFound(NotFound):
+    """No appointment has this private cancel link (mistyped, or never issued)."""
+
+    code = "CANCEL_LINK_NOT_FOUND"
+
+    def __init__(self) -> None:
+        super().__init__("This cancel link is not valid")

@@ -11,6 +11,7 @@ from slotbook.web.routers import (
     api_keys,
     appointments,
     auth,
+    booking,
     calendar,
     check_in,
     credits,
@@ -23,6 +24,16 @@ STATIC = Path(__file__).with_name("static")
 
 def mount(app: FastAPI) -> None:
     """Dashboard pages under /dashboard (session login, not API keys), files under /static."""
-    for module in (auth, home, credits, api_keys, calendar, appointments, check_in, webhooks):
+    for module in (
+        auth,
+        home,
+        credits,
+        api_keys,
+        calendar,
+        appointments,
+        check_in,
+        webhooks,
+        booking,
+    ):
         app.include_router(module.router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

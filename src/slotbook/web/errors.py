@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from slotbook.domain.errors import (
     AccountLocked,
+    BookingRefused,
     Conflict,
     CsrfRejected,
     DomainError,
@@ -25,8 +26,9 @@ from slotbook.domain.errors import (
 )
 from slotbook.web.rendering import redirect, render, translator
 
-# Paths served as HTML pages; the public booking page will add "/book".
-WEB_PREFIXES = ("/dashboard",)
+# Paths served as HTML pages: the dashboard, and the public booking page (web/routers/booking).
+WEB_PREFIXES = ("/dashboard", "/book")
+PUBLIC_PREFIX = "/book"
 
 
 LOGIN_PATH = "/dashboard/login"
@@ -40,6 +42,7 @@ FORM_ERRORS: tuple[type[DomainError], ...] = (
     CsrfRejected,
     InsufficientCredits,
     InvalidTransition,
+    BookingRefused,
 )
 
 # (request, status, message in the user's language) -> the form's page again, with the message.
@@ -81,14 +84,16 @@ async def error_page(request: Request, status: int, error: DomainError) -> Respo
         return None
     registered = _FORM_PAGES.get(request.scope.get("endpoint"))  # type: ignore[arg-type]
     if registered is not None and isinstance(error, registered[1]):
+        request.state.form_error = error  # for pages that word some refusals their own way
         return await registered[0](request, status, message_for(request, error))
     if isinstance(error, Unauthorized) and not isinstance(error, InvalidCredentials):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         next_path = target if request.method == "GET" else "/dashboard"
         return redirect(f"{LOGIN_PATH}?next={quote(next_path, safe='/')}")
+    public = path == PUBLIC_PREFIX or path.startswith(PUBLIC_PREFIX + "/")
     return render(
         request,
-        "error.html",
+        "book_error.html" if public else "error.html",
         {"status": status, "message": message_for(request, error)},
         status=status,
     )

@@ -180,12 +180,21 @@ class DepartmentWrite(RequestModel):
         description="Minutes before the start at which reminders go out; [] for none",
         examples=[[1440, 60]],
     )
+    booking_page_enabled: StrictBool | None = Field(
+        None, description="false: the public booking page /book/{id} answers 404"
+    )
 
     def changes(self) -> dict[str, object]:
         """Only the fields the client sent, with the use case's names."""
         sent = self.model_fields_set
         changes: dict[str, object] = {}
-        for field in ("name", "show_admins_in_booking", "slot_interval_minutes", "slot_capacity"):
+        for field in (
+            "name",
+            "show_admins_in_booking",
+            "slot_interval_minutes",
+            "slot_capacity",
+            "booking_page_enabled",
+        ):
             if field in sent and getattr(self, field) is not None:
                 changes[field] = getattr(self, field)
         if "description" in sent:
@@ -216,6 +225,7 @@ class DepartmentDetailRead(DepartmentRead):
     reminder_offsets: list[int] = Field(
         examples=[[1440]], description="Minutes before the start at which reminders go out"
     )
+    booking_page_enabled: bool = Field(description="Whether /book/{id} takes bookings")
 
     @classmethod
     def of_detail(cls, d: DepartmentDetail) -> DepartmentDetailRead:
@@ -227,6 +237,7 @@ class DepartmentDetailRead(DepartmentRead):
             slot_capacity=d.settings.slot_capacity,
             inherits_time_zone=d.own_time_zone is None,
             reminder_offsets=list(d.reminder_offsets),
+            booking_page_enabled=d.department.booking_page_enabled,
             booking_policy=BookingPolicyRead(
                 max_upcoming_per_client=p.max_upcoming_per_client,
                 min_minutes_between_client_appointments=p.min_minutes_between_client_appointments,

@@ -157,3 +157,29 @@ class SqlAppointmentStore(SqlAppointments):
             .returning(appointment.c.id)
         )
         return sorted(row.id for row in rows)
+
+    async def cancel_token(self, appointment_id: int) -> str | None:
+        token: str | None = (
+            await self._conn.execute(
+                select(appointment.c.cancel_token).where(
+                    appointment.c.organization_id == self._org, appointment.c.id == appointment_id
+                )
+            )
+        ).scalar_one_or_none()
+        return token
+
+    async def set_cancel_token(self, appointment_id: int, token: str) -> None:
+        # Only while it has none: of two concurrent callers, the first token stays.
+        await self._conn.execute(
+            update(appointment)
+            .where(
+                appointment.c.organization_id == self._org,
+                appointment.c.id == appointment_id,
+                appointment.c.cancel_token.is_(None),
+            )
+            .values(cancel_token=token)
+        )
+
+    async def get_by_cancel_token(self, token: str) -> Appointment | None:
+        found = await self._select(appointment.c.cancel_token == token)
+        return found[0] if found else None

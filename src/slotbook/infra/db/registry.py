@@ -407,6 +407,15 @@ class SqlRegistry:
             ).scalar_one_or_none()
         return int(owner) if owner is not None else None
 
+    async def owner_of_cancel_token(self, token: str) -> int | None:
+        async with self._engine.connect() as conn:
+            owner = (
+                await conn.execute(
+                    select(appointment.c.organization_id).where(appointment.c.cancel_token == token)
+                )
+            ).scalar_one_or_none()
+        return int(owner) if owner is not None else None
+
     async def organizations_with_overdue(self, cutoff: datetime) -> Sequence[int]:
         async with self._engine.connect() as conn:
             rows = await conn.execute(

@@ -47,6 +47,7 @@ _department_columns = (
     department.c.no_show_limit,
     department.c.no_show_window_days,
     department.c.uuid,
+    department.c.booking_page_enabled,
 )
 _department_from = department.join(organization, organization.c.id == department.c.organization_id)
 
@@ -102,6 +103,7 @@ def _department(row: Any) -> Department:
         no_show_limit=row.no_show_limit,
         no_show_window_days=row.no_show_window_days,
         uuid=row.uuid,
+        booking_page_enabled=bool(row.booking_page_enabled),
     )
 
 
@@ -218,8 +220,8 @@ class SqlDepartments(_Scoped):
         if row is None:
             return None
         (id_, org, org_name, name, description, show_admins, own_zone, org_zone) = row[:8]
-        (no_show_limit, no_show_window, interval, capacity, public_id) = row[8:13]
-        policy, (workers, hours) = row[13:-2], row[-2:]
+        (no_show_limit, no_show_window, interval, capacity, public_id, page_on) = row[8:14]
+        policy, (workers, hours) = row[14:-2], row[-2:]
         staff = [(w[0], w[1], UUID(w[2])) for w in orjson.loads(workers)]
         self._direct.workers[id_] = staff
         self._direct.hours[id_] = (
@@ -245,6 +247,7 @@ class SqlDepartments(_Scoped):
             no_show_limit=no_show_limit,
             no_show_window_days=no_show_window,
             uuid=public_id,
+            booking_page_enabled=bool(page_on),
         )
 
     async def has_worker(self, department_id: int, worker_id: int) -> bool:
@@ -347,6 +350,7 @@ class SqlAppointments(_Scoped):
                     telehealth_url=new.telehealth_url,
                     repeated_from_id=new.repeated_from_id,
                     uuid=new.uuid,
+                    cancel_token=new.cancel_token,
                 )
                 .returning(appointment.c.id, appointment.c.created_at)
             )
