@@ -16,11 +16,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from slotbook.application.cancel_links import cancel_link, new_cancel_token
 from slotbook.application.ports import Clock
 from slotbook.application.reminder_ports import (
     Mailer,
@@ -36,16 +36,7 @@ from slotbook.domain.reminders import ReminderDecision, due_reminder
 
 log = logging.getLogger("slotbook.reminders")
 
-CANCEL_PATH = "/book/cancel/"
 MAX_ORGANIZATIONS = 1000  # organizations looked at per round
-
-
-def new_cancel_token() -> str:
-    return secrets.token_urlsafe(24)
-
-
-def cancel_url(public_base_url: str, token: str) -> str:
-    return public_base_url.rstrip("/") + CANCEL_PATH + token
 
 
 def sms_text(notice: ReminderNotice) -> str:
@@ -132,7 +123,7 @@ class ReminderWorker:
                 if decision.send is None or (a.id, decision.send) not in won:
                     continue
                 starts = a.starts_at.astimezone(ZoneInfo(a.time_zone))
-                notice = ReminderNotice(a, starts, cancel_url(self._base_url, tokens[a.id]))
+                notice = ReminderNotice(a, starts, cancel_link(self._base_url, tokens[a.id]))
                 planned.append(
                     _Planned(
                         candidate,

@@ -16,6 +16,7 @@ from slotbook.application.cancel_links import (
     LinkedAppointment,
     appointment_by_cancel_token,
     cancel_by_token,
+    cancel_link,
 )
 from slotbook.application.public_booking import (
     BOOKING_WEEKS,
@@ -189,7 +190,7 @@ def _appointment_context(request: Request, linked: LinkedAppointment) -> dict[st
         "starts": a.starts_at.astimezone(tz),
         "type_name": linked.type_name,
         "token": linked.token,
-        "cancel_url": f"{base}{CANCEL_PATH}{linked.token}",
+        "cancel_url": cancel_link(base, linked.token),
         "ics_url": f"{APPOINTMENT_PATH}{linked.token}.ics",
         "cancellable": AppointmentStatus.CANCELLED in TRANSITIONS[a.status],
         "cancelled": a.status is AppointmentStatus.CANCELLED,
