@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import httpcore
 import orjson
 
 from slotbook import __version__
@@ -22,14 +21,18 @@ from slotbook.domain.events import (
     is_success,
     retry_delay,
 )
+from slotbook.infra.webhooks.http import HttpProtocolError, WebhookHttpClient
 from slotbook.infra.webhooks.queue import ClaimedDelivery, DeliveryQueue, DeliveryResult
 from slotbook.infra.webhooks.signing import webhook_headers
-from slotbook.infra.webhooks.ssrf import BlockedDestination, GuardedBackend, SsrfGuard
+from slotbook.infra.webhooks.ssrf import BlockedDestination, SsrfGuard
 
 log = logging.getLogger("slotbook.webhooks")
 
 MAX_RESPONSE_BYTES = 64 * 1024  # read (and drop) at most this much of a receiver's answer
-USER_AGENT = f"Slotbook-Webhooks/{__version__}".encode()
+FIXED_HEADERS = (
+    b"content-type: application/json\r\n"
+    + f"user-agent: Slotbook-Webhooks/{__version__}\r\n".encode()
+)
 
 
 def event_body(claimed: ClaimedDelivery) -> bytes:
@@ -79,16 +82,11 @@ class DeliveryWorker:
         self._clock = clock
         self._settings = settings
         self._jitter = jitter
-        self._pool = httpcore.AsyncConnectionPool(
-            network_backend=GuardedBackend(guard),
-            max_connections=settings.concurrency,
-            keepalive_expiry=30.0,
-            retries=0,
-        )
+        self._http = WebhookHttpClient(guard, max_body=MAX_RESPONSE_BYTES)
         self._slots = asyncio.Semaphore(settings.concurrency)
 
     async def aclose(self) -> None:
-        await self._pool.aclose()
+        await self._http.aclose()
 
     async def run_once(self) -> int:
         """Deliver one batch of due deliveries; how many were attempted."""
@@ -124,9 +122,7 @@ class DeliveryWorker:
                 error = f"blocked_destination: {exc}"
             except TimeoutError:
                 error = f"timeout after {self._settings.timeout:g} s"
-            except httpcore.TimeoutException as exc:
-                error = f"timeout: {exc or type(exc).__name__}"
-            except (httpcore.NetworkError, httpcore.ProtocolError, OSError) as exc:
+            except (HttpProtocolError, OSError) as exc:
                 error = f"{type(exc).__name__}: {exc}"
             latency_ms = int((time.monotonic() - started) * 1000)
         return self._result(claimed, attempted_at, status_code, error, latency_ms, retry_after)
@@ -138,25 +134,10 @@ class DeliveryWorker:
         signed = webhook_headers(
             claimed.secrets, claimed.event_id, int(attempted_at.timestamp()), body
         )
-        headers = [
-            (b"content-type", b"application/json"),
-            (b"user-agent", USER_AGENT),
-            *((k.encode(), v.encode()) for k, v in signed.items()),
-        ]
-        timeout = self._settings.timeout
-        extensions = {
-            "timeout": {"connect": timeout, "read": timeout, "write": timeout, "pool": timeout}
-        }
-        async with asyncio.timeout(timeout):
-            async with self._pool.stream(
-                "POST", claimed.url, headers=headers, content=body, extensions=extensions
-            ) as response:
-                received = 0
-                async for chunk in response.aiter_stream():
-                    received += len(chunk)
-                    if received > MAX_RESPONSE_BYTES:
-                        break
-                return response.status, _retry_after(response.headers)
+        headers = FIXED_HEADERS + "".join(f"{k}: {v}\r\n" for k, v in signed.items()).encode()
+        async with asyncio.timeout(self._settings.timeout):
+            answer = await self._http.post(claimed.url, headers, body)
+        return answer.status, _retry_after(answer.headers)
 
     def _result(
         self,
