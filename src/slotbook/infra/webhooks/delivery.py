@@ -28,6 +28,7 @@ from slotbook.infra.webhooks.ssrf import BlockedDestination, SsrfGuard
 
 log = logging.getLogger("slotbook.webhooks")
 
+RECORD_EVERY = 0.25  # seconds a finished attempt may wait to be recorded with others
 MAX_RESPONSE_BYTES = 64 * 1024  # read (and drop) at most this much of a receiver's answer
 FIXED_HEADERS = (
     b"content-type: application/json\r\n"
@@ -99,15 +100,87 @@ class DeliveryWorker:
         return len(claimed)
 
     async def run(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            try:
-                attempted = await self.run_once()
-            except Exception:
-                log.exception("webhook delivery batch failed; retrying shortly")
-                attempted = 0
-            if attempted == 0:
+        """Deliver until `stop` is set, then finish and record what is in flight.
+
+        A pipeline rather than `run_once` in a loop: new deliveries are claimed as soon as
+        half the concurrency is free, and results are recorded in batches (every
+        `batch_size` results or RECORD_EVERY seconds), so one slow receiver holds one slot
+        for up to its timeout instead of holding back the whole batch it was claimed with."""
+        settings = self._settings
+        in_flight: set[asyncio.Task[DeliveryResult]] = set()
+        finished: list[DeliveryResult] = []
+        wake = asyncio.Event()
+        claim_room = max(1, settings.concurrency // 2)
+        next_claim = 0.0  # monotonic time of the next look for due deliveries
+        first_finished = 0.0  # monotonic time the oldest unrecorded result came in
+
+        def landed(task: asyncio.Task[DeliveryResult]) -> None:
+            nonlocal first_finished
+            in_flight.discard(task)
+            if task.cancelled():
+                pass  # shutting down: the lease brings the delivery back
+            elif task.exception() is not None:
+                # A bug, not a receiver's failure: the lease brings the delivery back.
+                log.error("webhook attempt crashed", exc_info=task.exception())
+            else:
+                if not finished:
+                    first_finished = time.monotonic()
+                finished.append(task.result())
+            if (
+                not in_flight
+                or len(finished) >= settings.batch_size
+                or settings.concurrency - len(in_flight) == claim_room
+            ):
+                wake.set()
+
+        stopping = asyncio.create_task(stop.wait())
+        stopping.add_done_callback(lambda _: wake.set())
+        try:
+            while not (stop.is_set() and not in_flight):
+                now = time.monotonic()
+                room = settings.concurrency - len(in_flight)
+                if not stop.is_set() and now >= next_claim and room >= claim_room:
+                    limit = min(settings.batch_size, room)
+                    try:
+                        claimed = await self._queue.claim(self._clock.now(), limit, settings.lease)
+                    except Exception:
+                        log.exception("claiming webhook deliveries failed; retrying shortly")
+                        claimed = []
+                    for delivery in claimed:
+                        task = asyncio.create_task(self._attempt(delivery))
+                        in_flight.add(task)
+                        task.add_done_callback(landed)
+                    if len(claimed) < limit:  # nothing more due for now
+                        next_claim = time.monotonic() + settings.poll_interval
+                    continue
+                if finished and (
+                    not in_flight
+                    or stop.is_set()
+                    or len(finished) >= settings.batch_size
+                    or now - first_finished >= RECORD_EVERY
+                ):
+                    await self._record(finished)
+                    finished = []
+                    continue
+                timeouts = [next_claim - now] if room >= claim_room and not stop.is_set() else []
+                if finished:
+                    timeouts.append(first_finished + RECORD_EVERY - now)
+                wake.clear()
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), self._settings.poll_interval)
+                    await asyncio.wait_for(wake.wait(), max(0.0, min(timeouts, default=60.0)))
+            if finished:
+                await self._record(finished)
+        finally:
+            stopping.cancel()
+            for task in in_flight:
+                task.cancel()
+
+    async def _record(self, results: list[DeliveryResult]) -> None:
+        try:
+            await self._queue.record(results, self._clock.now())
+        except Exception:
+            # Not recorded: each delivery is sent again after its lease, same webhook-id.
+            log.exception("recording %d webhook results failed", len(results))
 
     async def _attempt(self, claimed: ClaimedDelivery) -> DeliveryResult:
         async with self._slots:
