@@ -402,6 +402,33 @@ async def test_a_slow_receiver_does_not_hold_back_the_others(
         assert [d["status"] for d in await hooks.deliveries(hook["id"])] == ["DELIVERED"] * 2
 
 
+async def test_the_running_worker_records_every_result(
+    container: Container, tenant: Tenant, hooks: Hooks, receiver: Receiver
+) -> None:
+    """Results land while earlier ones are being written: none may be dropped (a dropped
+    one would be sent again after its lease)."""
+    hook = await hooks.register(receiver.url(), ["appointment.created"])
+    await _publish(container, tenant.organization_id, 300)
+    worker = DeliveryWorker(
+        DeliveryQueue(container.engine, timedelta(hours=20)),
+        container.url_guard,
+        container.services.clock,
+        WorkerSettings(timeout=5, batch_size=20, concurrency=10, poll_interval=0.05),
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(worker.run(stop))
+    try:
+        await _until(lambda: len(receiver.requests) >= 300, timeout=60)
+        stop.set()
+        await asyncio.wait_for(running, 10)
+    finally:
+        stop.set()
+        await worker.aclose()
+    deliveries = await _all_deliveries(hooks, hook["id"])
+    assert len(deliveries) == 300
+    assert {(d["status"], d["attempts"]) for d in deliveries} == {("DELIVERED", 1)}
+
+
 async def _until(condition: Any, timeout: float = 5.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():

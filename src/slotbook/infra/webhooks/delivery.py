@@ -159,8 +159,9 @@ class DeliveryWorker:
                     or len(finished) >= settings.batch_size
                     or now - first_finished >= RECORD_EVERY
                 ):
-                    await self._record(finished)
-                    finished = []
+                    # Swapped before awaiting: results landing meanwhile go to the new list.
+                    batch, finished = finished, []
+                    await self._record(batch)
                     continue
                 timeouts = [next_claim - now] if room >= claim_room and not stop.is_set() else []
                 if finished:
