@@ -39,7 +39,7 @@ from pathlib import Path
 
 import httpx
 import psycopg
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import make_url
 
 from slotbook.application.organizations import create_organization
@@ -47,7 +47,7 @@ from slotbook.bootstrap import Container, build
 from slotbook.config import Settings
 from slotbook.domain.events import EventType
 from slotbook.infra.db.migrate import upgrade
-from slotbook.infra.db.tables import webhook_endpoint
+from slotbook.infra.db.tables import webhook_delivery, webhook_endpoint
 from slotbook.infra.security import TokenSecrets
 
 TICK = 0.02  # seconds between two transactions of the latency phase
@@ -99,6 +99,26 @@ class Bench:
                 return received
             await asyncio.sleep(0.05)
 
+    async def check_database(self, deliveries: int) -> list[str]:
+        """Every delivery recorded as delivered at its first attempt: none will be re-sent."""
+        deadline = time.monotonic() + 10
+        while True:
+            async with self.container.engine.connect() as conn:
+                rows = (
+                    await conn.execute(
+                        select(
+                            webhook_delivery.c.status, webhook_delivery.c.attempts, func.count()
+                        ).group_by(webhook_delivery.c.status, webhook_delivery.c.attempts)
+                    )
+                ).all()
+            found = {(status, attempts): n for status, attempts, n in rows}
+            if found == {("DELIVERED", 1): deliveries} or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.1)
+        if found == {("DELIVERED", 1): deliveries}:
+            return []
+        return [f"database: deliveries by (status, attempts) {found}, expected {deliveries}"]
+
     async def collect(self, endpoints: int) -> tuple[dict[str, float], list[str]]:
         """Arrival time of each event (its latest copy); what is wrong with the arrivals."""
         dump = (await self.receiver.get("/dump")).json()
@@ -129,9 +149,12 @@ async def start_worker(command: list[str], env: dict[str, str]) -> asyncio.subpr
     return worker
 
 
-async def drain(stream: asyncio.StreamReader | None) -> None:
-    while stream is not None and await stream.readline():
-        pass
+async def drain(stream: asyncio.StreamReader | None) -> list[bytes]:
+    """What a worker logs (at warning level: only problems)."""
+    lines = []
+    while stream is not None and (line := await stream.readline()):
+        lines.append(line)
+    return [line for line in lines if b"worker stopped" not in line]
 
 
 async def run(args: argparse.Namespace, url: str, figures: dict[str, float]) -> list[str]:
@@ -231,11 +254,14 @@ async def run(args: argparse.Namespace, url: str, figures: dict[str, float]) -> 
             f" workers {(cpu_after[0] - cpu[0]) * 1000 / received:.2f},"
             f" receiver {(cpu_after[1] - cpu[1]) * 1000 / received:.2f}"
         )
+        problems += await bench.check_database(args.endpoints * (args.events + count))
         for worker in workers:
             worker.send_signal(signal.SIGTERM)
         for worker in workers:
             await asyncio.wait_for(worker.wait(), 30)
-        await asyncio.gather(*drains)
+        logged = [line for lines in await asyncio.gather(*drains) for line in lines]
+        if logged:
+            problems.append(f"workers logged {len(logged)} lines, first: {logged[0]!r}")
         return problems
     finally:
         for worker in workers:
@@ -275,7 +301,12 @@ async def main() -> None:
         print("CHECK FAILED:", problem)
     print(
         "check: "
-        + ("every event arrived exactly once per endpoint, signed" if not problems else "FAILED")
+        + (
+            "every event arrived exactly once per endpoint, signed, and is recorded as"
+            " delivered at its first attempt"
+            if not problems
+            else "FAILED"
+        )
     )
     print("summary " + json.dumps({**figures, "problems": problems}))
     if problems:
