@@ -154,8 +154,7 @@ class DeliveryWorker:
                         next_claim = time.monotonic() + settings.poll_interval
                     continue
                 if finished and (
-                    not in_flight
-                    or stop.is_set()
+                    stop.is_set()
                     or len(finished) >= settings.batch_size
                     or now - first_finished >= RECORD_EVERY
                 ):
