@@ -4,8 +4,11 @@ bytes: framing of the answers it must read, when it keeps or drops a connection,
 from __future__ import annotations
 
 import asyncio
+import ssl
+import subprocess
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -186,3 +189,38 @@ async def test_a_refused_connection_is_an_os_error(http: WebhookHttpClient) -> N
     await probe.wait_closed()
     with pytest.raises(ConnectionRefusedError):
         await http.post(f"http://127.0.0.1:{port}/", HEADERS, b"{}")
+
+
+async def test_https_verifies_the_host_name_and_keeps_the_connection(tmp_path: Path) -> None:
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    command = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost"
+    subprocess.run(
+        [
+            *command.split(),
+            *("-keyout", str(key), "-out", str(cert)),
+            *("-addext", "subjectAltName=DNS:localhost"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    served = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    served.load_cert_chain(cert, key)
+    scripted = Scripted([b"HTTP/1.1 204 No Content\r\n\r\n"])
+    listener = await asyncio.start_server(scripted.handle, "127.0.0.1", 0, ssl=served)
+    port = listener.sockets[0].getsockname()[1]
+    trusting = ssl.create_default_context(cafile=str(cert))
+    async with listener:
+        client = WebhookHttpClient(SsrfGuard(allow_private=True), tls=trusting)
+        try:
+            for _ in range(2):
+                answer = await client.post(f"https://localhost:{port}/hook", HEADERS, b"{}")
+                assert answer.status == 204
+            assert scripted.connections == 1
+            # The default roots do not trust this certificate.
+            strict = WebhookHttpClient(SsrfGuard(allow_private=True))
+            with pytest.raises(ssl.SSLCertVerificationError):
+                await strict.post(f"https://localhost:{port}/hook", HEADERS, b"{}")
+            await strict.aclose()
+        finally:
+            await client.aclose()
+        listener.close()
