@@ -46,6 +46,7 @@ class Receiver:
     default: int = 200
     plan: list[int] = field(default_factory=list)
     delay: float = 0.0
+    path_delays: dict[str, float] = field(default_factory=dict)  # on top of `delay`
     requests: list[Received] = field(default_factory=list)
     overlaps: int = 0
     _in_flight: Counter[str] = field(default_factory=Counter)
@@ -77,8 +78,8 @@ class Receiver:
             self.overlaps += 1
         self._in_flight[webhook_id] += 1
         try:
-            if self.delay:
-                await asyncio.sleep(self.delay)
+            if self.delay or scope["path"] in self.path_delays:
+                await asyncio.sleep(self.delay + self.path_delays.get(scope["path"], 0.0))
             extra: list[tuple[bytes, bytes]] = []
             if scope["path"] == "/redirect":
                 status = 302

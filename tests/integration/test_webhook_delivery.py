@@ -369,5 +369,72 @@ async def _all_deliveries(hooks: Hooks, webhook_id: object) -> list[dict[str, An
         page += 1
 
 
+async def test_a_slow_receiver_does_not_hold_back_the_others(
+    container: Container, tenant: Tenant, hooks: Hooks, receiver: Receiver
+) -> None:
+    """The running worker claims new deliveries while a slow one is still in flight, and on
+    stop finishes and records what it has in flight."""
+    slow = await hooks.register(receiver.url("/slow"), ["appointment.created"])
+    fast = await hooks.register(receiver.url("/fast"), ["appointment.created"])
+    receiver.path_delays["/slow"] = 3.0
+    worker = DeliveryWorker(
+        DeliveryQueue(container.engine, timedelta(hours=20)),
+        container.url_guard,
+        container.services.clock,
+        WorkerSettings(timeout=6, concurrency=4, poll_interval=0.05),
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(worker.run(stop))
+    try:
+        await _publish(container, tenant.organization_id, 1)
+        await _until(lambda: len(receiver.to("/fast")) == 1)
+        await _publish(container, tenant.organization_id, 1)
+        started = time.monotonic()
+        await _until(lambda: len(receiver.to("/fast")) == 2)
+        assert time.monotonic() - started < 2.0, "the fast delivery waited for the slow one"
+        assert len(receiver.to("/slow")) == 2  # both arrived; the first is still answering
+        stop.set()
+        await asyncio.wait_for(running, 10)
+    finally:
+        stop.set()
+        await worker.aclose()
+    for hook in (slow, fast):
+        assert [d["status"] for d in await hooks.deliveries(hook["id"])] == ["DELIVERED"] * 2
+
+
+async def test_the_running_worker_records_every_result(
+    container: Container, tenant: Tenant, hooks: Hooks, receiver: Receiver
+) -> None:
+    """Results land while earlier ones are being written: none may be dropped (a dropped
+    one would be sent again after its lease)."""
+    hook = await hooks.register(receiver.url(), ["appointment.created"])
+    await _publish(container, tenant.organization_id, 300)
+    worker = DeliveryWorker(
+        DeliveryQueue(container.engine, timedelta(hours=20)),
+        container.url_guard,
+        container.services.clock,
+        WorkerSettings(timeout=5, batch_size=20, concurrency=10, poll_interval=0.05),
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(worker.run(stop))
+    try:
+        await _until(lambda: len(receiver.requests) >= 300, timeout=60)
+        stop.set()
+        await asyncio.wait_for(running, 10)
+    finally:
+        stop.set()
+        await worker.aclose()
+    deliveries = await _all_deliveries(hooks, hook["id"])
+    assert len(deliveries) == 300
+    assert {(d["status"], d["attempts"]) for d in deliveries} == {("DELIVERED", 1)}
+
+
+async def _until(condition: Any, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.01)
+
+
 def test_worker_factory_uses_the_settings(container: Container) -> None:
     assert isinstance(delivery_worker(container), DeliveryWorker)

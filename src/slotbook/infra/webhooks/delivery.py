@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import httpcore
 import orjson
 
 from slotbook import __version__
@@ -22,14 +21,19 @@ from slotbook.domain.events import (
     is_success,
     retry_delay,
 )
+from slotbook.infra.webhooks.http import HttpProtocolError, WebhookHttpClient
 from slotbook.infra.webhooks.queue import ClaimedDelivery, DeliveryQueue, DeliveryResult
 from slotbook.infra.webhooks.signing import webhook_headers
-from slotbook.infra.webhooks.ssrf import BlockedDestination, GuardedBackend, SsrfGuard
+from slotbook.infra.webhooks.ssrf import BlockedDestination, SsrfGuard
 
 log = logging.getLogger("slotbook.webhooks")
 
+RECORD_EVERY = 0.25  # seconds a finished attempt may wait to be recorded with others
 MAX_RESPONSE_BYTES = 64 * 1024  # read (and drop) at most this much of a receiver's answer
-USER_AGENT = f"Slotbook-Webhooks/{__version__}".encode()
+FIXED_HEADERS = (
+    b"content-type: application/json\r\n"
+    + f"user-agent: Slotbook-Webhooks/{__version__}\r\n".encode()
+)
 
 
 def event_body(claimed: ClaimedDelivery) -> bytes:
@@ -79,16 +83,11 @@ class DeliveryWorker:
         self._clock = clock
         self._settings = settings
         self._jitter = jitter
-        self._pool = httpcore.AsyncConnectionPool(
-            network_backend=GuardedBackend(guard),
-            max_connections=settings.concurrency,
-            keepalive_expiry=30.0,
-            retries=0,
-        )
+        self._http = WebhookHttpClient(guard, max_body=MAX_RESPONSE_BYTES)
         self._slots = asyncio.Semaphore(settings.concurrency)
 
     async def aclose(self) -> None:
-        await self._pool.aclose()
+        await self._http.aclose()
 
     async def run_once(self) -> int:
         """Deliver one batch of due deliveries; how many were attempted."""
@@ -101,15 +100,87 @@ class DeliveryWorker:
         return len(claimed)
 
     async def run(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            try:
-                attempted = await self.run_once()
-            except Exception:
-                log.exception("webhook delivery batch failed; retrying shortly")
-                attempted = 0
-            if attempted == 0:
+        """Deliver until `stop` is set, then finish and record what is in flight.
+
+        A pipeline rather than `run_once` in a loop: new deliveries are claimed as soon as
+        half the concurrency is free, and results are recorded in batches (every
+        `batch_size` results or RECORD_EVERY seconds), so one slow receiver holds one slot
+        for up to its timeout instead of holding back the whole batch it was claimed with."""
+        settings = self._settings
+        in_flight: set[asyncio.Task[DeliveryResult]] = set()
+        finished: list[DeliveryResult] = []
+        wake = asyncio.Event()
+        claim_room = max(1, settings.concurrency // 2)
+        next_claim = 0.0  # monotonic time of the next look for due deliveries
+        first_finished = 0.0  # monotonic time the oldest unrecorded result came in
+
+        def landed(task: asyncio.Task[DeliveryResult]) -> None:
+            nonlocal first_finished
+            in_flight.discard(task)
+            if task.cancelled():
+                pass  # shutting down: the lease brings the delivery back
+            elif task.exception() is not None:
+                # A bug, not a receiver's failure: the lease brings the delivery back.
+                log.error("webhook attempt crashed", exc_info=task.exception())
+            else:
+                if not finished:
+                    first_finished = time.monotonic()
+                finished.append(task.result())
+            if (
+                not in_flight
+                or len(finished) >= settings.batch_size
+                or settings.concurrency - len(in_flight) == claim_room
+            ):
+                wake.set()
+
+        stopping = asyncio.create_task(stop.wait())
+        stopping.add_done_callback(lambda _: wake.set())
+        try:
+            while not (stop.is_set() and not in_flight):
+                now = time.monotonic()
+                room = settings.concurrency - len(in_flight)
+                if not stop.is_set() and now >= next_claim and room >= claim_room:
+                    limit = min(settings.batch_size, room)
+                    try:
+                        claimed = await self._queue.claim(self._clock.now(), limit, settings.lease)
+                    except Exception:
+                        log.exception("claiming webhook deliveries failed; retrying shortly")
+                        claimed = []
+                    for delivery in claimed:
+                        task = asyncio.create_task(self._attempt(delivery))
+                        in_flight.add(task)
+                        task.add_done_callback(landed)
+                    if len(claimed) < limit:  # nothing more due for now
+                        next_claim = time.monotonic() + settings.poll_interval
+                    continue
+                if finished and (
+                    stop.is_set()
+                    or len(finished) >= settings.batch_size
+                    or now - first_finished >= RECORD_EVERY
+                ):
+                    # Swapped before awaiting: results landing meanwhile go to the new list.
+                    batch, finished = finished, []
+                    await self._record(batch)
+                    continue
+                timeouts = [next_claim - now] if room >= claim_room and not stop.is_set() else []
+                if finished:
+                    timeouts.append(first_finished + RECORD_EVERY - now)
+                wake.clear()
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), self._settings.poll_interval)
+                    await asyncio.wait_for(wake.wait(), max(0.0, min(timeouts, default=60.0)))
+            if finished:
+                await self._record(finished)
+        finally:
+            stopping.cancel()
+            for task in in_flight:
+                task.cancel()
+
+    async def _record(self, results: list[DeliveryResult]) -> None:
+        try:
+            await self._queue.record(results, self._clock.now())
+        except Exception:
+            # Not recorded: each delivery is sent again after its lease, same webhook-id.
+            log.exception("recording %d webhook results failed", len(results))
 
     async def _attempt(self, claimed: ClaimedDelivery) -> DeliveryResult:
         async with self._slots:
@@ -124,9 +195,7 @@ class DeliveryWorker:
                 error = f"blocked_destination: {exc}"
             except TimeoutError:
                 error = f"timeout after {self._settings.timeout:g} s"
-            except httpcore.TimeoutException as exc:
-                error = f"timeout: {exc or type(exc).__name__}"
-            except (httpcore.NetworkError, httpcore.ProtocolError, OSError) as exc:
+            except (HttpProtocolError, OSError) as exc:
                 error = f"{type(exc).__name__}: {exc}"
             latency_ms = int((time.monotonic() - started) * 1000)
         return self._result(claimed, attempted_at, status_code, error, latency_ms, retry_after)
@@ -138,25 +207,10 @@ class DeliveryWorker:
         signed = webhook_headers(
             claimed.secrets, claimed.event_id, int(attempted_at.timestamp()), body
         )
-        headers = [
-            (b"content-type", b"application/json"),
-            (b"user-agent", USER_AGENT),
-            *((k.encode(), v.encode()) for k, v in signed.items()),
-        ]
-        timeout = self._settings.timeout
-        extensions = {
-            "timeout": {"connect": timeout, "read": timeout, "write": timeout, "pool": timeout}
-        }
-        async with asyncio.timeout(timeout):
-            async with self._pool.stream(
-                "POST", claimed.url, headers=headers, content=body, extensions=extensions
-            ) as response:
-                received = 0
-                async for chunk in response.aiter_stream():
-                    received += len(chunk)
-                    if received > MAX_RESPONSE_BYTES:
-                        break
-                return response.status, _retry_after(response.headers)
+        headers = FIXED_HEADERS + "".join(f"{k}: {v}\r\n" for k, v in signed.items()).encode()
+        async with asyncio.timeout(self._settings.timeout):
+            answer = await self._http.post(claimed.url, headers, body)
+        return answer.status, _retry_after(answer.headers)
 
     def _result(
         self,

@@ -6,10 +6,12 @@ import base64
 import hashlib
 import hmac
 from collections.abc import Sequence
+from functools import lru_cache
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 - a prefix, not a secret
 
 
+@lru_cache(maxsize=4096)  # the worker signs with the same few secrets over and over
 def secret_key(secret: str) -> bytes:
     """The HMAC key: the base64 part of a `whsec_...` secret, decoded."""
     return base64.b64decode(secret.removeprefix(SECRET_PREFIX))

@@ -1,9 +1,10 @@
 """SSRF protection: webhook targets must be http(s) URLs whose every address is public.
 
-Checked when a webhook is registered or changed, and again at every connection: a network
-backend for httpcore resolves the host itself, refuses if any address is not global, and
-connects to the checked address (so DNS cannot change between check and use). Redirects are
-never followed (the delivery client does not follow them).
+Checked when a webhook is registered or changed, and again at every connection: the delivery
+client (infra/webhooks/http.py) resolves the host through `SsrfGuard.addresses`, which refuses
+if any address is not global, and connects to the checked address (so DNS cannot change
+between check and use). Redirects are never followed (the delivery client does not follow
+them).
 """
 
 from __future__ import annotations
@@ -11,10 +12,8 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
-
-import httpcore
 
 from slotbook.domain.errors import InvalidWebhookUrl
 
@@ -27,7 +26,7 @@ ALLOWED_SCHEMES = {"http": 80, "https": 443}
 MIN_PORT = 1024  # besides 80 and 443: no SSH, SMTP, ... on the receiver's side
 
 
-class BlockedDestination(httpcore.ConnectError):
+class BlockedDestination(Exception):
     """A delivery refused before connecting: the target resolves to a non-public address."""
 
 
@@ -98,43 +97,3 @@ class SsrfGuard:
             if private:
                 raise BlockedDestination(f"{host} resolves to a non-public address {private[0]}")
         return addresses
-
-
-class GuardedBackend(httpcore.AsyncNetworkBackend):
-    """httpcore's network backend with the SSRF check at every connection, pinned to the
-    checked address (TLS still verifies the URL's host name)."""
-
-    def __init__(self, guard: SsrfGuard) -> None:
-        self._guard = guard
-        self._inner = httpcore.AnyIOBackend()
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,  # noqa: ASYNC109 - httpcore's interface
-        local_address: str | None = None,
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        addresses = await self._guard.addresses(host, port)
-        error: Exception | None = None
-        for address in addresses:
-            try:
-                return await self._inner.connect_tcp(
-                    address, port, timeout, local_address, socket_options
-                )
-            except httpcore.ConnectError as exc:
-                error = exc
-        assert error is not None
-        raise error
-
-    async def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,  # noqa: ASYNC109 - httpcore's interface
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        raise BlockedDestination("unix sockets are not webhook targets")
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
