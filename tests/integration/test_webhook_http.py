@@ -15,7 +15,7 @@ import pytest
 from slotbook.infra.webhooks.http import Answer, HttpProtocolError, WebhookHttpClient
 from slotbook.infra.webhooks.ssrf import BlockedDestination, SsrfGuard
 
-HEADERS = b"content-type: application/json\r\nwebhook-id: evt_1\r\n"
+HEADERS = [(b"content-type", b"application/json"), (b"webhook-id", b"evt_1")]
 
 
 @dataclass

@@ -31,8 +31,8 @@ log = logging.getLogger("slotbook.webhooks")
 RECORD_EVERY = 0.25  # seconds a finished attempt may wait to be recorded with others
 MAX_RESPONSE_BYTES = 64 * 1024  # read (and drop) at most this much of a receiver's answer
 FIXED_HEADERS = (
-    b"content-type: application/json\r\n"
-    + f"user-agent: Slotbook-Webhooks/{__version__}\r\n".encode()
+    (b"content-type", b"application/json"),
+    (b"user-agent", f"Slotbook-Webhooks/{__version__}".encode()),
 )
 
 
@@ -207,7 +207,7 @@ class DeliveryWorker:
         signed = webhook_headers(
             claimed.secrets, claimed.event_id, int(attempted_at.timestamp()), body
         )
-        headers = FIXED_HEADERS + "".join(f"{k}: {v}\r\n" for k, v in signed.items()).encode()
+        headers = [*FIXED_HEADERS, *((k.encode(), v.encode()) for k, v in signed.items())]
         async with asyncio.timeout(self._settings.timeout):
             answer = await self._http.post(claimed.url, headers, body)
         return answer.status, _retry_after(answer.headers)

@@ -1,13 +1,15 @@
 """The delivery worker's HTTP/1.1 client: POST, read the status, keep the connection.
 
-Why not httpcore: its connection pool rescans every connection (with a `poll` and a
-`getpeername` system call each) for every queued request, and probes for `sniffio` with a
-failing import on every request; at 50 requests in flight that was 4-6 ms of CPU per
-delivery, most of the worker's time. A webhook sender needs much less: one request shape,
-the status code and `Retry-After`, a capped read of the answer, and idle connections kept per
-origin. Every new connection goes through the SSRF guard and is pinned to the checked
-address; TLS verifies the URL's host name against certifi's roots (as httpx does). Redirects
-are never followed.
+Why not httpx/httpcore: httpcore's connection pool rescans every connection (with a `poll`
+and a `getpeername` system call each) for every queued request, and probes for `sniffio` with
+a failing import on every request; at 50 requests in flight that was 4-6 ms of CPU per
+delivery, most of the worker's time. A webhook sender needs much less: one request shape, the
+status code and `Retry-After`, a capped read of the answer, and idle connections kept per
+origin. So this module keeps its own small pool of asyncio streams, and h11 (the HTTP/1.1
+protocol library httpcore itself is built on) writes the requests and parses the answers:
+framing, keep-alive and malformed answers are h11's rules, not ours. Every new connection
+goes through the SSRF guard and is pinned to the checked address; TLS verifies the URL's host
+name against certifi's roots (as httpx does). Redirects are never followed.
 """
 
 from __future__ import annotations
@@ -16,15 +18,20 @@ import asyncio
 import ssl
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import quote, urlsplit
 
 import certifi
+import h11
 
 from slotbook.infra.webhooks.ssrf import SsrfGuard
 
 HEAD_LIMIT = 64 * 1024  # the status line and headers of an answer may not be longer
+READ_SIZE = 64 * 1024
+
+Header = tuple[bytes, bytes]
 
 
 class HttpProtocolError(Exception):
@@ -34,13 +41,16 @@ class HttpProtocolError(Exception):
 @dataclass(frozen=True, slots=True)
 class Answer:
     status: int
-    headers: list[tuple[bytes, bytes]]  # names in lower case
+    headers: list[Header]  # names in lower case
 
 
 @dataclass(slots=True)
 class _Connection:
     reader: asyncio.StreamReader
     writer: asyncio.StreamWriter
+    protocol: h11.Connection = field(
+        default_factory=lambda: h11.Connection(h11.CLIENT, max_incomplete_event_size=HEAD_LIMIT)
+    )
     idle_since: float = 0.0
 
     def usable(self, now: float, keepalive: float) -> bool:
@@ -60,7 +70,8 @@ class _Target:
     secure: bool
     host: str
     port: int
-    request_line: bytes  # `POST /path?query HTTP/1.1\r\nhost: ...\r\n`
+    path: bytes  # the request target: path and query, percent-encoded
+    authority: bytes  # the Host header
 
     @property
     def origin(self) -> tuple[bool, str, int]:
@@ -79,8 +90,7 @@ def _target(url: str) -> _Target:
     path = quote(parts.path or "/", safe="/%:@!$&'()*+,;=~") + (
         "?" + quote(parts.query, safe="/%:@!$&'()*+,;=~?") if parts.query else ""
     )
-    head = f"POST {path} HTTP/1.1\r\nhost: {netloc}\r\n"
-    return _Target(secure, host, port, head.encode("ascii"))
+    return _Target(secure, host, port, path.encode("ascii"), netloc.encode("ascii"))
 
 
 class WebhookHttpClient:
@@ -112,34 +122,45 @@ class WebhookHttpClient:
                 connection.close()
         self._idle.clear()
 
-    async def post(self, url: str, headers: bytes, body: bytes) -> Answer:
-        """`headers`: complete `name: value\\r\\n` lines, without host and content-length.
-        Raises BlockedDestination, OSError (TLS errors included), HttpProtocolError; wrap
-        it in a timeout."""
+    async def post(self, url: str, headers: Sequence[Header], body: bytes) -> Answer:
+        """`headers`: (name, value) pairs, without host and content-length. Raises
+        BlockedDestination, OSError (TLS errors included), HttpProtocolError; wrap it in a
+        timeout."""
         target = self._targets.get(url)
         if target is None:
             if len(self._targets) > 10_000:
                 self._targets.clear()
             target = self._targets[url] = _target(url)
         connection = self._reuse(target) or await self._connect(target)
+        protocol = connection.protocol
         try:
+            request = h11.Request(
+                method=b"POST",
+                target=target.path,
+                headers=[
+                    (b"host", target.authority),
+                    *headers,
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            )
             connection.writer.write(
                 b"".join(
                     (
-                        target.request_line,
-                        headers,
-                        b"content-length: ",
-                        str(len(body)).encode(),
-                        b"\r\n\r\n",
-                        body,
+                        protocol.send(request) or b"",
+                        protocol.send(h11.Data(data=body)) or b"",
+                        protocol.send(h11.EndOfMessage()) or b"",
                     )
                 )
             )
-            answer, reusable = await self._read_answer(connection.reader)
+            answer, complete = await self._read_answer(connection)
+        except h11.ProtocolError as exc:
+            connection.close()
+            raise HttpProtocolError(str(exc) or type(exc).__name__) from None
         except BaseException:
             connection.close()
             raise
-        if reusable:
+        if complete and protocol.our_state is h11.DONE and protocol.their_state is h11.DONE:
+            protocol.start_next_cycle()
             connection.idle_since = time.monotonic()
             self._idle[target.origin].append(connection)
         else:
@@ -175,76 +196,33 @@ class WebhookHttpClient:
         assert error is not None
         raise error
 
-    async def _read_answer(self, reader: asyncio.StreamReader) -> tuple[Answer, bool]:
-        """The answer, and whether the connection may carry another request."""
-        try:
-            while True:
-                head = await reader.readuntil(b"\r\n\r\n")
-                version, status, headers = _parse_head(head)
-                if not 100 <= status < 200:
-                    break  # 1xx are interim answers: the real one follows
-            reusable = version == b"HTTP/1.1" and not any(
-                name == b"connection" and b"close" in value.lower() for name, value in headers
-            )
-            if status in (204, 304):
-                return Answer(status, headers), reusable
-            length = _content_length(headers)
-            chunked = any(
-                name == b"transfer-encoding" and b"chunked" in value.lower()
-                for name, value in headers
-            )
-            if chunked:
-                complete = await self._skip_chunks(reader)
-            elif length is not None:
-                complete = length <= self._max_body
-                if complete:
-                    await reader.readexactly(length)
-            else:  # the body runs until the connection closes
-                complete = False
-                await reader.read(self._max_body)
-            return Answer(status, headers), reusable and complete
-        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError) as exc:
-            raise HttpProtocolError(f"incomplete answer: {type(exc).__name__}") from None
-
-    async def _skip_chunks(self, reader: asyncio.StreamReader) -> bool:
-        """Read a chunked body; False when it is longer than we read (the connection is
-        then closed rather than drained)."""
+    async def _read_answer(self, connection: _Connection) -> tuple[Answer, bool]:
+        """The answer, and whether its body was read to the end (a longer body than
+        `max_body` is not drained: the connection is closed instead)."""
+        protocol = connection.protocol
+        answer: Answer | None = None
         received = 0
         while True:
-            line = await reader.readuntil(b"\r\n")
-            try:
-                size = int(line.split(b";", 1)[0].strip(), 16)
-            except ValueError:
-                raise HttpProtocolError("invalid chunk size") from None
-            if size == 0:
-                while await reader.readuntil(b"\r\n") != b"\r\n":
-                    pass  # trailers
-                return True
-            received += size
-            if received > self._max_body:
-                return False
-            await reader.readexactly(size + 2)
-
-
-def _parse_head(head: bytes) -> tuple[bytes, int, list[tuple[bytes, bytes]]]:
-    lines = head[:-4].split(b"\r\n")
-    version, _, rest = lines[0].partition(b" ")
-    code = rest[:3]
-    if not version.startswith(b"HTTP/1.") or len(code) != 3 or not code.isdigit():
-        raise HttpProtocolError(f"invalid status line {lines[0][:60]!r}")
-    headers = []
-    for line in lines[1:]:
-        name, colon, value = line.partition(b":")
-        if not colon:
-            raise HttpProtocolError(f"invalid header line {line[:60]!r}")
-        headers.append((name.strip().lower(), value.strip()))
-    return version, int(code), headers
-
-
-def _content_length(headers: list[tuple[bytes, bytes]]) -> int | None:
-    for name, value in headers:
-        if name == b"content-length":
-            if not value.isdigit():
-                raise HttpProtocolError("invalid content-length")
-            return int(value)
-    return None
+            event = protocol.next_event()
+            if event is h11.NEED_DATA:
+                # At EOF h11 ends a body delimited by the connection, and raises for an
+                # answer cut short.
+                protocol.receive_data(await connection.reader.read(READ_SIZE))
+                continue
+            if isinstance(event, h11.InformationalResponse):
+                continue  # 1xx are interim answers: the real one follows
+            if isinstance(event, h11.Response):
+                answer = Answer(event.status_code, list(event.headers))
+                continue
+            if isinstance(event, h11.Data):
+                received += len(event.data)
+                if received > self._max_body:
+                    assert answer is not None
+                    return answer, False
+                continue
+            if isinstance(event, h11.EndOfMessage):
+                assert answer is not None
+                return answer, True
+            if isinstance(event, h11.ConnectionClosed):
+                raise HttpProtocolError("the connection closed before the answer")
+            raise HttpProtocolError(f"unexpected {type(event).__name__}")
