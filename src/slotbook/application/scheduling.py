@@ -99,6 +99,7 @@ async def update_department(
             s.slot_interval_minutes,
             s.slot_capacity,
             s.policy,
+            d.booking_page_enabled,
         )
         await uow.scheduling.update_department(d.id, _department_changes(base, changes))
         detail = await _detail(services, uow, d.id)

@@ -39,6 +39,7 @@ class DepartmentChanges:
     slot_interval_minutes: int
     slot_capacity: int
     policy: BookingPolicy
+    booking_page_enabled: bool = True
 
 
 class SchedulingRepository(Protocol):

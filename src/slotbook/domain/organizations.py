@@ -25,6 +25,8 @@ class Department:
     # Refuse new bookings of a client with this many no-shows in the window (None: never).
     no_show_limit: int | None = None
     no_show_window_days: int = 90
+    # Whether the public booking page (/book/{id}) takes bookings.
+    booking_page_enabled: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,13 +9,16 @@ from fastapi.staticfiles import StaticFiles
 
 from slotbook.web.routers import (
     api_keys,
+    appointment_types,
     appointments,
     auth,
     calendar,
     check_in,
     credits,
+    departments,
     home,
     webhooks,
+    workers,
 )
 
 STATIC = Path(__file__).with_name("static")
@@ -23,6 +26,18 @@ STATIC = Path(__file__).with_name("static")
 
 def mount(app: FastAPI) -> None:
     """Dashboard pages under /dashboard (session login, not API keys), files under /static."""
-    for module in (auth, home, credits, api_keys, calendar, appointments, check_in, webhooks):
+    for module in (
+        auth,
+        home,
+        credits,
+        api_keys,
+        calendar,
+        appointments,
+        check_in,
+        webhooks,
+        departments,
+        workers,
+        appointment_types,
+    ):
         app.include_router(module.router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -38,6 +38,7 @@ _department_columns = (
     _zone.label("time_zone"),
     department.c.no_show_limit,
     department.c.no_show_window_days,
+    department.c.booking_page_enabled,
 )
 _department_from = department.join(organization, organization.c.id == department.c.organization_id)
 
@@ -89,6 +90,7 @@ def _department(row: Any) -> Department:
         time_zone=row.time_zone,
         no_show_limit=row.no_show_limit,
         no_show_window_days=row.no_show_window_days,
+        booking_page_enabled=bool(row.booking_page_enabled),
     )
 
 

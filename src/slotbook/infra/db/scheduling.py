@@ -106,6 +106,7 @@ class SqlScheduling(_Scoped):
             "time_zone": changes.own_time_zone,
             "slot_interval_minutes": changes.slot_interval_minutes,
             "slot_capacity": changes.slot_capacity,
+            "booking_page_enabled": changes.booking_page_enabled,
             **{name: getattr(changes.policy, name) for name in _POLICY_COLUMNS},
         }
 
