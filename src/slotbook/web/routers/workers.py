@@ -137,6 +137,7 @@ def _hours_of(form: FormData, t: Translator) -> list[DailyRange]:
     ranges: list[DailyRange] = []
     for day in DAYS:
         day_name = t(f"calendar.weekday.{day}")
+        day_name = day_name[:1].upper() + day_name[1:]  # it starts the sentence
         starts = text_fields(form, f"start-{day}", 8)
         ends = text_fields(form, f"end-{day}", 8)
         if len(starts) > MAX_RANGES_A_DAY or len(ends) != len(starts):
