@@ -437,3 +437,38 @@ async def test_staff_other_organizations_and_forms_without_token_are_refused(
             f"/api/v1/departments/{other.department_id}/closures", headers=other.headers
         )
     ).json() == []
+
+
+async def test_junk_fields_are_refused_or_dropped_never_a_server_error(
+    client: httpx.AsyncClient, owner: Login, tenant: Tenant
+) -> None:
+    await log_in(client, owner)
+    junk = ["²", "٣", "-1", "1e3", "0x10", "9" * 40, "\x00", " ", "😀"]
+    for value in junk:
+        for path, data in (
+            (DEPARTMENTS, {**DEPARTMENT_FORM, "slot_capacity": value, "time_zone": value * 80}),
+            (WORKERS, {"name": f"Junk {value!r}", "departments": [value]}),
+            (
+                TYPES,
+                {"name": "Junk", "duration": value, "buffer_before": "0", "buffer_after": "0"},
+            ),
+            (
+                TYPES,
+                {
+                    "name": "Junk",
+                    "duration": "20",
+                    "buffer_before": "0",
+                    "buffer_after": "0",
+                    "department": value,
+                    "workers": [value],
+                },
+            ),
+            (f"{WORKERS}/{tenant.worker_id}/hours", {"start-0": value, "end-0": "10:00"}),
+            (
+                f"{WORKERS}/{tenant.worker_id}/exceptions",
+                {"kind": value, "starts_at": value, "ends_at": value},
+            ),
+            (f"{DEPARTMENTS}/{tenant.department_id}/closures", {"date": value}),
+        ):
+            answer = await _post(client, path, data, DEPARTMENTS)
+            assert answer.status_code in (303, 400), (path, value, answer.status_code)

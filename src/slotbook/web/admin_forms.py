@@ -14,6 +14,8 @@ from slotbook.web.i18n import Translator
 
 _CLOCK = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# ASCII digits only: str.isdigit() and \d accept characters int() refuses, such as "²".
+_DIGITS = re.compile(r"[0-9]{1,9}")
 
 
 def name_field(form: FormData, field: str, t: Translator, label: str, max_length: int) -> str:
@@ -44,7 +46,7 @@ def int_field(
     raw = text_field(form, field, 32).strip()
     if not raw:
         return None
-    if not re.fullmatch(r"\d{1,9}", raw) or not low <= int(raw) <= high:
+    if not _DIGITS.fullmatch(raw) or not low <= int(raw) <= high:
         raise InvalidRequest(t("admin.error.number", field=label, low=low, high=high))
     return int(raw)
 
@@ -89,13 +91,17 @@ def local_datetime(form: FormData, field: str, t: Translator, label: str) -> dat
     return value
 
 
+def as_id(raw: object) -> int | None:
+    return int(raw) if isinstance(raw, str) and _DIGITS.fullmatch(raw) else None
+
+
+def posted_ids(form: FormData, field: str) -> set[int]:
+    return {i for i in map(as_id, form.getlist(field)) if i is not None}
+
+
 def id_choices(form: FormData, field: str, allowed: set[int]) -> list[int]:
     """The ticked ids among `allowed` (a forged id is dropped, not stored)."""
-    chosen = []
-    for raw in form.getlist(field):
-        if isinstance(raw, str) and raw.isdigit() and len(raw) < 10 and int(raw) in allowed:
-            chosen.append(int(raw))
-    return sorted(set(chosen))
+    return sorted(posted_ids(form, field) & allowed)
 
 
 def clock(minute: int) -> str:

@@ -14,9 +14,16 @@ from slotbook.application.organizations import list_departments
 from slotbook.application.users import SessionUser
 from slotbook.domain.errors import InvalidRequest
 from slotbook.domain.schedules import MAX_DURATION_MINUTES, MINUTES_PER_DAY, AppointmentType
-from slotbook.web.admin_forms import id_choices, int_field, name_field, required_int
+from slotbook.web.admin_forms import (
+    as_id,
+    id_choices,
+    int_field,
+    name_field,
+    posted_ids,
+    required_int,
+)
 from slotbook.web.errors import shows_errors_with
-from slotbook.web.forms import text_field, text_fields
+from slotbook.web.forms import text_field
 from slotbook.web.rendering import redirect, render, translator
 from slotbook.web.routers.calendar import MAX_ID
 from slotbook.web.session import OwnerUser, checked_form, container_of
@@ -59,7 +66,7 @@ def _posted(form: FormData) -> dict[str, Any]:
         name: text_field(form, name, 300)
         for name in ("name", "duration", "buffer_before", "buffer_after", "capacity", "department")
     }
-    values["workers"] = {int(v) for v in text_fields(form, "workers", 10) if v.isdigit()}
+    values["workers"] = posted_ids(form, "workers")
     return values
 
 
@@ -74,8 +81,8 @@ async def _changes(request: Request, user: SessionUser, form: FormData) -> dict[
     t = translator(request)
     choices = await _choices(request, user)
     department = text_field(form, "department", 12)
-    department_ids = {d.id for d in choices["departments"]}
-    if department and not (department.isdigit() and int(department) in department_ids):
+    department_id = as_id(department)
+    if department and department_id not in {d.id for d in choices["departments"]}:
         raise InvalidRequest(t("types.error.department"))
     return {
         "name": name_field(form, "name", t, t("types.name"), 200),
@@ -89,7 +96,7 @@ async def _changes(request: Request, user: SessionUser, form: FormData) -> dict[
             form, "buffer_after", t, t("types.buffer_after"), 0, MINUTES_PER_DAY
         ),
         "capacity": int_field(form, "capacity", t, t("types.capacity"), 1, 10_000),
-        "department_id": int(department) if department else None,
+        "department_id": department_id,
         "worker_ids": tuple(id_choices(form, "workers", {w.id for w in choices["workers"]})),
     }
 

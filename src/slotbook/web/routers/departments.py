@@ -87,7 +87,7 @@ def _posted(form: FormData) -> dict[str, Any]:
 
 def _changes(form: FormData, t: Translator) -> tuple[dict[str, Any], tuple[int | None, int]]:
     """The use case's changes and the no-show rule (limit, window in days), from the form."""
-    time_zone = text_field(form, "time_zone", 64).strip() or None
+    time_zone = text_field(form, "time_zone", 300).strip() or None
     if time_zone is not None and not is_known_zone(time_zone):
         raise InvalidRequest(t("departments.error.time_zone", zone=time_zone))
     policy = {

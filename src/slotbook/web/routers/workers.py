@@ -23,6 +23,7 @@ from slotbook.web.admin_forms import (
     local_datetime,
     name_field,
     optional_text,
+    posted_ids,
 )
 from slotbook.web.errors import FormPage, shows_errors_with
 from slotbook.web.forms import text_field, text_fields
@@ -64,7 +65,7 @@ async def _worker_fields(
 def _posted_worker(form: FormData) -> dict[str, Any]:
     return {
         "name": text_field(form, "name", 300),
-        "departments": {int(v) for v in text_fields(form, "departments", 10) if v.isdigit()},
+        "departments": posted_ids(form, "departments"),
     }
 
 
