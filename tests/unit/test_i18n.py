@@ -11,10 +11,11 @@ from slotbook.application.access import Scope
 from slotbook.domain.appointments import AppointmentStatus
 from slotbook.domain.credits import LedgerReason
 from slotbook.domain.events import DeliveryStatus
+from slotbook.domain.schedules import ExceptionKind
 from slotbook.domain.users import Role
 from slotbook.web import i18n
 from slotbook.web.rendering import NAV
-from slotbook.web.routers import appointments, webhooks
+from slotbook.web.routers import appointment_types, appointments, departments, webhooks, workers
 
 WEB = Path(i18n.__file__).parent
 
@@ -37,6 +38,10 @@ def _used_keys() -> set[str]:
     keys |= {f"appointment.done.{d}" for d in appointments.DONE}
     keys |= {f"webhooks.done.{d}" for d in webhooks.NOTICES}
     keys |= {f"delivery.{s.value}" for s in DeliveryStatus}
+    keys |= {f"departments.done.{d}" for d in departments.NOTICES}
+    keys |= {f"workers.done.{d}" for d in workers.NOTICES}
+    keys |= {f"workers.kind.{k.value}" for k in ExceptionKind}
+    keys |= {f"types.done.{d}" for d in appointment_types.NOTICES}
     return keys
 
 

@@ -9,14 +9,17 @@ from fastapi.staticfiles import StaticFiles
 
 from slotbook.web.routers import (
     api_keys,
+    appointment_types,
     appointments,
     auth,
     booking,
     calendar,
     check_in,
     credits,
+    departments,
     home,
     webhooks,
+    workers,
 )
 
 STATIC = Path(__file__).with_name("static")
@@ -34,6 +37,9 @@ def mount(app: FastAPI) -> None:
         check_in,
         webhooks,
         booking,
+        departments,
+        workers,
+        appointment_types,
     ):
         app.include_router(module.router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
