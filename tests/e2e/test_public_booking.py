@@ -12,7 +12,7 @@ import httpx
 import pytest
 from playwright.async_api import BrowserContext, Page, expect
 
-from tests.e2e.browser import assert_accessible_form_fields, snap, tab_to
+from tests.e2e.browser import assert_accessible_form_fields, log_in, snap, tab_to
 from tests.e2e.conftest import DESKTOP, Server
 
 # The demo's Passport Service: two officers, two appointment types, no booking rule.
@@ -120,6 +120,14 @@ async def test_book_with_the_keyboard_alone_on_a_phone(phone: Page, server: Serv
         await page.keyboard.press("Enter")
     download = await download_info.value
     assert download.suggested_filename == f"appointment-{mine[0]['id']}.ics"
+
+    # Staff find it in the dashboard's calendar, on its day, in its department.
+    await log_in(page, server, *server.staff)
+    await page.goto(server.url(f"/dashboard/calendar?view=day&date={day}&department={PASSPORTS}"))
+    block = page.locator("a.cal-block", has_text="Mariama Keyboard")
+    await expect(block).to_be_visible()
+    await expect(block).to_contain_text("Scheduled")
+    await expect(block.locator(".cal-time")).to_contain_text(chosen[11:16])
 
 
 async def test_cancel_through_the_private_link_refunds_the_credit(

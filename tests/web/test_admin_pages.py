@@ -228,6 +228,7 @@ async def test_worker_create_rename_hours_and_exceptions_show_in_the_api(
     shown = (await client.get(api, headers=tenant.headers)).json()
     assert shown == {
         "id": worker_id,
+        "uuid": shown["uuid"],
         "name": "Mariama Bah",
         "departmentIds": [tenant.department_id],
     }
@@ -360,6 +361,7 @@ async def test_appointment_type_create_edit_archive_show_in_the_api(
     shown = (await client.get(api, headers=tenant.headers)).json()
     assert shown == {
         "id": type_id,
+        "uuid": shown["uuid"],
         "name": "Passport application",
         "durationMinutes": 20,
         "bufferBeforeMinutes": 5,

@@ -10,8 +10,10 @@ Writes nobody reads back before the commit (the history entry, the outbox event)
 and sent with the `COMMIT` in one pipeline: one round trip, and the rows the debit and the
 event sequence lock are held only for that round trip, not while Python builds the answer.
 The next statement run here takes what was deferred along, in order, in its own round trip; so
-does the first one of a transaction, with psycopg's BEGIN. A statement run through SQLAlchemy
-does not: only defer what no SQLAlchemy statement of the same unit of work needs first.
+does the first one of a transaction, with psycopg's BEGIN. The repositories' SQLAlchemy
+statements go through `Flushing`, which sends what was deferred first, so a lock deferred
+before a SQLAlchemy read (the public booking page's lock on an e-mail address) is held when
+that read runs.
 """
 
 from __future__ import annotations
@@ -27,6 +29,28 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from slotbook.domain.schedules import SchedulingSettings
 
 Params = Sequence[Any] | dict[str, Any]
+
+
+class Flushing:
+    """The unit of work's SQLAlchemy connection, as the repositories use it: a statement sent
+    through it first sends the statements PgDirect deferred, in order (their locks included)."""
+
+    def __init__(self, connection: AsyncConnection, direct: PgDirect) -> None:
+        self._connection = connection
+        self._direct = direct
+
+    async def execute(self, *args: Any, **kwargs: Any) -> Any:
+        if self._direct.deferred:
+            await self._direct.flush()
+        return await self._connection.execute(*args, **kwargs)
+
+    async def scalar(self, *args: Any, **kwargs: Any) -> Any:
+        if self._direct.deferred:
+            await self._direct.flush()
+        return await self._connection.scalar(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._connection, name)
 
 
 class PgDirect:

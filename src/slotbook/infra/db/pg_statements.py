@@ -88,9 +88,9 @@ INSERT INTO appointment (
     uuid, organization_id, department_id, worker_id, name, external_user_id, starts_at, status,
     qr_token, created_by_key_id, created_at, updated_at, ends_at, appointment_type_id,
     blocked_from, blocked_until, session_key, client_id, patient_id, notes, reason, is_urgent,
-    source, from_web, telehealth_url, repeated_from_id)
+    source, from_web, telehealth_url, repeated_from_id, cancel_token)
 VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,
-        %s, %s, %s, %s, %s)
+        %s, %s, %s, %s, %s, %s)
 RETURNING id, created_at
 """
 

@@ -316,6 +316,7 @@ class SqlAppointments(_Scoped):
                     new.from_web,
                     new.telehealth_url,
                     new.repeated_from_id,
+                    new.cancel_token,
                 ),
             )
             assert inserted is not None

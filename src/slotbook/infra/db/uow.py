@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from types import TracebackType
+from typing import cast
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -16,7 +17,7 @@ from slotbook.infra.db.history import SqlHistory
 from slotbook.infra.db.idempotency import pending_commit
 from slotbook.infra.db.outbox import SqlOutbox
 from slotbook.infra.db.overlap_guard import refusal
-from slotbook.infra.db.pg_direct import PgDirect
+from slotbook.infra.db.pg_direct import Flushing, PgDirect
 from slotbook.infra.db.public_ids import SqlPublicIds
 from slotbook.infra.db.repositories import (
     SqlCredits,
@@ -66,6 +67,9 @@ class SqlUnitOfWork:
         direct = self._direct = (
             PgDirect(connection) if self._engine.dialect.name == "postgresql" else None
         )
+        if direct is not None:
+            # Repositories' SQLAlchemy statements send PgDirect's deferred ones first.
+            connection = cast(AsyncConnection, Flushing(connection, direct))
         self.organization = SqlOrganization(connection, org)
         self.departments = SqlDepartments(connection, org, direct)
         self.appointments = SqlAppointmentStore(connection, org, direct)
