@@ -23,8 +23,8 @@ from slotbook.config import Settings
 from tests.sdk.servers import serve
 from tests.support import TestClock, make_tenant
 
-# About 110 operations x 2 generation modes: 20 gives some 4,500 cases per backend in about
-# 70 s (keeps CI well under its 15 minutes); raise SLOTBOOK_FUZZ_EXAMPLES for a deeper run.
+# About 110 operations x 2 generation modes: 20 gives some 6,000 cases per backend in about
+# 85 s (keeps CI well under its 15 minutes); raise SLOTBOOK_FUZZ_EXAMPLES for a deeper run.
 MAX_EXAMPLES = int(os.environ.get("SLOTBOOK_FUZZ_EXAMPLES", "20"))
 
 
