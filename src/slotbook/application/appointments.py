@@ -16,7 +16,6 @@ from slotbook.application.clients import (
     check_no_show_rule,
     resolve_party,
 )
-from slotbook.application.credits import note_low_balance
 from slotbook.application.history import Writer, record_created
 from slotbook.application.lookups import department_of, missing_appointment
 from slotbook.application.ports import (
@@ -29,10 +28,7 @@ from slotbook.application.ports import (
 from slotbook.application.representation import publish
 from slotbook.domain.appointments import Appointment, AppointmentDetails, AppointmentStatus
 from slotbook.domain.credits import BOOKING_COST, LedgerReason
-from slotbook.domain.errors import (
-    InsufficientCredits,
-    InvalidRequest,
-)
+from slotbook.domain.errors import InvalidRequest
 from slotbook.domain.filters import FieldFilter, FieldType, parse_filter, parse_sort
 from slotbook.domain.history import HistoryAction
 from slotbook.domain.time import local_to_utc, zone
@@ -82,6 +78,7 @@ async def book(
     """The booking step inside a unit of work: the schedule and every booking rule, insert,
     debit, history (no commit). A recurring series runs it once per occurrence in one
     transaction, so each occurrence is checked exactly like a single booking."""
+    uow.appointments.prepare_add()  # its id comes with the department read
     department = await department_of(services, uow, request.department_id)
     settings = await settings_of(uow, department)
     starts_at = local_to_utc(request.date_time, zone(settings.time_zone)).replace(microsecond=0)
@@ -136,9 +133,7 @@ async def book(
         cancel_token=request.cancel_token,
     )
     appointment_id, created_at = await uow.appointments.add(new, now)
-    balance = await uow.credits.change(-BOOKING_COST, LedgerReason.BOOKING, now, appointment_id)
-    if balance is None:
-        raise InsufficientCredits(await uow.credits.balance(), BOOKING_COST)
+    await uow.credits.spend(BOOKING_COST, LedgerReason.BOOKING, now, appointment_id)
     appointment = Appointment(
         id=appointment_id,
         organization_id=principal.organization_id,
@@ -168,7 +163,7 @@ async def book(
     )
     await record_created(uow, Writer.of(principal), appointment, now)
     await publish(uow, HistoryAction.CREATED, [appointment], now)
-    await note_low_balance(uow, -BOOKING_COST, balance, now)
+    await uow.credits.warn_if_low(now)
     return appointment
 
 

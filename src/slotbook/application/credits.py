@@ -7,7 +7,13 @@ from datetime import datetime
 
 from slotbook.application.access import Principal, Scope, require
 from slotbook.application.ports import Page, Services, UnitOfWork
-from slotbook.domain.credits import LedgerEntry, LedgerReason, adjusted_balance, fell_below
+from slotbook.domain.credits import (
+    LedgerEntry,
+    LedgerReason,
+    adjusted_balance,
+    fell_below,
+    low_balance_data,
+)
 from slotbook.domain.errors import InvalidRequest, OrganizationNotFound
 from slotbook.domain.events import EventType
 
@@ -52,8 +58,8 @@ async def note_low_balance(uow: UnitOfWork, delta: int, balance: int, now: datet
     did (the threshold came back with the balance). Call it after the change's own events."""
     threshold = uow.credits.threshold_seen
     if fell_below(balance - delta, balance, threshold):
-        data = {"credits": {"balance": balance, "threshold": threshold}}
-        await uow.outbox.add(EventType.CREDITS_LOW, data, now)
+        assert threshold is not None
+        await uow.outbox.add(EventType.CREDITS_LOW, low_balance_data(balance, threshold), now)
 
 
 async def add_credits(services: Services, organization_id: int, amount: int) -> int:

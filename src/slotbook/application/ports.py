@@ -248,6 +248,11 @@ class DepartmentRepository(Protocol):
 
 
 class AppointmentRepository(Protocol):
+    def prepare_add(self) -> None:
+        """An appointment will be added in this unit of work: its id may be reserved along
+        with the next read (PostgreSQL), saving the insert a round trip of its own."""
+        ...
+
     async def add(self, new: NewAppointment, now: datetime) -> tuple[int, datetime]: ...
     async def get(self, appointment_id: int) -> Appointment | None: ...
     async def list(
@@ -330,6 +335,21 @@ class CreditRepository(Protocol):
     # The organization's credits.low threshold as the last change() read it with the new
     # balance (None: no threshold, or no change yet).
     threshold_seen: int | None
+    # The cost of the last spend(), for the error when the balance cannot cover it.
+    last_spend: int
+
+    async def spend(
+        self, cost: int, reason: LedgerReason, now: datetime, appointment_id: int
+    ) -> None:
+        """Debit `cost` in this transaction. Raises InsufficientCredits, here or at the latest
+        from the commit, if the balance cannot cover it (the debit may be sent with the commit,
+        so the organization's row is locked only for that round trip)."""
+        ...
+
+    async def warn_if_low(self, now: datetime) -> None:
+        """Write the credits.low event if the spends since the last call took the balance
+        under the threshold. Call it after the events of the change that spent."""
+        ...
 
     async def balance(self) -> int: ...
     async def low_threshold(self) -> int | None: ...

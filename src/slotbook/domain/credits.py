@@ -44,3 +44,9 @@ def fell_below(before: int, after: int, threshold: int | None) -> bool:
     """Whether a change took the balance from at or above `threshold` to under it: the one
     moment `credits.low` is sent (None: the organization has no threshold)."""
     return threshold is not None and before >= threshold > after
+
+
+def low_balance_data(balance: int, threshold: int) -> dict[str, dict[str, int]]:
+    """The `data` of a credits.low event (PostgreSQL's booking path writes the same text in
+    SQL: infra/db/pg_statements.LOW_CREDITS_EVENT)."""
+    return {"credits": {"balance": balance, "threshold": threshold}}

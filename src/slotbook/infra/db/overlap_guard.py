@@ -60,19 +60,37 @@ def drop_sqlite_overlap_triggers() -> None:
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
 
 
+CREDITS_CONSTRAINT = "ck_organization_credits_not_negative"
+
+
+def _driver_error(error: BaseException) -> BaseException | None:
+    # Through SQLAlchemy the driver's error is wrapped; the booking path's own statements
+    # (pg_direct) raise psycopg's directly.
+    if isinstance(error, DBAPIError):
+        return error.orig
+    if isinstance(error, psycopg.Error):
+        return error
+    return None
+
+
+def credits_refused(error: BaseException) -> bool:
+    """Whether the database refused a debit the balance cannot cover (its CHECK constraint)."""
+    original = _driver_error(error)
+    return (
+        isinstance(original, psycopg.Error)
+        and original.sqlstate == "23514"
+        and original.diag.constraint_name == CREDITS_CONSTRAINT
+    )
+
+
 def refusal(error: BaseException) -> DomainError | None:
     """The domain error a database error stands for, if it is one we expect.
 
     An overlap the guard caught is the same 409 SLOT_UNAVAILABLE the application gives; a
     serialization failure or deadlock is worth running the use case again.
     """
-    # Through SQLAlchemy the driver's error is wrapped; the booking path's own statements
-    # (pg_direct) raise psycopg's directly.
-    if isinstance(error, DBAPIError):
-        original = error.orig
-    elif isinstance(error, psycopg.Error):
-        original = error
-    else:
+    original = _driver_error(error)
+    if original is None:
         return None
     sqlstate = getattr(original, "sqlstate", None)
     if sqlstate == "23P01" or SQLITE_ABORT_MESSAGE in str(original):

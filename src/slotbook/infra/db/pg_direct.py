@@ -6,14 +6,28 @@ round trip; sent by psycopg as a prepared statement it costs 30 to 40 µs (docs/
 So the hot statements are written here as PostgreSQL text and run on the unit of work's own
 connection, in its transaction: SQLAlchemy and these statements see the same data.
 
-Writes nobody reads back before the commit (the history entry, the outbox event) are deferred
-and sent with the `COMMIT` in one pipeline: one round trip, and the rows the debit and the
-event sequence lock are held only for that round trip, not while Python builds the answer.
-The next statement run here takes what was deferred along, in order, in its own round trip; so
-does the first one of a transaction, with psycopg's BEGIN. The repositories' SQLAlchemy
-statements go through `Flushing`, which sends what was deferred first, so a lock deferred
-before a SQLAlchemy read (the public booking page's lock on an e-mail address) is held when
-that read runs.
+Round trips, not statements, are what a booking pays for (each costs 100 to 250 µs of Python in
+psycopg and the event loop, and its latency), so a booking makes three:
+- the department read, which also takes the new appointment's id from its sequence;
+- BEGIN, the client's lock and the client's appointments, in one pipeline;
+- every write (the appointment, the debit and its ledger row, the history entry, the events)
+  and the COMMIT, as one query string bound here by psycopg.
+
+The connection is in autocommit at the driver (SqlUnitOfWorkFactory), and the BEGIN is ours: it
+goes with the first lock or write, where psycopg's own would cost a round trip of its own. A
+read sent before it runs alone, exactly as it would inside a READ COMMITTED transaction.
+
+Writes nobody reads back before the commit are deferred. The last round trip sends them in one
+packet, so the organization's row (the debit) and its event counter are locked only while the
+server runs them and commits, never while Python serves other requests: with a pipeline they
+would go one statement at a time, and every booking of the organization would queue behind
+that. The debit is unconditional there; the CHECK constraint on the balance refuses an
+overdraft, which aborts the transaction (the unit of work reports INSUFFICIENT_CREDITS).
+
+The next statement run here takes what was deferred along, in order, in its own round trip.
+The repositories' SQLAlchemy statements go through `Flushing`, which sends what was deferred
+(and the BEGIN) first, so a lock deferred before a SQLAlchemy read (the public booking page's
+lock on an e-mail address) is held when that read runs.
 """
 
 from __future__ import annotations
@@ -30,6 +44,9 @@ from slotbook.domain.schedules import SchedulingSettings
 
 Params = Sequence[Any] | dict[str, Any]
 
+BEGIN = "BEGIN"
+COMMIT = "COMMIT"
+
 
 class Flushing:
     """The unit of work's SQLAlchemy connection, as the repositories use it: a statement sent
@@ -40,12 +57,12 @@ class Flushing:
         self._direct = direct
 
     async def execute(self, *args: Any, **kwargs: Any) -> Any:
-        if self._direct.deferred:
+        if self._direct.unsent:
             await self._direct.flush()
         return await self._connection.execute(*args, **kwargs)
 
     async def scalar(self, *args: Any, **kwargs: Any) -> Any:
-        if self._direct.deferred:
+        if self._direct.unsent:
             await self._direct.flush()
         return await self._connection.scalar(*args, **kwargs)
 
@@ -59,7 +76,8 @@ class PgDirect:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
         self._driver: psycopg.AsyncConnection[Any] | None = None
-        self._deferred: list[tuple[str, Params]] = []
+        # Statements to send later, each with the list its rows go into (None: not read).
+        self._deferred: list[tuple[str, Params, list[tuple[Any, ...]] | None]] = []
         self._cursor: psycopg.AsyncCursor[Any] | None = None
         # Scheduling settings read with the department (departments.get), by department id:
         # a booking needs both, and one statement reads them.
@@ -68,6 +86,9 @@ class PgDirect:
         # is never hidden): the department's workers, and its and their weekly hours.
         self.workers: dict[int, list[tuple[int, str, UUID]]] = {}
         self.hours: dict[int, tuple[tuple[int, ...], list[tuple[int | None, int, int, int]]]] = {}
+        # An appointment will be inserted: the department read takes its id along.
+        self.id_wanted = False
+        self.reserved_ids: list[int] = []
 
     async def _psycopg(self) -> psycopg.AsyncConnection[Any]:
         if self._driver is None:
@@ -78,34 +99,22 @@ class PgDirect:
         return self._driver
 
     async def rows(self, sql: str, params: Params) -> list[tuple[Any, ...]]:
-        driver = await self._psycopg()
-        cursor = self._cursor
-        if cursor is None:
-            cursor = self._cursor = driver.cursor()
-        if self._deferred or driver.info.transaction_status == TransactionStatus.IDLE:
-            # The BEGIN psycopg sends first and the deferred statements go in the same round
-            # trip; the server still runs them in order, each seeing what the previous did.
-            deferred, self._deferred = self._deferred, []
-            async with driver.pipeline():
-                if deferred:
-                    async with driver.cursor() as writer:
-                        for earlier, earlier_params in deferred:
-                            await writer.execute(earlier, earlier_params, prepare=True)
-                await cursor.execute(sql, params, prepare=True)
-        else:
-            await cursor.execute(sql, params, prepare=True)
-        return await cursor.fetchall()
+        found: list[tuple[Any, ...]] = []
+        self._deferred.append((sql, params, found))
+        await self._send(commit=False)
+        return found
 
     async def first(self, sql: str, params: Params) -> tuple[Any, ...] | None:
         found = await self.rows(sql, params)
         return found[0] if found else None
 
-    def defer(self, sql: str, params: Params) -> None:
+    def defer(self, sql: str, params: Params, into: list[tuple[Any, ...]] | None = None) -> None:
         """Run this statement later: in the round trip of the next one, or with the commit.
 
-        For writes nobody reads back before the commit, and for locks taken just before the
-        statement that needs them (both go in one pipeline, the lock first)."""
-        self._deferred.append((sql, params))
+        For writes nobody reads back before the commit, for locks taken just before the
+        statement that needs them (both go in one pipeline, the lock first), and for reads
+        wanted later (`into` receives their rows once sent)."""
+        self._deferred.append((sql, params, into))
 
     def discard(self, keep: int) -> None:
         """Forget the writes deferred after the first `keep` (their savepoint was undone)."""
@@ -115,18 +124,72 @@ class PgDirect:
     def deferred(self) -> int:
         return len(self._deferred)
 
+    @property
+    def unsent(self) -> bool:
+        """Whether a statement sent now must first send deferred ones or the BEGIN."""
+        driver = self._driver
+        return (
+            bool(self._deferred)
+            or driver is None
+            or (driver.autocommit and driver.info.transaction_status == TransactionStatus.IDLE)
+        )
+
     async def flush(self, *, commit: bool = False) -> None:
-        """Send the deferred writes (and the COMMIT) in one pipeline, one round trip."""
-        if not self._deferred and not commit:
-            return
+        """Send the deferred statements (and the COMMIT) in one pipeline, one round trip. A
+        transaction not yet begun is begun first, so the SQLAlchemy statement that may follow
+        runs inside it."""
+        await self._send(commit=commit)
+
+    async def _send(self, *, commit: bool) -> None:
         driver = await self._psycopg()
-        if not self._deferred:
-            await driver.commit()
-            return
-        deferred, self._deferred = self._deferred, []
-        async with driver.pipeline():
-            async with driver.cursor() as cursor:
-                for sql, params in deferred:
-                    await cursor.execute(sql, params, prepare=True)
-            if commit:
+        queue, self._deferred = self._deferred, []
+        idle = driver.info.transaction_status == TransactionStatus.IDLE
+        if not queue:
+            if commit and not idle:
                 await driver.commit()
+            elif not commit and idle and driver.autocommit:
+                # A SQLAlchemy statement follows (Flushing, a savepoint): in the transaction.
+                await driver.execute(BEGIN, prepare=False)
+            return
+        # Our own BEGIN (autocommit at the driver, see the module docstring), with the first
+        # lock or write: a read alone before it runs by itself, as it would in the transaction
+        # (READ COMMITTED: each statement sees what was committed when it started). Without
+        # autocommit psycopg sends a BEGIN itself, in a round trip of its own.
+        begin = idle and driver.autocommit and (commit or len(queue) > 1 or queue[0][2] is None)
+        if commit and driver.autocommit and all(into is None for _, _, into in queue):
+            # The writes and the COMMIT as one query string (bound here by psycopg): the server
+            # gets them in one packet. A pipeline would send them one at a time, between which
+            # Python serves other requests while the debit's row lock is already held.
+            statements = [BEGIN] if begin else []
+            binder = psycopg.AsyncClientCursor(driver)
+            statements.extend(binder.mogrify(sql, params) for sql, params, _ in queue)
+            statements.append(COMMIT)
+            await binder.execute(";\n".join(statements))
+            return
+        if len(queue) == 1 and not begin and not commit:
+            # One statement: no pipeline (it would add a Sync and a flush of its own).
+            sql, params, into = queue[0]
+            cursor = self._cursor = self._cursor or driver.cursor()
+            await cursor.execute(sql, params, prepare=True)
+            if into is not None:
+                into.extend(await cursor.fetchall())
+            return
+        readers: list[tuple[psycopg.AsyncCursor[Any], list[tuple[Any, ...]]]] = []
+        async with driver.pipeline():
+            writer = driver.cursor()
+            if begin:
+                await writer.execute(BEGIN, prepare=False)
+            for sql, params, into in queue:
+                if into is None:
+                    await writer.execute(sql, params, prepare=True)
+                else:
+                    reader = driver.cursor()
+                    await reader.execute(sql, params, prepare=True)
+                    readers.append((reader, into))
+            if commit:
+                if driver.autocommit:
+                    await writer.execute(COMMIT, prepare=False)
+                else:
+                    await driver.commit()
+        for reader, into in readers:
+            into.extend(await reader.fetchall())

@@ -16,7 +16,8 @@ _ACTIVE = ", ".join(f"'{s.value}'" for s in ACTIVE_STATUSES)
 
 # The department as the booking reads it, with its scheduling settings, its workers and the
 # weekly hours of both (JSON text, parsed with orjson): departments.get, scheduling.settings,
-# department_workers and hours of one booking share this one read.
+# department_workers and hours of one booking share this one read. When the first parameter
+# is true it also takes the id of the appointment the booking will insert (NEXT_APPOINTMENT_ID).
 DEPARTMENT = f"""
 SELECT d.id, d.organization_id, o.name, d.name, d.description, d.show_admins_in_booking,
        d.time_zone, o.time_zone, d.no_show_limit, d.no_show_window_days,
@@ -33,7 +34,8 @@ SELECT d.id, d.organization_id, o.name, d.name, d.description, d.show_admins_in_
                OR (h.worker_id IN (
                        SELECT w.id FROM worker w JOIN department_worker dw ON dw.worker_id = w.id
                        WHERE w.organization_id = d.organization_id AND dw.department_id = d.id)
-                   AND (h.department_id IS NULL OR h.department_id = d.id))))::text
+                   AND (h.department_id IS NULL OR h.department_id = d.id))))::text,
+       CASE WHEN %s THEN nextval('appointment_id_seq') END
 FROM department d JOIN organization o ON o.id = d.organization_id
 WHERE d.organization_id = %s AND d.id = %s
 """
@@ -83,15 +85,64 @@ BOOKINGS = {
     True: _BOOKINGS.format(owner=f"worker_id = ANY(%(worker_ids)s::integer[]) OR ({_UNASSIGNED})"),
 }
 
+# The id of the next appointment, taken before its INSERT (sent with the commit) so that the
+# answer, its history entry and its event can carry it.
+NEXT_APPOINTMENT_ID = "SELECT nextval('appointment_id_seq')"
+
 INSERT_APPOINTMENT = """
 INSERT INTO appointment (
-    uuid, organization_id, department_id, worker_id, name, external_user_id, starts_at, status,
-    qr_token, created_by_key_id, created_at, updated_at, ends_at, appointment_type_id,
+    id, uuid, organization_id, department_id, worker_id, name, external_user_id, starts_at,
+    status, qr_token, created_by_key_id, created_at, updated_at, ends_at, appointment_type_id,
     blocked_from, blocked_until, session_key, client_id, patient_id, notes, reason, is_urgent,
     source, from_web, telehealth_url, repeated_from_id, cancel_token)
 VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,
-        %s, %s, %s, %s, %s, %s)
-RETURNING id, created_at
+        %s, %s, %s, %s, %s, %s, %s)
+"""
+
+# A booking's debit and its ledger row, sent with the commit. Unconditional: the CHECK
+# constraint ck_organization_credits_not_negative refuses a balance below zero, which aborts
+# the transaction (the unit of work turns that into INSUFFICIENT_CREDITS). So the organization
+# row is locked only while the commit's round trip runs, not while Python works in between.
+SPEND_CREDITS = """
+WITH changed AS (
+    UPDATE organization SET credits = credits - %(cost)s::integer WHERE id = %(org)s
+    RETURNING credits
+)
+INSERT INTO credit_ledger
+    (organization_id, delta, balance_after, reason, appointment_id, created_at)
+SELECT %(org)s, -%(cost)s::integer, credits, %(reason)s, %(appointment_id)s::integer, %(now)s
+FROM changed
+"""
+
+# credits.low when the debits since the last check (`spent`) took the balance from at or above
+# the threshold to under it: domain.credits.fell_below, with the data of
+# domain.credits.low_balance_data written the way orjson writes it. Like OUTBOX_EVENT, with
+# the event's position and its deliveries; it writes nothing when the threshold was not crossed.
+LOW_CREDITS_EVENT = f"""
+WITH low AS (
+    SELECT credits, credits_low_threshold AS threshold FROM organization
+    WHERE id = %(org)s AND credits_low_threshold IS NOT NULL
+      AND credits + %(spent)s::integer >= credits_low_threshold
+      AND credits_low_threshold > credits
+), position AS (
+    INSERT INTO event_sequence (organization_id, last_position) SELECT %(org)s, 1 FROM low
+    ON CONFLICT (organization_id)
+    DO UPDATE SET last_position = event_sequence.last_position + 1
+    RETURNING last_position
+), event AS (
+    INSERT INTO outbox_event (organization_id, position, public_id, type, data, occurred_at)
+    SELECT %(org)s, last_position, %(public_id)s, %(type)s::text,
+           format('{{"credits":{{"balance":%%s,"threshold":%%s}}}}', credits, threshold),
+           %(now)s
+    FROM position, low
+    RETURNING id
+)
+INSERT INTO webhook_delivery
+    (organization_id, endpoint_id, event_id, status, attempts, next_attempt_at, created_at)
+SELECT %(org)s, endpoint.id, event.id, '{DeliveryStatus.PENDING.value}', 0, %(now)s, %(now)s
+FROM event JOIN webhook_endpoint endpoint
+  ON endpoint.organization_id = %(org)s AND endpoint.active
+ AND %(type)s::text = ANY(string_to_array(endpoint.events, ','))
 """
 
 # The conditional debit (never below zero; it row-locks the organization) and its ledger row.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -14,7 +14,6 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from slotbook.application.ports import AppointmentFilter, NewAppointment, Page
 from slotbook.domain.appointments import Appointment, AppointmentStatus, CancellationReason
-from slotbook.domain.credits import LedgerEntry, LedgerReason
 from slotbook.domain.organizations import Department, Organization
 from slotbook.domain.policy import BookingPolicy
 from slotbook.domain.reminders import format_offsets, parse_offsets
@@ -25,7 +24,6 @@ from slotbook.infra.db.pg_direct import PgDirect
 from slotbook.infra.db.scheduling_statements import _POLICY_COLUMNS
 from slotbook.infra.db.tables import (
     appointment,
-    credit_ledger,
     department,
     department_worker,
     organization,
@@ -216,12 +214,17 @@ class SqlDepartments(_Scoped):
 
     async def _get_direct(self, department_id: int) -> Department | None:
         assert self._direct is not None
-        row = await self._direct.first(pg.DEPARTMENT, (self._org, department_id))
+        direct = self._direct
+        reserve = direct.id_wanted
+        row = await direct.first(pg.DEPARTMENT, (reserve, self._org, department_id))
         if row is None:
             return None
+        if reserve:
+            direct.id_wanted = False
+            direct.reserved_ids.append(row[-1])
         (id_, org, org_name, name, description, show_admins, own_zone, org_zone) = row[:8]
         (no_show_limit, no_show_window, interval, capacity, public_id, page_on) = row[8:14]
-        policy, (workers, hours) = row[14:-2], row[-2:]
+        policy, (workers, hours) = row[14:-3], row[-3:-1]
         staff = [(w[0], w[1], UUID(w[2])) for w in orjson.loads(workers)]
         self._direct.workers[id_] = staff
         self._direct.hours[id_] = (
@@ -284,12 +287,25 @@ class SqlDepartments(_Scoped):
 
 
 class SqlAppointments(_Scoped):
+    def prepare_add(self) -> None:
+        if self._direct is not None:
+            self._direct.id_wanted = True
+
     async def add(self, new: NewAppointment, now: datetime) -> tuple[int, datetime]:
         ends_at = new.ends_at or new.starts_at + LEGACY_DURATION
         if self._direct is not None:
-            inserted = await self._direct.first(
+            reserved = self._direct.reserved_ids
+            if reserved:
+                appointment_id = reserved.pop()
+            else:
+                taken = await self._direct.first(pg.NEXT_APPOINTMENT_ID, ())
+                assert taken is not None
+                appointment_id = int(taken[0])
+            # Sent with the commit: the overlap guard's refusal, if any, comes from there.
+            self._direct.defer(
                 pg.INSERT_APPOINTMENT,
                 (
+                    appointment_id,
                     new.uuid,
                     self._org,
                     new.department_id,
@@ -319,8 +335,7 @@ class SqlAppointments(_Scoped):
                     new.cancel_token,
                 ),
             )
-            assert inserted is not None
-            return inserted[0], inserted[1].astimezone(UTC)
+            return appointment_id, now
         row = (
             await self._conn.execute(
                 insert(appointment)
@@ -408,109 +423,3 @@ class SqlAppointments(_Scoped):
             .values(**values, version=appointment.c.version + 1, updated_at=now)
         )
         return bool(result.rowcount)
-
-
-class SqlCredits(_Scoped):
-    def __init__(
-        self, connection: AsyncConnection, organization_id: int, direct: PgDirect | None = None
-    ) -> None:
-        super().__init__(connection, organization_id, direct)
-        self.threshold_seen: int | None = None
-
-    async def balance(self) -> int:
-        return int(
-            (
-                await self._conn.execute(
-                    select(organization.c.credits).where(organization.c.id == self._org)
-                )
-            ).scalar_one()
-        )
-
-    async def change(
-        self,
-        delta: int,
-        reason: LedgerReason,
-        now: datetime,
-        appointment_id: int | None = None,
-    ) -> int | None:
-        # One conditional UPDATE is the whole race-free debit: it row-locks the organization
-        # and refuses to go below zero, so concurrent bookings can never overspend.
-        if self._direct is not None:
-            changed = await self._direct.first(
-                pg.CHANGE_CREDITS,
-                {
-                    "org": self._org,
-                    "delta": delta,
-                    "reason": reason.value,
-                    "appointment_id": appointment_id,
-                    "now": now,
-                },
-            )
-            if changed is None:
-                return None
-            self.threshold_seen = changed[1]
-            return int(changed[0])
-        row = (
-            await self._conn.execute(
-                update(organization)
-                .where(organization.c.id == self._org, organization.c.credits + delta >= 0)
-                .values(credits=organization.c.credits + delta)
-                # The credits.low threshold comes back with the balance: comparing them costs
-                # the hot path no query.
-                .returning(organization.c.credits, organization.c.credits_low_threshold)
-            )
-        ).first()
-        if row is None:
-            return None
-        balance, self.threshold_seen = row
-        await self._conn.execute(
-            insert(credit_ledger).values(
-                organization_id=self._org,
-                delta=delta,
-                balance_after=balance,
-                reason=reason.value,
-                appointment_id=appointment_id,
-                created_at=now,
-            )
-        )
-        return int(balance)
-
-    async def low_threshold(self) -> int | None:
-        value = (
-            await self._conn.execute(
-                select(organization.c.credits_low_threshold).where(organization.c.id == self._org)
-            )
-        ).scalar_one()
-        return None if value is None else int(value)
-
-    async def set_low_threshold(self, threshold: int | None) -> None:
-        await self._conn.execute(
-            update(organization)
-            .where(organization.c.id == self._org)
-            .values(credits_low_threshold=threshold)
-        )
-
-    async def ledger(self, page: int, size: int) -> Page[LedgerEntry]:
-        where = credit_ledger.c.organization_id == self._org
-        total = (
-            await self._conn.execute(select(func.count()).select_from(credit_ledger).where(where))
-        ).scalar_one()
-        rows = await self._conn.execute(
-            select(credit_ledger)
-            .where(where)
-            .order_by(credit_ledger.c.id.desc())
-            .limit(size)
-            .offset(page * size)
-        )
-        entries = [
-            LedgerEntry(
-                id=row.id,
-                delta=row.delta,
-                balance_after=row.balance_after,
-                reason=LedgerReason(row.reason),
-                appointment_id=row.appointment_id,
-                created_at=row.created_at,
-            )
-            for row in rows
-        ]
-        return Page(entries, page, size, total)

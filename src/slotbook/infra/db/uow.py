@@ -9,18 +9,18 @@ from typing import cast
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from slotbook.domain.errors import DomainError
+from slotbook.domain.errors import DomainError, InsufficientCredits
 from slotbook.infra.db.appointments import SqlAppointmentStore
 from slotbook.infra.db.catalog import SqlAppointmentTypes, SqlWorkers
 from slotbook.infra.db.clients import SqlClients, SqlPatients
+from slotbook.infra.db.credits import SqlCredits
 from slotbook.infra.db.history import SqlHistory
 from slotbook.infra.db.idempotency import pending_commit
 from slotbook.infra.db.outbox import SqlOutbox
-from slotbook.infra.db.overlap_guard import refusal
+from slotbook.infra.db.overlap_guard import credits_refused, refusal
 from slotbook.infra.db.pg_direct import Flushing, PgDirect
 from slotbook.infra.db.public_ids import SqlPublicIds
 from slotbook.infra.db.repositories import (
-    SqlCredits,
     SqlDepartments,
     SqlOrganization,
 )
@@ -68,12 +68,14 @@ class SqlUnitOfWork:
             PgDirect(connection) if self._engine.dialect.name == "postgresql" else None
         )
         if direct is not None:
-            # Repositories' SQLAlchemy statements send PgDirect's deferred ones first.
+            # Repositories' SQLAlchemy statements send PgDirect's deferred ones (and its BEGIN:
+            # the factory's PostgreSQL engine is autocommit at the driver) first.
             connection = cast(AsyncConnection, Flushing(connection, direct))
         self.organization = SqlOrganization(connection, org)
         self.departments = SqlDepartments(connection, org, direct)
         self.appointments = SqlAppointmentStore(connection, org, direct)
-        self.credits = SqlCredits(connection, org, direct)
+        self.outbox = SqlOutbox(connection, org, direct)
+        self.credits = SqlCredits(connection, org, direct, self.outbox)
         self.scheduling = SqlScheduling(connection, org, direct)
         self.appointment_types = SqlAppointmentTypes(connection, org)
         self.workers = SqlWorkers(connection, org)
@@ -81,7 +83,6 @@ class SqlUnitOfWork:
         self.patients = SqlPatients(connection, org)
         self.history = SqlHistory(connection, org, direct)
         self.public_ids = SqlPublicIds(connection, org)
-        self.outbox = SqlOutbox(connection, org, direct)
         self.webhooks = SqlWebhooks(connection, org)
         return self
 
@@ -103,7 +104,7 @@ class SqlUnitOfWork:
         except Exception as error:
             # The overlap guard refusing one write inside the savepoint is the same domain
             # error as outside it, and only the savepoint's writes are undone.
-            _raise_refusal(error)
+            await self._raise_refusal(error, aborted=False)
             raise
 
     async def commit(self) -> None:
@@ -124,7 +125,7 @@ class SqlUnitOfWork:
                     await self._direct.flush(commit=True)
                 await self._connection.commit()
             except Exception as error:
-                _raise_refusal(error)
+                await self._raise_refusal(error, aborted=True)
                 raise
         self._committed = True
 
@@ -138,24 +139,42 @@ class SqlUnitOfWork:
         if self._handed_over:
             return
         try:
-            if not self._committed:
-                await self._connection.rollback()
+            if exc is not None and not self._committed:
+                await self._raise_refusal(exc, aborted=True)
         finally:
-            await self._connection.close()
-        if exc is not None:
-            _raise_refusal(exc)
+            try:
+                if not self._committed:
+                    await self._connection.rollback()
+            finally:
+                await self._connection.close()
 
-
-def _raise_refusal(error: BaseException) -> None:
-    """Re-raise a database error we expect (overlap guard, serialization) as a domain error."""
-    translated: DomainError | None = refusal(error)
-    if translated is not None:
-        raise translated from error
+    async def _raise_refusal(self, error: BaseException, *, aborted: bool) -> None:
+        """Re-raise a database error we expect (overlap guard, serialization, a debit the
+        balance cannot cover) as a domain error."""
+        if credits_refused(error):
+            # The debit was sent later than it was asked for (SqlCredits.spend), so the balance
+            # it found is read now: after the rollback, or the savepoint's, which undid it.
+            assert self._connection is not None
+            if aborted:
+                await self._connection.rollback()
+            raise InsufficientCredits(
+                await self.credits.balance(), self.credits.last_spend
+            ) from error
+        translated: DomainError | None = refusal(error)
+        if translated is not None:
+            raise translated from error
 
 
 class SqlUnitOfWorkFactory:
     def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
+        # PostgreSQL: autocommit at the driver, so that PgDirect sends BEGIN in the pipeline of
+        # the first statement instead of psycopg in a round trip of its own. SQLAlchemy puts
+        # the connection back to its default when it returns to the pool.
+        self._engine = (
+            engine.execution_options(isolation_level="AUTOCOMMIT")
+            if engine.dialect.name == "postgresql"
+            else engine
+        )
 
     def __call__(self, organization_id: int, *, write: bool) -> SqlUnitOfWork:
         return SqlUnitOfWork(self._engine, organization_id, write=write)
