@@ -1,0 +1,70 @@
+"""The PostgreSQL booking path's own transaction handling (infra/db/pg_direct.py).
+
+Its units of work run in autocommit at the driver and send BEGIN themselves; the connections
+they return to the pool must be back to ordinary transactions, or every other user of the pool
+(the webhook queue, the idempotency store) would run without one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import AsyncExitStack
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from slotbook.bootstrap import Container
+from slotbook.infra.db.tables import appointment, credit_ledger
+from tests.support import Tenant, balance, book, future, make_tenant
+
+
+async def _pool_connections(container: Container, stack: AsyncExitStack) -> list[Any]:
+    """Every connection the pool holds, checked out at once (their drivers)."""
+    size = container.engine.pool.size()  # type: ignore[attr-defined]
+    connections: list[AsyncConnection] = [
+        await stack.enter_async_context(container.engine.connect()) for _ in range(size)
+    ]
+    return [(await c.get_raw_connection()).driver_connection for c in connections]
+
+
+async def test_pool_gets_its_connections_back_in_transactions(
+    backend: str, container: Container, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    if backend != "postgresql":
+        pytest.skip("the direct path is PostgreSQL's")
+    poor = await make_tenant(container.services, credits=1)
+    # Bookings in parallel so that several pooled connections serve them, then an overdraft.
+    await asyncio.gather(*(book(client, tenant, future(days=40 + n)) for n in range(4)))
+    await book(client, poor, future(days=40))
+    refused = await book(client, poor, future(days=41), expect=402)
+    assert refused["message"].endswith("Current: 0, Required: 1")
+    async with AsyncExitStack() as stack:
+        drivers = await _pool_connections(container, stack)
+        assert drivers
+        assert not any(d.autocommit for d in drivers)
+
+
+async def test_refused_overdraft_writes_nothing(
+    backend: str, container: Container, client: httpx.AsyncClient
+) -> None:
+    """The debit goes with the commit; its refusal undoes the appointment written before it."""
+    poor = await make_tenant(container.services, credits=1)
+    await book(client, poor, future(days=50))
+    await book(client, poor, future(days=51), expect=402)
+    async with container.engine.connect() as conn:
+        booked = await conn.scalar(
+            select(func.count())
+            .select_from(appointment)
+            .where(appointment.c.organization_id == poor.organization_id)
+        )
+        entries = await conn.scalar(
+            select(func.count())
+            .select_from(credit_ledger)
+            .where(credit_ledger.c.organization_id == poor.organization_id)
+        )
+    assert booked == 1
+    assert await balance(client, poor) == 0
+    assert entries == 2  # the grant and the one booking
