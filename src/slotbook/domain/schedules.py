@@ -243,8 +243,8 @@ class BusyTimes:
 
     Listing free slots only needs when each booking holds its resource (appointment and
     buffers) and, for a group session, when the members of the session asked about start; so
-    a store can hand these columns over without building a Booking per row. The blocked
-    starts and ends are paired by position (one booking each), in no particular order.
+    a store can hand these columns over without building a Booking per row. Each column is
+    in no particular order: the sweep sorts the starts and the ends apart.
     """
 
     block_starts: Sequence[int]
