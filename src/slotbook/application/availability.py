@@ -16,6 +16,7 @@ from slotbook.domain.rules import BookingAttempt, Violation, violations
 from slotbook.domain.schedules import (
     AppointmentType,
     Booking,
+    BusyTimes,
     Closure,
     Demand,
     DepartmentSchedule,
@@ -23,7 +24,7 @@ from slotbook.domain.schedules import (
     ScheduleException,
     SchedulingSettings,
 )
-from slotbook.domain.slots import Slot, find_free_slots
+from slotbook.domain.slots import FreeStart, Slot, free_slot_starts, slots_of
 from slotbook.domain.time import day_start, local_to_utc, zone
 from slotbook.domain.verdicts import Verdict, explain_start
 
@@ -145,7 +146,11 @@ class SlotList:
     agenda: Agenda
     start_date: date
     end_date: date
-    slots: Sequence[Slot]
+    free: Sequence[FreeStart]  # in epoch seconds, by start
+
+    @property
+    def slots(self) -> list[Slot]:
+        return slots_of(self.free, self.agenda.demand)
 
 
 async def available_slots(services: Services, principal: Principal, query: SlotQuery) -> SlotList:
@@ -168,8 +173,21 @@ async def available_slots(services: Services, principal: Principal, query: SlotQ
         except OverflowError:
             raise InvalidRequest("startDate or endDate is out of range") from None
         agenda = await load_agenda(
-            services, uow, department, query.appointment_type_id, since, until
+            services, uow, department, query.appointment_type_id, since, until, with_bookings=False
         )
+        demand = agenda.demand
+        busy: dict[int | None, BusyTimes] = {}
+        if agenda.schedule.configured:
+            # The bookings as the sweep reads them, not a Booking per appointment: listing a
+            # month of a busy department reads thousands.
+            session_type = demand.appointment_type_id if (demand.capacity or 1) > 1 else None
+            busy = await uow.scheduling.busy_times(
+                department.id,
+                agenda.schedule.worker_ids,
+                since - MARGIN,
+                until + MARGIN,
+                session_type,
+            )
     _check_worker(agenda, query.worker_id)
     policy = agenda.settings.policy
     since = max(since, now, policy.earliest_start(now))
@@ -179,8 +197,8 @@ async def available_slots(services: Services, principal: Principal, query: SlotQ
     offered = agenda.offered_by
     if query.worker_id is not None:
         offered = frozenset({query.worker_id}) & (offered or frozenset({query.worker_id}))
-    slots = find_free_slots(agenda.schedule, agenda.demand, since, until, offered)
-    return SlotList(agenda, first, last, slots)
+    free = free_slot_starts(agenda.schedule, demand, since, until, offered, busy)
+    return SlotList(agenda, first, last, free)
 
 
 def _check_worker(agenda: Agenda, worker_id: int | None) -> None:

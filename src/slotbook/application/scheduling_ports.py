@@ -12,6 +12,7 @@ from slotbook.domain.policy import BookingPolicy
 from slotbook.domain.schedules import (
     AppointmentType,
     Booking,
+    BusyTimes,
     Closure,
     DailyRange,
     ScheduleException,
@@ -97,6 +98,19 @@ class SchedulingRepository(Protocol):
         """Active appointments of these workers (any department) and the department's
         appointments without a worker, whose blocked time meets [since, until); appointment
         `exclude` (the one being moved) left out."""
+        ...
+
+    async def busy_times(
+        self,
+        department_id: int,
+        worker_ids: Sequence[int],
+        since: datetime,
+        until: datetime,
+        session_type: int | None = None,
+    ) -> dict[int | None, BusyTimes]:
+        """The appointments `bookings` returns, per worker (None: the department's without a
+        worker) as the free-slot sweep reads them: blocked intervals in epoch seconds, and the
+        starts of those of appointment type `session_type` (None: no starts)."""
         ...
 
     async def booked_minutes(

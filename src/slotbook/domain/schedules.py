@@ -238,6 +238,22 @@ class Booking:
 
 
 @dataclass(frozen=True, slots=True)
+class BusyTimes:
+    """One resource's active bookings as the free-slot sweep reads them, in epoch seconds.
+
+    Listing free slots only needs when each booking holds its resource (appointment and
+    buffers) and, for a group session, when the members of the session asked about start; so
+    a store can hand these columns over without building a Booking per row. Each column is
+    in no particular order: the sweep sorts the starts and the ends apart.
+    """
+
+    block_starts: Sequence[int]
+    block_ends: Sequence[int]
+    # Starts of the bookings of the demanded appointment type (group-session members).
+    session_starts: Sequence[int] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class ResourceSchedule:
     """One bookable resource: a worker, or a department without workers (worker_id None)."""
 

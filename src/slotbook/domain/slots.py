@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from itertools import repeat
+from itertools import compress, repeat
+from operator import lt
 from zoneinfo import ZoneInfo
 
 from slotbook.domain.schedules import (
     Booking,
+    BusyTimes,
     DailyRange,
     Demand,
     DepartmentSchedule,
@@ -166,6 +168,23 @@ def busy_by_resource(bookings: Iterable[Booking]) -> dict[int | None, list[Booki
     return grouped
 
 
+def busy_times(
+    bookings: Iterable[Booking], session_type: int | None
+) -> dict[int | None, BusyTimes]:
+    """Bookings per resource as the sweep reads them; the starts of those of `session_type`
+    are kept apart (the members of its group sessions)."""
+    columns: dict[int | None, tuple[list[int], list[int], list[int]]] = {}
+    for b in bookings:
+        found = columns.get(b.worker_id)
+        if found is None:
+            found = columns[b.worker_id] = ([], [], [])
+        found[0].append(b.block_start)
+        found[1].append(b.block_end)
+        if b.appointment_type_id == session_type:
+            found[2].append(b.start)
+    return {owner: BusyTimes(*lists) for owner, lists in columns.items()}
+
+
 def capacity_of(resource: ResourceSchedule, demand: Demand) -> int:
     if resource.worker_id is None:
         return resource.capacity
@@ -188,7 +207,7 @@ def session_members(busy: Iterable[Booking], demand: Demand, starts_at: datetime
 def free_starts(
     resource: ResourceSchedule,
     opens: Sequence[AnchoredSpan],
-    busy: Sequence[Booking],
+    busy: BusyTimes | None,
     demand: Demand,
     step: int,
     bounds: Span,
@@ -203,27 +222,32 @@ def free_starts(
     before = demand.buffer_before_minutes * 60
     after = demand.buffer_after_minutes * 60
     capacity = capacity_of(resource, demand)
-    starts = sorted([b.block_start for b in busy])
-    ends = sorted([b.block_end for b in busy])
+    if capacity == 1:
+        alone = _free_alone(opens, busy, duration, before, after, step, bounds)
+        return alone, [1] * len(alone)
+    starts: list[int] = sorted(busy.block_starts) if busy else []
+    ends: list[int] = sorted(busy.block_ends) if busy else []
     is_session = _is_session(resource, demand)
     sessions: Counter[int] = Counter()
-    if is_session:
-        sessions.update(
-            b.start for b in busy if b.appointment_type_id == demand.appointment_type_id
-        )
+    if is_session and busy:
+        sessions.update(busy.session_starts)
     n = len(starts)
     i = j = 0  # i: bookings blocked from before the candidate's end; j: ended before its start
     low, high = bounds
     found: list[int] = []
     left: list[int] = []
+    # Comparisons rather than min()/max() below: this loop runs once per booking and per
+    # working range, and a builtin call costs more than the comparison it makes.
     for span_start, span_end, anchor in opens:
         if span_end <= low:
             continue
         if span_start >= high:
             break
-        first = max(span_start, low)
+        first = span_start if span_start > low else low
         s = anchor + -(-(first - anchor) // step) * step  # first grid point at or after `first`
-        last = min(span_end - duration, high - 1)
+        last = span_end - duration
+        if last >= high:
+            last = high - 1
         while s <= last:
             lo, hi = s - before, s + duration + after
             while i < n and starts[i] < hi:
@@ -242,16 +266,85 @@ def free_starts(
             # or leaves the earliest one still overlapping: take that whole run of grid
             # points at once (this keeps the cost per booking, not per grid point).
             run_end = last
-            if i < n:
-                run_end = min(run_end, starts[i] - duration - after)
-            if j < n:
-                run_end = min(run_end, ends[j] + before - 1)
+            if i < n and starts[i] - duration - after < run_end:
+                run_end = starts[i] - duration - after
+            if j < n and ends[j] + before - 1 < run_end:
+                run_end = ends[j] + before - 1
             following = s + ((run_end - s) // step + 1) * step
             if overlapping < capacity:
                 found.extend(range(s, following, step))
                 left.extend(repeat(capacity - overlapping, (following - s) // step))
             s = following
     return found, left
+
+
+def _free_alone(
+    opens: Sequence[AnchoredSpan],
+    busy: BusyTimes | None,
+    duration: int,
+    before: int,
+    after: int,
+    step: int,
+    bounds: Span,
+) -> list[int]:
+    """`free_starts` of a resource that takes one appointment at a time (most workers).
+
+    A start s is then free when no blocked interval [b, e) meets [s - before, s + duration +
+    after), that is when s is outside the hole [b - duration - after + 1, e + before) of every
+    booking: the grid points of each open span's allowed starts, minus the holes. About half
+    the time of counting overlaps at each run of grid points (which capacities need).
+    """
+    low, high = bounds
+    hole_starts, hole_ends = _holes(busy, duration + after - 1, before)
+    n = len(hole_starts)
+    h = 0  # the first hole not ending before the current span
+    found: list[int] = []
+    extend = found.extend
+    for span_start, span_end, anchor in opens:
+        if span_end <= low:
+            continue
+        if span_start >= high:
+            break
+        cursor = span_start if span_start > low else low
+        end = span_end - duration + 1  # the appointment must end inside the span
+        if end > high:
+            end = high
+        while h < n and hole_ends[h] <= cursor:
+            h += 1
+        k = h
+        while cursor < end:
+            stop = hole_starts[k] if k < n and hole_starts[k] < end else end
+            if cursor < stop:
+                s = anchor + -(-(cursor - anchor) // step) * step  # first grid point >= cursor
+                if s < stop:
+                    extend(range(s, stop, step))
+            if stop == end:
+                break
+            cursor = hole_ends[k]
+            k += 1
+    return found
+
+
+def _holes(busy: BusyTimes | None, lead: int, trail: int) -> tuple[list[int], list[int]]:
+    """The union of [b - lead, e + trail) over the blocked intervals, as sorted, disjoint
+    holes (their starts and their ends).
+
+    With the starts and the ends sorted apart (two sorts of ints in C, not of pairs), the
+    union has a gap after the k-th end exactly when that end comes before the (k+1)-th start;
+    finding those k runs in C too (compress over map), which leaves little per booking to
+    Python.
+    """
+    if not busy or not busy.block_starts:
+        return [], []
+    starts = sorted(busy.block_starts)
+    ends = sorted(busy.block_ends)
+    reach = lead + trail
+    gaps = list(compress(range(len(starts) - 1), map(lt, [e + reach for e in ends], starts[1:])))
+    hole_starts = [starts[0] - lead]
+    hole_starts += [starts[k + 1] - lead for k in gaps]
+    hole_ends = [ends[k] + trail for k in gaps]
+    hole_ends.append(ends[-1] + trail)
+    return hole_starts, hole_ends
 
 
 def excluded(resource: ResourceSchedule, offered_by: frozenset[int] | None) -> bool:
@@ -263,24 +356,31 @@ def excluded(resource: ResourceSchedule, offered_by: frozenset[int] | None) -> b
     )
 
 
-def find_free_slots(
+# A free start: its epoch second, the free workers (in id order; empty for a department
+# without workers) and how many more clients can book it.
+FreeStart = tuple[int, tuple[int, ...], int]
+
+
+def free_slot_starts(
     schedule: DepartmentSchedule,
     demand: Demand,
     window_from: datetime,
     window_until: datetime,
     offered_by: frozenset[int] | None = None,
-) -> list[Slot]:
-    """The bookable starts in [window_from, window_until), each with the workers free for it.
+    busy: Mapping[int | None, BusyTimes] | None = None,
+) -> list[FreeStart]:
+    """`find_free_slots` in epoch seconds, sorted by start: what a response is built from.
 
-    `offered_by` limits workers to those offering the appointment type (None: all). A
-    department nobody configured hours for has no slot list (it accepts any future time).
+    `busy`, when given, stands for `schedule.bookings` (as `busy_times` groups them, with
+    the session starts of `demand.appointment_type_id`): a store can read it directly.
     """
     if not schedule.configured or window_until <= window_from:
         return []
+    if busy is None:
+        busy = busy_times(schedule.bookings, demand.appointment_type_id)
     window = (epoch(window_from), epoch(window_until))
     frames = frames_for(schedule, window)
     closed = merge(closed_spans(schedule, frames))
-    busy = busy_by_resource(schedule.bookings)
     step = schedule.slot_interval_minutes * 60
     # Per start: the free workers and the places left. Resources are visited in worker order
     # so each start's list comes out sorted. The common case, workers offering one place
@@ -293,7 +393,7 @@ def find_free_slots(
             continue
         opens = open_spans(resource, frames, closed)
         found, left = free_starts(
-            resource, opens, busy.get(resource.worker_id, ()), demand, step, window
+            resource, opens, busy.get(resource.worker_id), demand, step, window
         )
         worker_id = resource.worker_id
         if worker_id is not None:
@@ -302,13 +402,39 @@ def find_free_slots(
         if worker_id is None or capacity_of(resource, demand) > 1:
             for start, places_left in zip(found, left, strict=True):
                 places[start] += places_left
+    if not places:
+        return [(start, tuple(workers[start]), len(workers[start])) for start in sorted(workers)]
+    free = []
+    for start in sorted(workers.keys() | places.keys()):
+        ids = tuple(workers.get(start, ()))
+        free.append((start, ids, places.get(start) or len(ids)))
+    return free
+
+
+def slots_of(free: Iterable[FreeStart], demand: Demand) -> list[Slot]:
     duration = timedelta(minutes=demand.duration_minutes)
     slots = []
-    for start in sorted(workers.keys() | places.keys()):
+    for start, worker_ids, remaining in free:
         at = instant(start)
-        free = workers.get(start, ())
-        slots.append(Slot(at, at + duration, tuple(free), places.get(start) or len(free)))
+        slots.append(Slot(at, at + duration, worker_ids, remaining))
     return slots
+
+
+def find_free_slots(
+    schedule: DepartmentSchedule,
+    demand: Demand,
+    window_from: datetime,
+    window_until: datetime,
+    offered_by: frozenset[int] | None = None,
+    busy: Mapping[int | None, BusyTimes] | None = None,
+) -> list[Slot]:
+    """The bookable starts in [window_from, window_until), each with the workers free for it.
+
+    `offered_by` limits workers to those offering the appointment type (None: all). A
+    department nobody configured hours for has no slot list (it accepts any future time).
+    """
+    free = free_slot_starts(schedule, demand, window_from, window_until, offered_by, busy)
+    return slots_of(free, demand)
 
 
 def _worker_order(resource: ResourceSchedule) -> int:

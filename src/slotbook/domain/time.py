@@ -93,3 +93,29 @@ def day_start(day: date, tz: ZoneInfo) -> datetime:
 def with_offset(value: datetime, tz: ZoneInfo) -> str:
     """An instant as local time of `tz` with its UTC offset (ISO 8601, seconds)."""
     return value.astimezone(tz).isoformat(timespec="seconds")
+
+
+class OffsetTimes:
+    """`with_offset` of epoch seconds in one zone, each distinct instant formatted once.
+
+    A slot list repeats its instants (one slot's end is often a later slot's start) and
+    formats thousands of them: the cache keeps that to one zone lookup and one isoformat per
+    distinct instant.
+    """
+
+    __slots__ = ("_done", "_tz")
+
+    def __init__(self, tz: ZoneInfo) -> None:
+        self._tz = tz
+        self._done: dict[int, str] = {}
+
+    def __call__(self, seconds: int) -> str:
+        """`seconds` (a whole number of epoch seconds) as local time with its offset."""
+        found = self._done.get(seconds)
+        if found is None:
+            # fromtimestamp(seconds, tz) is tz.fromutc of the UTC instant: what astimezone does.
+            # A whole number of seconds has no microseconds to cut: isoformat() then prints
+            # what timespec="seconds" does, and parsing that keyword costs a third of the call.
+            found = datetime.fromtimestamp(seconds, self._tz).isoformat()
+            self._done[seconds] = found
+        return found

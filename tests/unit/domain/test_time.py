@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from slotbook.domain.errors import InvalidRequest
-from slotbook.domain.time import local_to_utc, naive_local, zone
+from slotbook.domain.time import OffsetTimes, local_to_utc, naive_local, with_offset, zone
 
 PARIS = ZoneInfo("Europe/Paris")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -53,3 +53,17 @@ def test_every_instant_round_trips_through_wall_clock_time(instant: datetime, tz
     # and never by more than the DST shift.
     assert timedelta(0) <= instant - back <= timedelta(hours=1)
     assert naive_local(back, tz) == wall
+
+
+# Around the 2027 changes of Paris and New York, and in zones with odd offsets (Kathmandu's
+# +05:45, Paris before 1911 on its mean time of +00:09:21).
+@given(
+    st.sampled_from(["Europe/Paris", "America/New_York", "Asia/Kathmandu", "UTC"]),
+    st.integers(-3_000_000_000, 3_000_000_000) | st.integers(1_805_500_000, 1_806_500_000),
+)
+def test_offset_times_format_as_with_offset(name: str, seconds: int) -> None:
+    tz = ZoneInfo(name)
+    local = OffsetTimes(tz)
+    expected = with_offset(datetime.fromtimestamp(seconds, UTC), tz)
+    assert local(seconds) == expected
+    assert local(seconds) == expected  # from the cache

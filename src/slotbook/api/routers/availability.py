@@ -20,7 +20,7 @@ from slotbook.api.schemas.common import (
     error_responses,
 )
 from slotbook.application import availability as use_cases
-from slotbook.domain.time import with_offset
+from slotbook.domain.time import OffsetTimes, with_offset
 
 router = APIRouter(tags=["availability"])
 
@@ -89,7 +89,8 @@ async def _slots(
 ) -> Response:
     result = await use_cases.available_slots(services, principal, query)
     agenda = result.agenda
-    tz = agenda.tz
+    local = OffsetTimes(agenda.tz)
+    duration = agenda.demand.duration_minutes * 60
     return _json(
         {
             "departmentId": agenda.department.id,
@@ -99,14 +100,15 @@ async def _slots(
             "startDate": result.start_date.isoformat(),
             "endDate": result.end_date.isoformat(),
             "scheduled": agenda.schedule.configured,
+            # Built from epoch seconds, not Slot objects; orjson writes the tuples as arrays.
             "slots": [
                 {
-                    "start": with_offset(s.starts_at, tz),
-                    "end": with_offset(s.ends_at, tz),
-                    "workerIds": list(s.worker_ids),
-                    "remaining": s.remaining,
+                    "start": local(start),
+                    "end": local(start + duration),
+                    "workerIds": worker_ids,
+                    "remaining": remaining,
                 }
-                for s in result.slots
+                for start, worker_ids, remaining in result.free
             ],
         }
     )

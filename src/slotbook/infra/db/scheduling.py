@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import (
     and_,
     delete,
@@ -22,11 +23,13 @@ from slotbook.domain.organizations import Worker
 from slotbook.domain.policy import BookingPolicy
 from slotbook.domain.schedules import (
     Booking,
+    BusyTimes,
     Closure,
     DailyRange,
     ScheduleException,
     SchedulingSettings,
 )
+from slotbook.infra.db import pg_availability
 from slotbook.infra.db import pg_statements as pg
 from slotbook.infra.db.pg_direct import PgDirect
 from slotbook.infra.db.repositories import _Scoped
@@ -34,6 +37,7 @@ from slotbook.infra.db.scheduling_statements import (
     _ADVISORY_LOCK,
     _BOOKED_SECONDS,
     _BOOKINGS,
+    _BUSY_TIMES,
     _CLIENT_BOOKINGS,
     _CLIENT_LOCK,
     _DEPARTMENT_LOCK,
@@ -355,6 +359,34 @@ class SqlScheduling(_Scoped):
         of = Booking.of_epochs
         return [of(*row) for row in rows]
 
+    async def busy_times(
+        self,
+        department_id: int,
+        worker_ids: Sequence[int],
+        since: datetime,
+        until: datetime,
+        session_type: int | None = None,
+    ) -> dict[int | None, BusyTimes]:
+        params = {
+            "org": self._org,
+            "department_id": department_id,
+            "worker_ids": list(worker_ids),
+            "since": since,
+            "until": until,
+            "earliest": since - _LONGEST_BLOCK,
+            "session_type": session_type,
+        }
+        rows: Sequence[Any]
+        if self._direct is not None:
+            rows = await self._direct.rows(pg_availability.BUSY_TIMES[bool(worker_ids)], params)
+        else:
+            statement = _BUSY_TIMES[self._sqlite, bool(worker_ids)]
+            rows = (await self._conn.execute(statement, params)).all()
+        return {
+            owner: BusyTimes(_numbers(blocked_from), _numbers(blocked_until), _numbers(starts))
+            for owner, blocked_from, blocked_until, starts in rows
+        }
+
     async def booked_minutes(
         self, worker_ids: Sequence[int], since: datetime, until: datetime, exclude: int | None
     ) -> dict[int, tuple[int, int]]:
@@ -388,3 +420,14 @@ class SqlScheduling(_Scoped):
             rows = (await self._conn.execute(_CLIENT_BOOKINGS[self._sqlite], params)).all()
         of = Booking.of_epochs
         return [of(*row) for row in rows]
+
+
+def _numbers(aggregated: str | list[int] | None) -> Sequence[int]:
+    """An aggregated list of epochs: SQLite's comma-separated text, PostgreSQL's array, or
+    NULL for none."""
+    if aggregated is None:
+        return ()
+    if isinstance(aggregated, str):
+        # orjson reads the digits in C: several times faster than int() per split piece.
+        return orjson.loads(f"[{aggregated}]")  # type: ignore[no-any-return]
+    return aggregated
