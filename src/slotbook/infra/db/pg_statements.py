@@ -114,37 +114,6 @@ SELECT %(org)s, -%(cost)s::integer, credits, %(reason)s, %(appointment_id)s::int
 FROM changed
 """
 
-# credits.low when the debits since the last check (`spent`) took the balance from at or above
-# the threshold to under it: domain.credits.fell_below, with the data of
-# domain.credits.low_balance_data written the way orjson writes it. Like OUTBOX_EVENT, with
-# the event's position and its deliveries; it writes nothing when the threshold was not crossed.
-LOW_CREDITS_EVENT = f"""
-WITH low AS (
-    SELECT credits, credits_low_threshold AS threshold FROM organization
-    WHERE id = %(org)s AND credits_low_threshold IS NOT NULL
-      AND credits + %(spent)s::integer >= credits_low_threshold
-      AND credits_low_threshold > credits
-), position AS (
-    INSERT INTO event_sequence (organization_id, last_position) SELECT %(org)s, 1 FROM low
-    ON CONFLICT (organization_id)
-    DO UPDATE SET last_position = event_sequence.last_position + 1
-    RETURNING last_position
-), event AS (
-    INSERT INTO outbox_event (organization_id, position, public_id, type, data, occurred_at)
-    SELECT %(org)s, last_position, %(public_id)s, %(type)s::text,
-           format('{{"credits":{{"balance":%%s,"threshold":%%s}}}}', credits, threshold),
-           %(now)s
-    FROM position, low
-    RETURNING id
-)
-INSERT INTO webhook_delivery
-    (organization_id, endpoint_id, event_id, status, attempts, next_attempt_at, created_at)
-SELECT %(org)s, endpoint.id, event.id, '{DeliveryStatus.PENDING.value}', 0, %(now)s, %(now)s
-FROM event JOIN webhook_endpoint endpoint
-  ON endpoint.organization_id = %(org)s AND endpoint.active
- AND %(type)s::text = ANY(string_to_array(endpoint.events, ','))
-"""
-
 # The conditional debit (never below zero; it row-locks the organization) and its ledger row.
 CHANGE_CREDITS = """
 WITH changed AS (
@@ -167,18 +136,22 @@ INSERT INTO appointment_event
 VALUES (%s, %s, %s, %s, %s, %s, %s)
 """
 
-# The event takes the next position of its organization's counter (row-locked until the
-# commit: infra/db/outbox.py), and a delivery per active endpoint subscribed to its type.
-OUTBOX_EVENT = f"""
-WITH position AS (
-    INSERT INTO event_sequence (organization_id, last_position) VALUES (%(org)s, 1)
+
+# An event takes the next position of its organization's counter (row-locked until the
+# commit: infra/db/outbox.py), and a delivery per active endpoint subscribed to its type. Its
+# data is the one row of `source`, if any.
+def _event(source: str) -> str:
+    return f"""
+WITH source (data) AS ({source}
+), position AS (
+    INSERT INTO event_sequence (organization_id, last_position) SELECT %(org)s, 1 FROM source
     ON CONFLICT (organization_id)
     DO UPDATE SET last_position = event_sequence.last_position + 1
     RETURNING last_position
 ), event AS (
     INSERT INTO outbox_event (organization_id, position, public_id, type, data, occurred_at)
-    SELECT %(org)s, last_position, %(public_id)s, %(type)s::text, %(data)s, %(now)s
-    FROM position
+    SELECT %(org)s, last_position, %(public_id)s, %(type)s::text, data, %(now)s
+    FROM position, source
     RETURNING id
 )
 INSERT INTO webhook_delivery
@@ -188,3 +161,18 @@ FROM event JOIN webhook_endpoint endpoint
   ON endpoint.organization_id = %(org)s AND endpoint.active
  AND %(type)s::text = ANY(string_to_array(endpoint.events, ','))
 """
+
+
+OUTBOX_EVENT = _event("SELECT %(data)s::text")
+
+
+# credits.low when the debits since the last check (`spent`) took the balance from at or above
+# the threshold to under it: domain.credits.fell_below, with the data of
+# domain.credits.low_balance_data written the way orjson writes it. Nothing is written when the
+# threshold was not crossed.
+LOW_CREDITS_EVENT = _event("""
+    SELECT format('{"credits":{"balance":%%s,"threshold":%%s}}', credits, credits_low_threshold)
+    FROM organization
+    WHERE id = %(org)s AND credits_low_threshold IS NOT NULL
+      AND credits + %(spent)s::integer >= credits_low_threshold
+      AND credits_low_threshold > credits""")
