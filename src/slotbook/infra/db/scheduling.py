@@ -332,6 +332,19 @@ class SqlScheduling(_Scoped):
         )
         return bool(result.rowcount)
 
+    def _window(
+        self, department_id: int, worker_ids: Sequence[int], since: datetime, until: datetime
+    ) -> dict[str, Any]:
+        """The parameters of a read of the bookings whose blocked time meets [since, until)."""
+        return {
+            "org": self._org,
+            "department_id": department_id,
+            "worker_ids": list(worker_ids),
+            "since": since,
+            "until": until,
+            "earliest": since - _LONGEST_BLOCK,
+        }
+
     async def bookings(
         self,
         department_id: int,
@@ -340,15 +353,8 @@ class SqlScheduling(_Scoped):
         until: datetime,
         exclude: int | None = None,
     ) -> Sequence[Booking]:
-        params = {
-            "org": self._org,
-            "department_id": department_id,
-            "worker_ids": list(worker_ids),
-            "since": since,
-            "until": until,
-            "earliest": since - _LONGEST_BLOCK,
-            "exclude": _NONE if exclude is None else exclude,
-        }
+        params = self._window(department_id, worker_ids, since, until)
+        params["exclude"] = _NONE if exclude is None else exclude
         rows: Sequence[Any]
         if self._direct is not None:
             rows = await self._direct.rows(pg.BOOKINGS[bool(worker_ids)], params)
@@ -367,15 +373,8 @@ class SqlScheduling(_Scoped):
         until: datetime,
         session_type: int | None = None,
     ) -> dict[int | None, BusyTimes]:
-        params = {
-            "org": self._org,
-            "department_id": department_id,
-            "worker_ids": list(worker_ids),
-            "since": since,
-            "until": until,
-            "earliest": since - _LONGEST_BLOCK,
-            "session_type": session_type,
-        }
+        params = self._window(department_id, worker_ids, since, until)
+        params["session_type"] = session_type
         rows: Sequence[Any]
         if self._direct is not None:
             rows = await self._direct.rows(pg_availability.BUSY_TIMES[bool(worker_ids)], params)
