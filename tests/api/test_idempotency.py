@@ -53,6 +53,23 @@ async def test_a_retry_replays_the_first_response(
     assert await _balance(client, tenant) == 100
 
 
+async def test_a_keyed_overdraft_is_refused_and_replayed(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    """On PostgreSQL the debit is sent with the commit, here with the stored response: its
+    refusal is still a 402 that books nothing, and a retry with the key gets the same one."""
+    poor = await make_tenant(container.services, credits=0)
+    headers = {**poor.headers, "Idempotency-Key": "broke-1"}
+    body = _booking(poor)
+    first = await client.post("/api/v1/appointments", headers=headers, json=body)
+    again = await client.post("/api/v1/appointments", headers=headers, json=body)
+    assert first.status_code == again.status_code == 402
+    assert first.json()["message"].endswith("Current: 0, Required: 1")
+    assert again.json()["code"] == "INSUFFICIENT_CREDITS"
+    assert await _count(client, poor) == 0
+    assert await _balance(client, poor) == 0
+
+
 async def test_the_same_key_for_another_request_is_refused(
     client: httpx.AsyncClient, tenant: Tenant
 ) -> None:
