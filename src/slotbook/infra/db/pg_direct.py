@@ -9,7 +9,7 @@ connection, in its transaction: SQLAlchemy and these statements see the same dat
 Round trips, not statements, are what a booking pays for (each costs 100 to 250 µs of Python in
 psycopg and the event loop, and its latency), so a booking makes three:
 - the department read, which also takes the new appointment's id from its sequence;
-- BEGIN, the client's lock and the client's appointments, in one pipeline;
+- BEGIN, the client's lock and the client's appointments, in one query string;
 - every write (the appointment, the debit and its ledger row, the history entry, the events)
   and the COMMIT, as one query string bound here by psycopg.
 
@@ -112,7 +112,7 @@ class PgDirect:
         """Run this statement later: in the round trip of the next one, or with the commit.
 
         For writes nobody reads back before the commit, for locks taken just before the
-        statement that needs them (both go in one pipeline, the lock first), and for reads
+        statement that needs them (both go in one round trip, the lock first), and for reads
         wanted later (`into` receives their rows once sent)."""
         self._deferred.append((sql, params, into))
 
@@ -135,7 +135,7 @@ class PgDirect:
         )
 
     async def flush(self, *, commit: bool = False) -> None:
-        """Send the deferred statements (and the COMMIT) in one pipeline, one round trip. A
+        """Send the deferred statements (and the COMMIT) in one round trip. A
         transaction not yet begun is begun first, so the SQLAlchemy statement that may follow
         runs inside it."""
         await self._send(commit=commit)

@@ -167,7 +167,7 @@ class SqlUnitOfWork:
 
 class SqlUnitOfWorkFactory:
     def __init__(self, engine: AsyncEngine) -> None:
-        # PostgreSQL: autocommit at the driver, so that PgDirect sends BEGIN in the pipeline of
+        # PostgreSQL: autocommit at the driver, so that PgDirect sends BEGIN in the round trip of
         # the first statement instead of psycopg in a round trip of its own. SQLAlchemy puts
         # the connection back to its default when it returns to the pool.
         self._engine = (
