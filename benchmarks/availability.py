@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import random
 import statistics
 import tempfile
@@ -26,6 +27,7 @@ from zoneinfo import ZoneInfo
 import httpx
 from sqlalchemy import insert
 
+from benchmarks.databases import fresh_database
 from slotbook.api.app import create_app
 from slotbook.application import scheduling
 from slotbook.application.access import Principal
@@ -205,11 +207,18 @@ def time_domain(schedule: DepartmentSchedule, calls: int) -> Timings:
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", help="default: a temporary SQLite file")
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL server (a fresh database is made there and dropped); "
+        "default: a temporary SQLite file",
+    )
     parser.add_argument("--calls", type=int, default=200)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
+    with contextlib.ExitStack() as stack:
+        if args.database_url:
+            url = stack.enter_context(fresh_database(args.database_url))
+        else:
+            url = f"sqlite:///{Path(stack.enter_context(tempfile.TemporaryDirectory())) / 'b.db'}"
         upgrade(url)
         print(f"Building 50 workers, 10,000 appointments over {DAYS} days on {url.split(':')[0]}")
         settings, department, key = await build_department(url, 50, 10_000)

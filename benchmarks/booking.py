@@ -1,6 +1,6 @@
 """Booking throughput of `slotbook serve` on PostgreSQL against a bare FastAPI app, with wrk.
 
-Run it from the repository root: `.venv/bin/python benchmarks/booking.py` (docs/benchmarks.md).
+Run it from the repository root: `.venv/bin/python -m benchmarks.booking` (docs/benchmarks.md).
 It makes a fresh database, sets it up with the `slotbook` commands, serves it with one worker,
 books with wrk (each request at a distinct dateTime), does the same against a bare FastAPI app
 answering a JSON of the same size, prints the figures and their ratio, then checks in SQL that
@@ -19,7 +19,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -29,6 +28,8 @@ from pathlib import Path
 import httpx
 import psycopg
 from sqlalchemy.engine import make_url
+
+from benchmarks.databases import fresh_database
 
 HERE = Path(__file__).resolve().parent
 LUA_SCRIPT = HERE / "booking.lua"
@@ -126,25 +127,6 @@ def parse_options() -> Options:
         drain=args.drain,
         show_wrk=args.show_wrk,
     )
-
-
-def _admin_dsn(server_url: str) -> str:
-    url = make_url(server_url).set(drivername="postgresql", database="postgres")
-    return url.render_as_string(hide_password=False)
-
-
-@contextmanager
-def fresh_database(server_url: str) -> Iterator[str]:
-    """A new, empty database on the server for this run, dropped at the end."""
-    name = f"slotbook_bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(_admin_dsn(server_url), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = make_url(server_url).set(drivername="postgresql", database=name)
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(_admin_dsn(server_url), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def slotbook(env: dict[str, str], *args: str) -> str:

@@ -18,15 +18,13 @@ import re
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-import psycopg
-from sqlalchemy.engine import make_url
 
+from benchmarks.databases import fresh_database
 from slotbook.api.app import create_app
 from slotbook.application import scheduling
 from slotbook.application.access import ALL_SCOPES, Principal
@@ -134,10 +132,6 @@ async def _measure(url: str, monday: str, ids: list[int], tokens: list[str], run
     await container.aclose()
 
 
-def _admin(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--appointments", type=int, default=300)
@@ -153,17 +147,10 @@ def main() -> None:
             filled = asyncio.run(_fill(url, args.appointments))
             asyncio.run(_measure(url, *filled, args.runs))
         return
-    name = f"slotbook_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(_admin(args.database_url), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = make_url(args.database_url).set(database=name).render_as_string(hide_password=False)
-    try:
+    with fresh_database(args.database_url) as url:
         upgrade(url)
         filled = asyncio.run(_fill(url, args.appointments))
         asyncio.run(_measure(url, *filled, args.runs))
-    finally:
-        with psycopg.connect(_admin(args.database_url), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

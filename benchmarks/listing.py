@@ -15,13 +15,12 @@ import asyncio
 import os
 import statistics
 import time
-import uuid
 from datetime import UTC, datetime
 
 import httpx
 import psycopg
-from sqlalchemy.engine import make_url
 
+from benchmarks.databases import fresh_database, plain_dsn
 from slotbook.api.app import create_app
 from slotbook.application.organizations import (
     create_api_key,
@@ -74,10 +73,6 @@ FROM generate_series(1, %(rows)s) g
 """
 
 
-def _admin(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
 async def _fill(url: str, rows: int) -> tuple[str, dict[str, int]]:
     container = build(Settings(database_url=url))
     services = container.services
@@ -91,7 +86,7 @@ async def _fill(url: str, rows: int) -> tuple[str, dict[str, int]]:
     ]
     key = (await create_api_key(services, org, name="bench")).key
     await container.aclose()
-    with psycopg.connect(_admin(url), autocommit=True) as conn:
+    with psycopg.connect(plain_dsn(url), autocommit=True) as conn:
         conn.execute(_FILL_CLIENTS, {"org": org, "clients": CLIENTS})
         first_client = conn.execute(
             "SELECT min(id) FROM client WHERE organization_id = %s", (org,)
@@ -173,17 +168,10 @@ def main() -> None:
     base = os.environ.get(
         "SLOTBOOK_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
     )
-    name = f"slotbook_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(_admin(base), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = make_url(base).set(database=name).render_as_string(hide_password=False)
-    try:
+    with fresh_database(base) as url:
         upgrade(url)
         key, ids = asyncio.run(_fill(url, args.rows))
         asyncio.run(_measure(url, key, ids, args.runs))
-    finally:
-        with psycopg.connect(_admin(base), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

@@ -23,8 +23,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import psycopg
-from sqlalchemy.engine import make_url
 
+from benchmarks.databases import fresh_database, plain_dsn
 from slotbook.application.organizations import create_department, create_organization
 from slotbook.application.reminder_ports import ReminderRecord
 from slotbook.application.reminders import ReminderWorker
@@ -61,10 +61,6 @@ FROM generate_series(1, %(rows)s) g
 """
 
 
-def _admin(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
 async def _fill(url: str, rows: int) -> None:
     container = build(Settings(database_url=url))
     services = container.services
@@ -73,7 +69,7 @@ async def _fill(url: str, rows: int) -> None:
         await create_department(services, org, f"Department {d}") for d in range(DEPARTMENTS)
     ]
     await container.aclose()
-    with psycopg.connect(_admin(url), autocommit=True) as conn:
+    with psycopg.connect(plain_dsn(url), autocommit=True) as conn:
         began = time.perf_counter()
         conn.execute(
             _FILL,
@@ -167,17 +163,10 @@ def main() -> None:
     base = os.environ.get(
         "SLOTBOOK_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
     )
-    name = f"slotbook_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(_admin(base), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = make_url(base).set(database=name).render_as_string(hide_password=False)
-    try:
+    with fresh_database(base) as url:
         upgrade(url)
         asyncio.run(_fill(url, args.rows))
         asyncio.run(_measure(url, args.rows, args.runs))
-    finally:
-        with psycopg.connect(_admin(base), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

@@ -32,16 +32,14 @@ import os
 import signal
 import sys
 import time
-import uuid
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-import psycopg
 from sqlalchemy import func, select, update
-from sqlalchemy.engine import make_url
 
+from benchmarks.databases import fresh_database
 from slotbook.application.organizations import create_organization
 from slotbook.bootstrap import Container, build
 from slotbook.config import Settings
@@ -51,10 +49,6 @@ from slotbook.infra.db.tables import webhook_delivery, webhook_endpoint
 from slotbook.infra.security import TokenSecrets
 
 TICK = 0.02  # seconds between two transactions of the latency phase
-
-
-def _admin(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -287,16 +281,9 @@ async def main() -> None:
     base = os.environ.get(
         "SLOTBOOK_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
     )
-    name = f"slotbook_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(_admin(base), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = make_url(base).set(database=name).render_as_string(hide_password=False)
     figures: dict[str, float] = {}
-    try:
+    with fresh_database(base) as url:
         problems = await run(args, url, figures)
-    finally:
-        with psycopg.connect(_admin(base), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     for problem in problems:
         print("CHECK FAILED:", problem)
     print(
