@@ -14,6 +14,7 @@ from sqlalchemy import (
     bindparam,
     cast,
     func,
+    literal_column,
     or_,
     select,
     text,
@@ -37,6 +38,12 @@ from slotbook.infra.db.tables import (
 )
 
 _ACTIVE = [s.value for s in ACTIVE_STATUSES]
+# The same condition as written text, in the words of the partial indexes on active
+# appointments (tables._ACTIVE_STATUSES): SQLite uses a partial index only when the query
+# says what its WHERE says, and a bound parameter says nothing at planning time.
+_ACTIVE_TEXT = literal_column("appointment.status").in_(
+    [literal_column(f"'{s.value}'") for s in sorted(ACTIVE_STATUSES)]
+)
 _POLICY_COLUMNS = (
     "max_upcoming_per_client",
     "min_minutes_between_client_appointments",
@@ -162,7 +169,7 @@ def _meeting(with_workers: bool) -> list[ColumnElement[bool]]:
         owner = or_(a.worker_id.in_(bindparam("worker_ids", expanding=True)), owner)
     return [
         a.organization_id == bindparam("org"),
-        a.status.in_(_ACTIVE),
+        _ACTIVE_TEXT,
         a.blocked_from < bindparam("until"),
         a.blocked_from > bindparam("earliest"),
         a.blocked_until > bindparam("since"),

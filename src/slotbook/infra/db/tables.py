@@ -46,6 +46,16 @@ LISTING_INDEXES: dict[str, tuple[str, ...]] = {
 # Text columns searched with q[]=field:~text (ILIKE '%text%'): GIN indexes on (worker_id, the
 # column's trigrams), PostgreSQL only (revision 0006, extensions pg_trgm and btree_gin).
 TRIGRAM_COLUMNS = ("name", "external_user_id", "notes", "reason", "source")
+# Every column the free-slot read of SQLite touches, grouped by worker (revision 0009).
+BUSY_INDEX_COLUMNS = (
+    "organization_id",
+    "worker_id",
+    "blocked_from",
+    "blocked_until",
+    "starts_at",
+    "appointment_type_id",
+    "department_id",
+)
 
 metadata = MetaData(
     naming_convention={
@@ -283,6 +293,13 @@ appointment = Table(
         )
         for name, column in (("external_user", "external_user_id"), ("client", "client_id"))
     ),
+    # The free-slot read (busy_times) on SQLite, by worker in index order and without a visit
+    # to the table (revision 0009). PostgreSQL reads them its own way and skips the upkeep.
+    Index(
+        "ix_appointment_active_busy",
+        *BUSY_INDEX_COLUMNS,
+        sqlite_where=text(_ACTIVE_STATUSES),
+    ).ddl_if(dialect="sqlite"),
 )
 
 # Which reminder offsets of an appointment were handled, so each is sent once (revision 0007).
