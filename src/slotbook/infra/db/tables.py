@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
@@ -25,10 +21,16 @@ from sqlalchemy import (
     text,
     true,
 )
-from sqlalchemy.engine import Dialect
-from sqlalchemy.types import TypeDecorator
 
 from slotbook.domain.appointments import ACTIVE_STATUSES
+from slotbook.infra.db.integration_tables import event_sequence as event_sequence
+from slotbook.infra.db.integration_tables import idempotency_key as idempotency_key
+from slotbook.infra.db.integration_tables import outbox_event as outbox_event
+from slotbook.infra.db.integration_tables import webhook_attempt as webhook_attempt
+from slotbook.infra.db.integration_tables import webhook_delivery as webhook_delivery
+from slotbook.infra.db.integration_tables import webhook_endpoint as webhook_endpoint
+from slotbook.infra.db.schema_base import UTCDateTime as UTCDateTime
+from slotbook.infra.db.schema_base import metadata as metadata
 
 # The partial listing indexes of the appointment table (after organization_id).
 LISTING_INDEXES: dict[str, tuple[str, ...]] = {
@@ -57,41 +59,7 @@ BUSY_INDEX_COLUMNS = (
     "department_id",
 )
 
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(column_0_label)s",
-        "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
-
-
 _ACTIVE_STATUSES = "status IN (" + ", ".join(f"'{a.value}'" for a in sorted(ACTIVE_STATUSES)) + ")"
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """An instant stored in UTC: timestamptz on PostgreSQL, naive UTC text on SQLite."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetimes are not stored; pass an aware UTC datetime")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        assert isinstance(value, datetime)
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
 
 
 organization = Table(
@@ -405,101 +373,6 @@ appointment_type_worker = Table(
     metadata,
     Column("appointment_type_id", ForeignKey("appointment_type.id"), primary_key=True),
     Column("worker_id", ForeignKey("worker.id"), primary_key=True),
-)
-
-
-# --- events, webhooks, idempotency (revision 0004) ---
-
-# The organization's change-feed counter. Taking the next position row-locks it until commit,
-# so positions are handed out in commit order (see infra/db/outbox.py).
-event_sequence = Table(
-    "event_sequence",
-    metadata,
-    Column("organization_id", ForeignKey("organization.id"), primary_key=True),
-    Column("last_position", Integer, nullable=False),
-)
-
-outbox_event = Table(
-    "outbox_event",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("organization_id", ForeignKey("organization.id"), nullable=False),
-    Column("position", Integer, nullable=False),
-    Column("public_id", String(40), nullable=False, unique=True),
-    Column("type", String(64), nullable=False),
-    Column("data", Text, nullable=False),  # JSON
-    Column("occurred_at", UTCDateTime, nullable=False),
-    UniqueConstraint("organization_id", "position", name="uq_outbox_event_org_position"),
-)
-
-webhook_endpoint = Table(
-    "webhook_endpoint",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("organization_id", ForeignKey("organization.id"), nullable=False, index=True),
-    Column("url", String(2048), nullable=False),
-    Column("description", String(200)),
-    Column("events", Text, nullable=False),  # comma-separated event types
-    Column("active", Boolean, nullable=False),
-    Column("secret", String(120), nullable=False),
-    Column("previous_secret", String(120)),
-    Column("previous_secret_until", UTCDateTime),
-    Column("failing_since", UTCDateTime),  # first failure since the last success
-    Column("disabled_reason", String(200)),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
-)
-
-webhook_delivery = Table(
-    "webhook_delivery",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("organization_id", ForeignKey("organization.id"), nullable=False),
-    Column("endpoint_id", ForeignKey("webhook_endpoint.id", ondelete="CASCADE"), nullable=False),
-    Column("event_id", ForeignKey("outbox_event.id"), nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("attempts", Integer, nullable=False, server_default="0"),
-    # Due time while PENDING; a claimed delivery is pushed one lease ahead, so a worker that
-    # dies mid-send leaves it due again after the lease.
-    Column("next_attempt_at", UTCDateTime),
-    Column("last_status_code", Integer),
-    Column("last_error", String(300)),
-    Column("last_latency_ms", Integer),
-    Column("delivered_at", UTCDateTime),
-    Column("created_at", UTCDateTime, nullable=False),
-    UniqueConstraint("endpoint_id", "event_id", name="uq_webhook_delivery_endpoint_event"),
-    Index("ix_webhook_delivery_status_due", "status", "next_attempt_at"),
-    Index("ix_webhook_delivery_endpoint_id", "endpoint_id", "id"),
-)
-
-webhook_attempt = Table(
-    "webhook_attempt",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("delivery_id", ForeignKey("webhook_delivery.id", ondelete="CASCADE"), nullable=False),
-    Column("attempted_at", UTCDateTime, nullable=False),
-    Column("status_code", Integer),
-    Column("error", String(300)),
-    Column("latency_ms", Integer, nullable=False),
-    Index("ix_webhook_attempt_delivery", "delivery_id", "id"),
-)
-
-idempotency_key = Table(
-    "idempotency_key",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("organization_id", ForeignKey("organization.id"), nullable=False),
-    Column("key", String(255), nullable=False),
-    Column("fingerprint", String(64), nullable=False),
-    Column("state", String(16), nullable=False),  # IN_PROGRESS, COMPLETED
-    Column("locked_until", UTCDateTime, nullable=False),
-    Column("status_code", Integer),
-    Column("content_type", String(100)),
-    Column("body", Text),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("expires_at", UTCDateTime, nullable=False),
-    UniqueConstraint("organization_id", "key", name="uq_idempotency_key_org_key"),
-    Index("ix_idempotency_key_expires", "expires_at"),
 )
 
 
