@@ -63,13 +63,26 @@ _BOOKING_COLUMNS = """id, worker_id, floor(date_part('epoch', starts_at))::bigin
        floor(date_part('epoch', blocked_until))::bigint, appointment_type_id, external_user_id,
        department_id"""
 
-# A None binds NULL, which matches nothing: known by its externalUserId and/or client record.
-CLIENT_BOOKINGS = f"""
+# A client's active appointments, by the identities it is known by (externalUserId, client
+# record, or both), keyed by which are given. One statement per case: on a table without
+# statistics (never analysed) a prepared statement's generic plan for `external_user_id = $1
+# OR client_id = $2` scans every active appointment of the organization, where each case
+# alone uses its partial index (revision 0008).
+_CLIENT_IDENTITY = {
+    (True, False): "external_user_id = %(external_user_id)s::text",
+    (False, True): "client_id = %(client_id)s::integer",
+    (True, True): (
+        "(external_user_id = %(external_user_id)s::text OR client_id = %(client_id)s::integer)"
+    ),
+}
+CLIENT_BOOKINGS = {
+    known: f"""
 SELECT {_BOOKING_COLUMNS} FROM appointment
-WHERE organization_id = %(org)s
-  AND (external_user_id = %(external_user_id)s::text OR client_id = %(client_id)s::integer)
+WHERE organization_id = %(org)s AND {identity}
   AND status IN ({_ACTIVE}) AND ends_at > %(since)s
 """
+    for known, identity in _CLIENT_IDENTITY.items()
+}
 
 # The active appointments whose blocked time meets [since, until): of the given workers and
 # of the department's unassigned ones (scheduling_statements._bookings_statement).

@@ -414,7 +414,8 @@ class SqlScheduling(_Scoped):
         }
         rows: Sequence[Any]
         if self._direct is not None:
-            rows = await self._direct.rows(pg.CLIENT_BOOKINGS, params)
+            known = (external_user_id is not None, client_id is not None)
+            rows = await self._direct.rows(pg.CLIENT_BOOKINGS[known], params)
         else:
             rows = (await self._conn.execute(_CLIENT_BOOKINGS[self._sqlite], params)).all()
         of = Booking.of_epochs
