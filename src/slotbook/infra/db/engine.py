@@ -59,7 +59,13 @@ def make_async_engine(url: str, pool_size: int = 20) -> AsyncEngine:
         _configure_sqlite(engine.sync_engine)
         return engine
     return create_async_engine(
-        async_url(url), pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=False
+        async_url(url),
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=False,
+        # psycopg prepares nothing: after any ROLLBACK it would send DEALLOCATE ALL, which
+        # drops the statements pg_direct prepares itself (and costs a round trip).
+        connect_args={"prepare_threshold": None},
     )
 
 

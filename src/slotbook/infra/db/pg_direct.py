@@ -32,7 +32,10 @@ lock on an e-mail address) is held when that read runs.
 
 from __future__ import annotations
 
+import re
+import weakref
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -46,6 +49,76 @@ Params = Sequence[Any] | dict[str, Any]
 
 BEGIN = "BEGIN"
 COMMIT = "COMMIT"
+DEALLOCATE_ALL = "DEALLOCATE ALL"
+
+_PLACEHOLDER = re.compile(r"%%|%s|%\((\w+)\)s")
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A statement as a server-side prepared statement: its `PREPARE` text, and the template
+    of its `EXECUTE`, which psycopg binds (client side) with the statement's own parameters."""
+
+    name: str
+    prepare: str
+    execute: str
+
+
+def prepared(sql: str, name: str) -> Prepared:
+    """The PREPARE and EXECUTE of a statement written with psycopg's placeholders: `%s` in
+    order, or `%(name)s`, each name one parameter wherever it appears. PostgreSQL infers each
+    parameter's type from where it is first used (a cast in the text settles it)."""
+    numbers: dict[str, int] = {}
+    arguments: list[str] = []
+
+    def number(match: re.Match[str]) -> str:
+        text, key = match.group(0), match.group(1)
+        if text == "%%":
+            return "%"
+        if key is None:
+            arguments.append("%s")
+            return f"${len(arguments)}"
+        if key not in numbers:
+            arguments.append(f"%({key})s")
+            numbers[key] = len(arguments)
+        return f"${numbers[key]}"
+
+    body = _PLACEHOLDER.sub(number, sql)
+    execute = f"EXECUTE {name}({', '.join(arguments)})" if arguments else f"EXECUTE {name}"
+    return Prepared(name, f"PREPARE {name} AS {body}", execute)
+
+
+class _Catalog:
+    """The statements run here, prepared per connection on first use.
+
+    Planning a statement costs PostgreSQL more than running most of these (0.2 to 0.5 ms
+    each, docs/benchmarks.md), so each is prepared once per connection: its `PREPARE` goes in
+    front of the first query string that runs it, and every run is an `EXECUTE`, in the
+    same query string as the statements around it. psycopg prepares nothing itself
+    (`prepare_threshold=None`, engine.py): after a ROLLBACK it would send `DEALLOCATE ALL`,
+    dropping ours with its own."""
+
+    def __init__(self) -> None:
+        self._statements: dict[str, Prepared] = {}
+        # The names prepared on each connection; none when it is unknown which were.
+        self._done: weakref.WeakKeyDictionary[Any, set[str] | None] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def statement(self, sql: str) -> Prepared:
+        found = self._statements.get(sql)
+        if found is None:
+            found = self._statements[sql] = prepared(sql, f"slotbook_{len(self._statements)}")
+        return found
+
+    def prepared_on(self, driver: Any) -> set[str] | None:
+        return self._done.get(driver, set())
+
+    def record(self, driver: Any, names: set[str] | None) -> None:
+        self._done[driver] = names
+
+
+_CATALOG = _Catalog()
 
 
 class Flushing:
@@ -78,7 +151,7 @@ class PgDirect:
         self._driver: psycopg.AsyncConnection[Any] | None = None
         # Statements to send later, each with the list its rows go into (None: not read).
         self._deferred: list[tuple[str, Params, list[tuple[Any, ...]] | None]] = []
-        self._cursor: psycopg.AsyncCursor[Any] | None = None
+        self._binder: psycopg.AsyncClientCursor[Any] | None = None
         # Scheduling settings read with the department (departments.get), by department id:
         # a booking needs both, and one statement reads them.
         self.settings: dict[int, SchedulingSettings] = {}
@@ -156,27 +229,36 @@ class PgDirect:
         # (READ COMMITTED: each statement sees what was committed when it started). Without
         # autocommit psycopg sends a BEGIN itself, in a round trip of its own.
         begin = idle and driver.autocommit and (commit or len(queue) > 1 or queue[0][2] is None)
-        if len(queue) == 1 and not begin and not commit:
-            # One statement alone: prepared (the server plans it once per connection).
-            sql, params, into = queue[0]
-            cursor = self._cursor = self._cursor or driver.cursor()
-            await cursor.execute(sql, params, prepare=True)
-            if into is not None:
-                into.extend(await cursor.fetchall())
-            return
-        # Several: one query string, bound here by psycopg, so the server gets them in one
-        # packet. A psycopg pipeline would send them one at a time, yielding to the event loop
+        # One query string, bound here by psycopg, so the server gets it in one packet. A
+        # psycopg pipeline would send the statements one at a time, yielding to the event loop
         # between them (a row lock taken by one would be held while Python serves other
         # requests), and costs twice the CPU of this in Python.
-        binder = psycopg.AsyncClientCursor(driver)
+        binder = self._binder = self._binder or psycopg.AsyncClientCursor(driver)
+        known = _CATALOG.prepared_on(driver)
+        # PREPAREs first: they are not transactional, and a statement failing after them does
+        # not undo them.
+        head = [DEALLOCATE_ALL] if known is None else []
+        names = set(known or ())
         statements = [BEGIN] if begin else []
-        statements.extend(binder.mogrify(sql, params) for sql, params, _ in queue)
+        for sql, params, _ in queue:
+            statement = _CATALOG.statement(sql)
+            if statement.name not in names:
+                names.add(statement.name)
+                head.append(statement.prepare)
+            statements.append(binder.mogrify(statement.execute, params))
         if commit:
             statements.append(COMMIT)
-        await binder.execute(";\n".join(statements))
+        try:
+            await binder.execute(";\n".join(head + statements))
+        except BaseException:
+            if head:
+                _CATALOG.record(driver, None)  # which of the PREPAREs ran is unknown
+            raise
+        if head:
+            _CATALOG.record(driver, names)
         if any(into is not None for _, _, into in queue):
             # One result per statement, in order.
-            if begin:
+            for _ in range(len(head) + begin):
                 binder.nextset()
             for _, _, into in queue:
                 if into is not None:
