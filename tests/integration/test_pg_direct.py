@@ -12,11 +12,13 @@ from contextlib import AsyncExitStack
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from slotbook.bootstrap import Container
+from slotbook.infra.db.pg_direct import PgDirect
 from slotbook.infra.db.tables import appointment, credit_ledger
 from tests.support import Tenant, balance, book, future, make_tenant
 
@@ -68,3 +70,53 @@ async def test_refused_overdraft_writes_nothing(
     assert booked == 1
     assert await balance(client, poor) == 0
     assert entries == 2  # the grant and the one booking
+
+
+async def _prepared_names(conn: AsyncConnection) -> list[str]:
+    result = await conn.exec_driver_sql("SELECT name FROM pg_prepared_statements ORDER BY name")
+    return [row[0] for row in result]
+
+
+async def test_statements_are_prepared_once_per_connection_even_after_a_failed_batch(
+    backend: str, container: Container
+) -> None:
+    """A PREPARE that fails leaves it unknown which of the batch's others ran: the next batch
+    starts over (DEALLOCATE ALL) instead of preparing one twice, which PostgreSQL refuses."""
+    if backend != "postgresql":
+        pytest.skip("the direct path is PostgreSQL's")
+    add_one, double = "SELECT %s::integer + 1", "SELECT %(n)s::integer * 2"
+    async with container.engine.connect() as conn:
+        direct = PgDirect(conn)
+        before = len(await _prepared_names(conn))  # a pooled connection may have some
+        assert await direct.first(add_one, (1,)) == (2,)
+        assert await direct.first(add_one, (2,)) == (3,)
+        assert len(await _prepared_names(conn)) == before + 1
+        # `double` is prepared in this batch, then the next PREPARE fails (not valid SQL).
+        direct.defer(double, {"n": 1}, into=[])
+        with pytest.raises(psycopg.errors.SyntaxError):
+            await direct.first("SELEC %s", (1,))
+        await conn.rollback()
+        assert await direct.first(double, {"n": 5}) == (10,)
+        assert await direct.first(add_one, (6,)) == (7,)
+        assert len(await _prepared_names(conn)) == 2  # the others went with DEALLOCATE ALL
+
+
+async def test_a_booking_makes_two_round_trips(
+    backend: str, client: httpx.AsyncClient, tenant: Tenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The department read also takes the client's lock and reads its appointments; every
+    write goes with the COMMIT (docs/benchmarks.md)."""
+    if backend != "postgresql":
+        pytest.skip("the direct path is PostgreSQL's")
+    await book(client, tenant, future(days=60), externalUserId="warm-up")
+    sent: list[str] = []
+    execute = psycopg.AsyncClientCursor.execute
+
+    async def counting(self: psycopg.AsyncClientCursor[Any], query: Any, *args: Any) -> Any:
+        sent.append(str(query))
+        return await execute(self, query, *args)
+
+    monkeypatch.setattr(psycopg.AsyncClientCursor, "execute", counting)
+    await book(client, tenant, future(days=61), externalUserId="counted")
+    assert len(sent) == 2
+    assert sent[1].rstrip().endswith("COMMIT")

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from slotbook.application.access import Principal, Scope, require
 from slotbook.application.availability import settings_of
-from slotbook.application.booking import place, with_retries
+from slotbook.application.booking import lock_client, place, with_retries
 from slotbook.application.clients import (
     ClientUpsert,
     Party,
@@ -79,6 +79,10 @@ async def book(
     debit, history (no commit). A recurring series runs it once per occurrence in one
     transaction, so each occurrence is checked exactly like a single booking."""
     uow.appointments.prepare_add()  # its id comes with the department read
+    # The client's locks and appointments too (place() takes and reads them): a backend that
+    # batches statements sends them in the department read's round trip.
+    await lock_client(uow, party.client_id, party.external_user_id)
+    uow.scheduling.client_bookings_ahead(party.external_user_id, now, party.client_id)
     department = await department_of(services, uow, request.department_id)
     settings = await settings_of(uow, department)
     starts_at = local_to_utc(request.date_time, zone(settings.time_zone)).replace(microsecond=0)

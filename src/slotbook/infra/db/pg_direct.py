@@ -101,9 +101,7 @@ class _Catalog:
     def __init__(self) -> None:
         self._statements: dict[str, Prepared] = {}
         # The names prepared on each connection; none when it is unknown which were.
-        self._done: weakref.WeakKeyDictionary[Any, set[str] | None] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._done: weakref.WeakKeyDictionary[Any, set[str] | None] = weakref.WeakKeyDictionary()
 
     def statement(self, sql: str) -> Prepared:
         found = self._statements.get(sql)

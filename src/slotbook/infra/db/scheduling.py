@@ -67,6 +67,10 @@ class SqlScheduling(_Scoped):
         self._sqlite = connection.dialect.name == "sqlite"
         # Settings read once per unit of work (a booking needs them in several steps).
         self._settings: dict[int, SchedulingSettings | None] = {}
+        # PostgreSQL: client locks asked for in this transaction (until a
+        # savepoint is undone), and a client's appointments read ahead (client_bookings_ahead).
+        self._client_locks: set[str] = set()
+        self._ahead: dict[tuple[str | None, int | None], list[tuple[Any, ...]]] = {}
 
     async def _advisory_lock(self, space: int, key: int) -> None:
         # SQLite write units of work begin with BEGIN IMMEDIATE: writers are already serial.
@@ -81,7 +85,16 @@ class SqlScheduling(_Scoped):
         await self._advisory_lock(_DEPARTMENT_LOCK, department_id)
 
     async def lock_client(self, identity: str) -> None:
+        if self._direct is not None:
+            if identity in self._client_locks:
+                return  # held until the transaction ends: taking it again changes nothing
+            self._client_locks.add(identity)
         await self._advisory_lock(_CLIENT_LOCK, _client_key(self._org, identity))
+
+    def savepoint_undone(self) -> None:
+        """The locks taken inside it were released with it, and reads deferred in it dropped."""
+        self._client_locks.clear()
+        self._ahead.clear()
 
     async def settings(self, department_id: int) -> SchedulingSettings | None:
         if department_id in self._settings:
@@ -413,6 +426,12 @@ class SqlScheduling(_Scoped):
             "since": since,
         }
         rows: Sequence[Any]
+        ahead = self._ahead.pop((external_user_id, client_id), None)
+        if ahead is not None and self._direct is not None:
+            if self._direct.deferred:
+                await self._direct.flush()  # the read ahead may not have been sent yet
+            cutoff = since.timestamp()
+            return [Booking.of_epochs(*row) for row in ahead if row[3] > cutoff]
         if self._direct is not None:
             known = (external_user_id is not None, client_id is not None)
             rows = await self._direct.rows(pg.CLIENT_BOOKINGS[known], params)
@@ -420,6 +439,24 @@ class SqlScheduling(_Scoped):
             rows = (await self._conn.execute(_CLIENT_BOOKINGS[self._sqlite], params)).all()
         of = Booking.of_epochs
         return [of(*row) for row in rows]
+
+    def client_bookings_ahead(
+        self, external_user_id: str | None, since: datetime, client_id: int | None = None
+    ) -> None:
+        # PostgreSQL: deferred behind the client's locks, so the round trip that reads the
+        # department also takes the locks and reads this (one round trip fewer per booking).
+        if self._direct is None or (external_user_id is None and client_id is None):
+            return
+        known = (external_user_id is not None, client_id is not None)
+        rows: list[tuple[Any, ...]] = []
+        params = {
+            "org": self._org,
+            "external_user_id": external_user_id,
+            "client_id": client_id,
+            "since": since,
+        }
+        self._direct.defer(pg.CLIENT_BOOKINGS[known], params, into=rows)
+        self._ahead[(external_user_id, client_id)] = rows
 
 
 def _numbers(aggregated: str | list[int] | None) -> Sequence[int]:

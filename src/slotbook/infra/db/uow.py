@@ -102,6 +102,7 @@ class SqlUnitOfWork:
                     if direct is not None:
                         direct.discard(0)  # left only when the savepoint is undone
         except Exception as error:
+            self.scheduling.savepoint_undone()
             # The overlap guard refusing one write inside the savepoint is the same domain
             # error as outside it, and only the savepoint's writes are undone.
             await self._raise_refusal(error, aborted=False)
