@@ -109,3 +109,17 @@ async def test_docs_page_works_without_a_cdn(client: httpx.AsyncClient) -> None:
         assert response.status_code == 200, asset
         assert len(response.content) > 500
     assert (await client.get("/redoc")).status_code == 404
+
+
+def test_the_router_matched_first_takes_only_integer_ids() -> None:
+    """api/app.py matches the bookings' router first: a path parameter of another type could
+    capture the fixed paths (/appointments/types, ...) of the routers after it."""
+    from starlette.convertors import IntegerConvertor
+    from starlette.routing import BaseRoute
+
+    from slotbook.api.routers import appointments
+
+    routes: list[BaseRoute] = appointments.router.routes
+    for route in routes:
+        convertors = getattr(route, "param_convertors", {})
+        assert all(isinstance(c, IntegerConvertor) for c in convertors.values()), route
