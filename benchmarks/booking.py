@@ -78,11 +78,20 @@ class Figures:
     load: Load
     peak_rss_mib: float
     cpu_seconds: float  # of the server process during the measured run
+    database_cpu_seconds: float | None = None  # of its PostgreSQL backends, when readable
 
     @property
     def cpu_us_per_request(self) -> float:
+        return self._per_request(self.cpu_seconds)
+
+    @property
+    def database_cpu_us_per_request(self) -> float:
+        seconds = self.database_cpu_seconds
+        return float("nan") if seconds is None else self._per_request(seconds)
+
+    def _per_request(self, seconds: float) -> float:
         answered = self.load.created + self.load.other
-        return 1e6 * self.cpu_seconds / answered if answered else float("nan")
+        return 1e6 * seconds / answered if answered else float("nan")
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +188,26 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def backend_cpu_seconds(database_url: str) -> dict[int, float]:
+    """CPU time of each PostgreSQL backend connected to the database, by pid (the server runs
+    on this machine: the URL is a loopback address). Empty when /proc does not show them."""
+    with psycopg.connect(database_url) as conn:
+        pids = [
+            int(row[0])
+            for row in conn.execute(
+                "SELECT pid FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ]
+    found: dict[int, float] = {}
+    for pid in pids:
+        try:
+            found[pid] = cpu_seconds(pid)
+        except OSError:
+            continue
+    return found
+
+
 def peak_rss_mib(pid: int) -> float:
     status = Path(f"/proc/{pid}/status").read_text()
     match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
@@ -232,13 +261,28 @@ def run_wrk(
 
 
 def measure(
-    options: Options, pid: int, port: int, key: str, department: int
+    options: Options,
+    pid: int,
+    port: int,
+    key: str,
+    department: int,
+    database_url: str | None = None,
 ) -> tuple[Figures, int]:
-    """Warm up, then measure the server `pid`; also returns the 201s of both wrk runs."""
+    """Warm up, then measure the server `pid` (and the database's backends, when given); also
+    returns the 201s of both wrk runs."""
     warmup = run_wrk(options, port, key, department, options.warmup, WARMUP_FROM)
+    backends = backend_cpu_seconds(database_url) if database_url else {}
     cpu_before = cpu_seconds(pid)
     load = run_wrk(options, port, key, department, options.duration, MEASURE_FROM)
-    figures = Figures(load, peak_rss_mib(pid), cpu_seconds(pid) - cpu_before)
+    cpu = cpu_seconds(pid) - cpu_before
+    database_cpu = None
+    if database_url:
+        # A backend that connected during the run counts whole; one that left is lost (the
+        # server's pool keeps its connections, so neither happens much).
+        after = backend_cpu_seconds(database_url)
+        if after:
+            database_cpu = sum(seconds - backends.get(p, 0.0) for p, seconds in after.items())
+    figures = Figures(load, peak_rss_mib(pid), cpu, database_cpu)
     return figures, warmup.created + load.created
 
 
@@ -332,6 +376,10 @@ def report(options: Options, booking: Figures, bare: Figures, body_size: int) ->
         )
     ratio = booking.load.rate / bare.load.rate if bare.load.rate else float("nan")
     print(f"{'ratio booking/bare':24}{ratio:>12.1%}")
+    print(
+        "PostgreSQL CPU µs per booking (its backends, same run): "
+        f"{booking.database_cpu_us_per_request:,.0f}"
+    )
     print(f"load average at the end: {os.getloadavg()[0]:.2f} (other work on the machine)")
     for label, figures in (("bare", bare), ("booking", booking)):
         if figures.load.unexpected:
@@ -371,7 +419,7 @@ def main() -> int:
         with serving(serve, env, port, work / "slotbook.log") as pid:
             department = open_desk(port, key)
             body = sample_booking(port, key, department)
-            booking, created = measure(options, pid, port, key, department)
+            booking, created = measure(options, pid, port, key, department, database_url)
 
         (work / "body.json").write_bytes(body)
         port = free_port()
@@ -394,6 +442,11 @@ def main() -> int:
             "ratio": round(booking.load.rate / bare.load.rate, 4) if bare.load.rate else None,
             "booking_p99_ms": booking.load.p99_ms,
             "booking_cpu_us": round(booking.cpu_us_per_request),
+            "database_cpu_us": (
+                None
+                if booking.database_cpu_seconds is None
+                else round(booking.database_cpu_us_per_request)
+            ),
             "bare_cpu_us": round(bare.cpu_us_per_request),
         }
         print(f"summary {json.dumps(json_line)}")

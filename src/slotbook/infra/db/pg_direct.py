@@ -2,14 +2,15 @@
 
 A booking runs about ten fixed statements. Through SQLAlchemy each one costs 150 to 300 µs of
 Python (cache key, compiled parameters, result processing, a greenlet switch) on top of its
-round trip; sent by psycopg as a prepared statement it costs 30 to 40 µs (docs/benchmarks.md).
-So the hot statements are written here as PostgreSQL text and run on the unit of work's own
-connection, in its transaction: SQLAlchemy and these statements see the same data.
+round trip. So the hot statements are written here as PostgreSQL text and run on the unit of
+work's own connection, in its transaction: SQLAlchemy and these statements see the same data.
+Each is a server-side prepared statement (`_Catalog`): PostgreSQL plans it once per
+connection, where planning it on every run cost more than running it.
 
 Round trips, not statements, are what a booking pays for (each costs 100 to 250 µs of Python in
-psycopg and the event loop, and its latency), so a booking makes three:
-- the department read, which also takes the new appointment's id from its sequence;
-- BEGIN, the client's lock and the client's appointments, in one query string;
+psycopg and the event loop, and its latency), so a booking makes two:
+- BEGIN, the client's lock, the client's appointments and the department read (which also takes
+  the new appointment's id from its sequence), in one query string;
 - every write (the appointment, the debit and its ledger row, the history entry, the events)
   and the COMMIT, as one query string bound here by psycopg.
 
