@@ -28,3 +28,25 @@ def _round_trip(url: str) -> None:
 
 def test_migrations_round_trip(empty_database: str) -> None:
     _round_trip(empty_database)
+
+
+def test_an_appointment_belongs_to_its_departments_organization(empty_database: str) -> None:
+    """Revision 0010 on PostgreSQL: one key (organization, department) to the department, so
+    an appointment cannot name a department of another organization; SQLite keeps its two
+    separate keys (existence only)."""
+    upgrade(empty_database)
+    engine = make_sync_engine(empty_database)
+    try:
+        keys = {
+            tuple(key["constrained_columns"]): key["referred_table"]
+            for key in inspect(engine).get_foreign_keys("appointment")
+        }
+        if engine.dialect.name == "postgresql":
+            assert keys[("organization_id", "department_id")] == "department"
+            assert ("organization_id",) not in keys
+            assert ("department_id",) not in keys
+        else:
+            assert keys[("organization_id",)] == "organization"
+            assert keys[("department_id",)] == "department"
+    finally:
+        engine.dispose()

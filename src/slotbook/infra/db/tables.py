@@ -10,6 +10,7 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     String,
@@ -104,6 +105,10 @@ department = Table(
     Column("booking_page_enabled", Boolean, nullable=False, server_default=true()),
     Column("calendar_token", String(64)),
     Index("uq_department_calendar_token", "calendar_token", unique=True),
+    # What an appointment's foreign key refers to on PostgreSQL (revision 0010).
+    UniqueConstraint("organization_id", "id", name="uq_department_organization_id_id").ddl_if(
+        dialect="postgresql"
+    ),
 )
 
 worker = Table(
@@ -183,8 +188,8 @@ appointment = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("uuid", Uuid, nullable=False, default=uuid.uuid4),  # public id (revision 0007)
-    Column("organization_id", ForeignKey("organization.id"), nullable=False),
-    Column("department_id", ForeignKey("department.id"), nullable=False),
+    Column("organization_id", Integer, nullable=False),
+    Column("department_id", Integer, nullable=False),
     Column("worker_id", ForeignKey("worker.id")),
     Column("name", String(200), nullable=False),
     Column("external_user_id", String(255)),
@@ -267,6 +272,22 @@ appointment = Table(
         "ix_appointment_active_busy",
         *BUSY_INDEX_COLUMNS,
         sqlite_where=text(_ACTIVE_STATUSES),
+    ).ddl_if(dialect="sqlite"),
+    # The organization and department: on PostgreSQL one key to the department, which also
+    # holds the appointment to its department's organization (revision 0010: a key to the
+    # organization's row, which every booking updates, cost each booking a multixact).
+    ForeignKeyConstraint(
+        ["organization_id", "department_id"],
+        ["department.organization_id", "department.id"],
+        name="fk_appointment_department_organization",
+    ).ddl_if(dialect="postgresql"),
+    ForeignKeyConstraint(
+        ["organization_id"],
+        ["organization.id"],
+        name="fk_appointment_organization_id_organization",
+    ).ddl_if(dialect="sqlite"),
+    ForeignKeyConstraint(
+        ["department_id"], ["department.id"], name="fk_appointment_department_id_department"
     ).ddl_if(dialect="sqlite"),
 )
 
