@@ -89,10 +89,12 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     )
     app.state.container = container
     errors.install(app, web_page=error_page)
-    # A request is matched against the routers in this order, about 8 µs each: the bookings'
-    # router first. Its paths take only integer ids, so it cannot hide the fixed paths
-    # (/appointments/types, /appointments/available-slots, /appointments/{id}.ics) that must
-    # come before the /appointments/{id} of the other routers.
+    # A request is matched against the routers in this order, 8 to 20 µs each (a path matched
+    # after all of them pays about 300 µs): the probes first, then the bookings' router. Its
+    # paths take only integer ids, so it cannot hide the fixed paths (/appointments/types,
+    # /appointments/available-slots, /appointments/{id}.ics) that must come before the
+    # /appointments/{id} of the other routers.
+    app.include_router(health.router)
     for module in (
         appointments,
         departments,
@@ -110,7 +112,6 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         changes,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
-    app.include_router(health.router)
     app.include_router(calendar.feed_router)  # secret-token feeds, no API key
     # Compatibility dialects (docs/compat.md); not part of the native OpenAPI document.
     app.include_router(compat_groups, prefix="/compat/groups")
