@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from slotbook.api.deps import SECURITY_SCHEMES
 from slotbook.api.idempotency import KEYED_METHODS, MAX_KEY_LENGTH
 from slotbook.api.middleware import PROTECTED_PREFIXES
 from slotbook.api.openapi_examples import ERRORS, OPERATIONS, error_example
@@ -188,7 +189,10 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     for path, operations in spec["paths"].items():
         for method, operation in operations.items():
             _complete_operation(method, path, operation, schemas_so_far)
+            if path.startswith(PROTECTED_PREFIXES):
+                operation["security"] = [{name: []} for name in SECURITY_SCHEMES]
     components = spec.setdefault("components", {})
+    components["securitySchemes"] = SECURITY_SCHEMES
     components["headers"] = HEADERS
     schemas = components.get("schemas", {})
     for unused in ("HTTPValidationError", "ValidationError"):
