@@ -419,12 +419,7 @@ class SqlScheduling(_Scoped):
     ) -> Sequence[Booking]:
         if external_user_id is None and client_id is None:
             return []
-        params = {
-            "org": self._org,
-            "external_user_id": external_user_id,
-            "client_id": client_id,
-            "since": since,
-        }
+        params = self._client_params(external_user_id, since, client_id)
         rows: Sequence[Any]
         ahead = self._ahead.pop((external_user_id, client_id), None)
         if ahead is not None and self._direct is not None:
@@ -433,8 +428,7 @@ class SqlScheduling(_Scoped):
             cutoff = since.timestamp()
             return [Booking.of_epochs(*row) for row in ahead if row[3] > cutoff]
         if self._direct is not None:
-            known = (external_user_id is not None, client_id is not None)
-            rows = await self._direct.rows(pg.CLIENT_BOOKINGS[known], params)
+            rows = await self._direct.rows(_client_statement(external_user_id, client_id), params)
         else:
             rows = (await self._conn.execute(_CLIENT_BOOKINGS[self._sqlite], params)).all()
         of = Booking.of_epochs
@@ -447,16 +441,25 @@ class SqlScheduling(_Scoped):
         # department also takes the locks and reads this (one round trip fewer per booking).
         if self._direct is None or (external_user_id is None and client_id is None):
             return
-        known = (external_user_id is not None, client_id is not None)
         rows: list[tuple[Any, ...]] = []
-        params = {
+        params = self._client_params(external_user_id, since, client_id)
+        self._direct.defer(_client_statement(external_user_id, client_id), params, into=rows)
+        self._ahead[(external_user_id, client_id)] = rows
+
+    def _client_params(
+        self, external_user_id: str | None, since: datetime, client_id: int | None
+    ) -> dict[str, Any]:
+        return {
             "org": self._org,
             "external_user_id": external_user_id,
             "client_id": client_id,
             "since": since,
         }
-        self._direct.defer(pg.CLIENT_BOOKINGS[known], params, into=rows)
-        self._ahead[(external_user_id, client_id)] = rows
+
+
+def _client_statement(external_user_id: str | None, client_id: int | None) -> str:
+    """PostgreSQL's read of a client's appointments by the identities given."""
+    return pg.CLIENT_BOOKINGS[(external_user_id is not None, client_id is not None)]
 
 
 def _numbers(aggregated: str | list[int] | None) -> Sequence[int]:
