@@ -97,7 +97,8 @@ class _Catalog:
     front of the first query string that runs it, and every run is an `EXECUTE`, in the
     same query string as the statements around it. psycopg prepares nothing itself
     (`prepare_threshold=None`, engine.py): after a ROLLBACK it would send `DEALLOCATE ALL`,
-    dropping ours with its own."""
+    dropping ours with its own. Statements are known by their text, so they must be fixed
+    texts (pg_statements' constants): a text built per call would be prepared per call."""
 
     def __init__(self) -> None:
         self._statements: dict[str, Prepared] = {}
