@@ -86,7 +86,7 @@ async def test_statements_are_prepared_once_per_connection_even_after_a_failed_b
         pytest.skip("the direct path is PostgreSQL's")
     add_one, double = "SELECT %s::integer + 1", "SELECT %(n)s::integer * 2"
     async with container.engine.connect() as conn:
-        direct = PgDirect(conn)
+        direct = PgDirect((await conn.get_raw_connection()).driver_connection)
         before = len(await _prepared_names(conn))  # a pooled connection may have some
         assert await direct.first(add_one, (1,)) == (2,)
         assert await direct.first(add_one, (2,)) == (3,)

@@ -14,7 +14,7 @@ psycopg and the event loop, and its latency), so a booking makes two:
 - every write (the appointment, the debit and its ledger row, the history entry, the events)
   and the COMMIT, as one query string bound here by psycopg.
 
-The connection is in autocommit at the driver (SqlUnitOfWorkFactory), and the BEGIN is ours: it
+The connection is in autocommit at the driver (DirectConnection), and the BEGIN is ours: it
 goes with the first lock or write, where psycopg's own would cost a round trip of its own. A
 read sent before it runs alone, exactly as it would inside a READ COMMITTED transaction.
 
@@ -26,7 +26,7 @@ that. The debit is unconditional there; the CHECK constraint on the balance refu
 overdraft, which aborts the transaction (the unit of work reports INSUFFICIENT_CREDITS).
 
 The next statement run here takes what was deferred along, in order, in its own round trip.
-The repositories' SQLAlchemy statements go through `Flushing`, which sends what was deferred
+The repositories' SQLAlchemy statements go through `DirectConnection`, which sends what was deferred
 (and the BEGIN) first, so a lock deferred before a SQLAlchemy read (the public booking page's
 lock on an e-mail address) is held when that read runs.
 """
@@ -42,7 +42,9 @@ from uuid import UUID
 
 import psycopg
 from psycopg.pq import TransactionStatus
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransaction
+from sqlalchemy.pool import PoolProxiedConnection
 
 from slotbook.domain.schedules import SchedulingSettings
 
@@ -121,34 +123,97 @@ class _Catalog:
 _CATALOG = _Catalog()
 
 
-class Flushing:
-    """The unit of work's SQLAlchemy connection, as the repositories use it: a statement sent
-    through it first sends the statements PgDirect deferred, in order (their locks included)."""
+class DirectConnection:
+    """The unit of work's connection on PostgreSQL: one pooled connection, in autocommit at the
+    driver while the unit of work holds it (PgDirect sends BEGIN itself), with PgDirect on it.
 
-    def __init__(self, connection: AsyncConnection, direct: PgDirect) -> None:
-        self._connection = connection
-        self._direct = direct
+    The SQLAlchemy connection the repositories use is made over it only when one of them runs
+    a SQLAlchemy statement: a booking runs none, and checking a SQLAlchemy connection out,
+    beginning, committing and closing it cost about 240 µs of Python per transaction
+    (isolation level set and reset, events, a greenlet switch each), against about 80 µs for
+    the pooled connection alone (docs/benchmarks.md). A statement sent through it first sends
+    what PgDirect deferred (and the BEGIN), in order, their locks included.
+
+    It answers `commit`, `rollback` and `close` like an AsyncConnection, so an Idempotency-Key
+    request can hand it over (infra/db/idempotency.py): `close` puts the driver back to
+    ordinary transactions before the pool gets it back, which every other user of the pool
+    relies on."""
+
+    def __init__(self, engine: AsyncEngine, pooled: PoolProxiedConnection) -> None:
+        self._engine = engine
+        self._pooled = pooled
+        self.driver: psycopg.AsyncConnection[Any] = pooled.driver_connection
+        self.direct = PgDirect(self.driver)
+        self._sqlalchemy: AsyncConnection | None = None
+
+    @classmethod
+    async def borrow(cls, engine: AsyncEngine) -> DirectConnection:
+        held = cls(engine, await engine.raw_connection())
+        try:
+            await held.driver.set_autocommit(True)
+        except BaseException:
+            await held._discard()
+            raise
+        return held
+
+    @property
+    def sqlalchemy(self) -> AsyncConnection:
+        if self._sqlalchemy is None:
+            self._sqlalchemy = AsyncConnection(
+                self._engine, Connection(self._engine.sync_engine, connection=self._pooled)
+            )
+        return self._sqlalchemy
 
     async def execute(self, *args: Any, **kwargs: Any) -> Any:
-        if self._direct.unsent:
-            await self._direct.flush()
-        return await self._connection.execute(*args, **kwargs)
+        if self.direct.unsent:
+            await self.direct.flush()
+        return await self.sqlalchemy.execute(*args, **kwargs)
 
     async def scalar(self, *args: Any, **kwargs: Any) -> Any:
-        if self._direct.unsent:
-            await self._direct.flush()
-        return await self._connection.scalar(*args, **kwargs)
+        if self.direct.unsent:
+            await self.direct.flush()
+        return await self.sqlalchemy.scalar(*args, **kwargs)
+
+    def begin_nested(self) -> AsyncTransaction:
+        return self.sqlalchemy.begin_nested()
+
+    async def commit(self) -> None:
+        """Send what was deferred and the COMMIT in one round trip."""
+        await self.direct.flush(commit=True)
+        if self._sqlalchemy is not None and self._sqlalchemy.in_transaction():
+            await self._sqlalchemy.commit()  # its own bookkeeping: the driver is idle now
+
+    async def rollback(self) -> None:
+        self.direct.discard(0)
+        if self.driver.info.transaction_status != TransactionStatus.IDLE:
+            await self.driver.rollback()
+        if self._sqlalchemy is not None and self._sqlalchemy.in_transaction():
+            await self._sqlalchemy.rollback()
+
+    async def close(self) -> None:
+        """Give the connection back to the pool, out of autocommit; a connection that cannot
+        be put back that way (broken, or interrupted on the way) is closed instead."""
+        try:
+            await self.rollback()
+            await self.driver.set_autocommit(False)
+        except BaseException:
+            await self._discard()
+            raise
+        await self.sqlalchemy.close()
+
+    async def _discard(self) -> None:
+        await self.sqlalchemy.invalidate()
+        await self.sqlalchemy.close()
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._connection, name)
+        return getattr(self.sqlalchemy, name)
 
 
 class PgDirect:
     """Prepared statements on the psycopg connection under one SQLAlchemy connection."""
 
-    def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
-        self._driver: psycopg.AsyncConnection[Any] | None = None
+    def __init__(self, driver: psycopg.AsyncConnection[Any]) -> None:
+        self._driver = driver
         # Statements to send later, each with the list its rows go into (None: not read).
         self._deferred: list[tuple[str, Params, list[tuple[Any, ...]] | None]] = []
         self._binder: psycopg.AsyncClientCursor[Any] | None = None
@@ -162,14 +227,6 @@ class PgDirect:
         # An appointment will be inserted: the department read takes its id along.
         self.id_wanted = False
         self.reserved_ids: list[int] = []
-
-    async def _psycopg(self) -> psycopg.AsyncConnection[Any]:
-        if self._driver is None:
-            raw = await self._connection.get_raw_connection()
-            driver = raw.driver_connection
-            assert isinstance(driver, psycopg.AsyncConnection)
-            self._driver = driver
-        return self._driver
 
     async def rows(self, sql: str, params: Params) -> list[tuple[Any, ...]]:
         found: list[tuple[Any, ...]] = []
@@ -201,10 +258,8 @@ class PgDirect:
     def unsent(self) -> bool:
         """Whether a statement sent now must first send deferred ones or the BEGIN."""
         driver = self._driver
-        return (
-            bool(self._deferred)
-            or driver is None
-            or (driver.autocommit and driver.info.transaction_status == TransactionStatus.IDLE)
+        return bool(self._deferred) or (
+            driver.autocommit and driver.info.transaction_status == TransactionStatus.IDLE
         )
 
     async def flush(self, *, commit: bool = False) -> None:
@@ -214,14 +269,14 @@ class PgDirect:
         await self._send(commit=commit)
 
     async def _send(self, *, commit: bool) -> None:
-        driver = await self._psycopg()
+        driver = self._driver
         queue, self._deferred = self._deferred, []
         idle = driver.info.transaction_status == TransactionStatus.IDLE
         if not queue:
             if commit and not idle:
                 await driver.commit()
             elif not commit and idle and driver.autocommit:
-                # A SQLAlchemy statement follows (Flushing, a savepoint): in the transaction.
+                # A SQLAlchemy statement follows (DirectConnection, a savepoint): BEGIN first.
                 await driver.execute(BEGIN, prepare=False)
             return
         # Our own BEGIN (autocommit at the driver, see the module docstring), with the first

@@ -18,7 +18,7 @@ from slotbook.infra.db.history import SqlHistory
 from slotbook.infra.db.idempotency import pending_commit
 from slotbook.infra.db.outbox import SqlOutbox
 from slotbook.infra.db.overlap_guard import credits_refused, refusal
-from slotbook.infra.db.pg_direct import Flushing, PgDirect
+from slotbook.infra.db.pg_direct import DirectConnection, PgDirect
 from slotbook.infra.db.public_ids import SqlPublicIds
 from slotbook.infra.db.repositories import (
     SqlDepartments,
@@ -58,19 +58,19 @@ class SqlUnitOfWork:
             # A keyed request's earlier write transaction is still waiting for its response:
             # commit it now rather than wait behind its locks (SQLite: the write lock).
             await pending.flush()
-        connection = await self._engine.connect()
-        if self._write and self._engine.dialect.name == "sqlite":
-            await connection.execution_options(sqlite_begin="IMMEDIATE")
-        await connection.begin()
+        if self._engine.dialect.name == "postgresql":
+            held = await DirectConnection.borrow(self._engine)
+            direct: PgDirect | None = held.direct
+            connection = cast(AsyncConnection, held)
+        else:
+            direct = None
+            connection = await self._engine.connect()
+            if self._write:
+                await connection.execution_options(sqlite_begin="IMMEDIATE")
+            await connection.begin()
         self._connection = connection
+        self._direct = direct
         org = self.organization_id
-        direct = self._direct = (
-            PgDirect(connection) if self._engine.dialect.name == "postgresql" else None
-        )
-        if direct is not None:
-            # Repositories' SQLAlchemy statements send PgDirect's deferred ones (and its BEGIN:
-            # the factory's PostgreSQL engine is autocommit at the driver) first.
-            connection = cast(AsyncConnection, Flushing(connection, direct))
         self.organization = SqlOrganization(connection, org)
         self.departments = SqlDepartments(connection, org, direct)
         self.appointments = SqlAppointmentStore(connection, org, direct)
@@ -120,10 +120,8 @@ class SqlUnitOfWork:
             self._handed_over = True
         else:
             try:
-                if self._direct is not None:
-                    # The deferred writes and the COMMIT in one round trip; SQLAlchemy's
-                    # commit then finds the transaction already ended and only closes its own.
-                    await self._direct.flush(commit=True)
+                # PostgreSQL (DirectConnection): the deferred writes and the COMMIT in one
+                # round trip.
                 await self._connection.commit()
             except Exception as error:
                 await self._raise_refusal(error, aborted=True)
@@ -168,14 +166,7 @@ class SqlUnitOfWork:
 
 class SqlUnitOfWorkFactory:
     def __init__(self, engine: AsyncEngine) -> None:
-        # PostgreSQL: autocommit at the driver, so that PgDirect sends BEGIN in the round trip of
-        # the first statement instead of psycopg in a round trip of its own. SQLAlchemy puts
-        # the connection back to its default when it returns to the pool.
-        self._engine = (
-            engine.execution_options(isolation_level="AUTOCOMMIT")
-            if engine.dialect.name == "postgresql"
-            else engine
-        )
+        self._engine = engine
 
     def __call__(self, organization_id: int, *, write: bool) -> SqlUnitOfWork:
         return SqlUnitOfWork(self._engine, organization_id, write=write)
