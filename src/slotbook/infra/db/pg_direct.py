@@ -142,7 +142,9 @@ class DirectConnection:
     def __init__(self, engine: AsyncEngine, pooled: PoolProxiedConnection) -> None:
         self._engine = engine
         self._pooled = pooled
-        self.driver: psycopg.AsyncConnection[Any] = pooled.driver_connection
+        driver = pooled.driver_connection
+        assert isinstance(driver, psycopg.AsyncConnection)
+        self.driver: psycopg.AsyncConnection[Any] = driver
         self.direct = PgDirect(self.driver)
         self._sqlalchemy: AsyncConnection | None = None
 
