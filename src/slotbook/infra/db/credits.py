@@ -65,6 +65,9 @@ class SqlCredits(_Scoped):
         if spent == 0:
             return
         if self._direct is not None:
+            if self._direct.low_credits_watched is False:
+                # No threshold when this transaction read its department: nothing to cross.
+                return
             self._direct.defer(
                 pg.LOW_CREDITS_EVENT,
                 {

@@ -226,6 +226,9 @@ class PgDirect:
         # is never hidden): the department's workers, and its and their weekly hours.
         self.workers: dict[int, list[tuple[int, str, UUID]]] = {}
         self.hours: dict[int, tuple[tuple[int, ...], list[tuple[int | None, int, int, int]]]] = {}
+        # Whether the organization had a credits.low threshold when the department was read
+        # (None: not read). Without one the debit's credits.low statement is not sent.
+        self.low_credits_watched: bool | None = None
         # An appointment will be inserted: the department read takes its id along.
         self.id_wanted = False
         self.reserved_ids: list[int] = []

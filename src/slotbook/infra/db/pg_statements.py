@@ -16,12 +16,14 @@ _ACTIVE = ", ".join(f"'{s.value}'" for s in ACTIVE_STATUSES)
 
 # The department as the booking reads it, with its scheduling settings, its workers and the
 # weekly hours of both (JSON text, parsed with orjson): departments.get, scheduling.settings,
-# department_workers and hours of one booking share this one read. When the first parameter
+# department_workers and hours of one booking share this one read. It also tells whether the
+# organization watches its balance (a credits.low threshold is set). When the first parameter
 # is true it also takes the id of the appointment the booking will insert (NEXT_APPOINTMENT_ID).
 DEPARTMENT = f"""
 SELECT d.id, d.organization_id, o.name, d.name, d.description, d.show_admins_in_booking,
        d.time_zone, o.time_zone, d.no_show_limit, d.no_show_window_days,
        d.slot_interval_minutes, d.slot_capacity, d.uuid, d.booking_page_enabled,
+       o.credits_low_threshold IS NOT NULL,
        {", ".join(f"d.{c}" for c in _POLICY_COLUMNS)},
        (SELECT coalesce(json_agg(json_build_array(w.id, w.name, w.uuid) ORDER BY w.id), '[]')
         FROM worker w JOIN department_worker dw ON dw.worker_id = w.id

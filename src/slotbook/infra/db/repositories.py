@@ -224,7 +224,8 @@ class SqlDepartments(_Scoped):
             direct.reserved_ids.append(row[-1])
         (id_, org, org_name, name, description, show_admins, own_zone, org_zone) = row[:8]
         (no_show_limit, no_show_window, interval, capacity, public_id, page_on) = row[8:14]
-        policy, (workers, hours) = row[14:-3], row[-3:-1]
+        direct.low_credits_watched = bool(row[14])
+        policy, (workers, hours) = row[15:-3], row[-3:-1]
         staff = [(w[0], w[1], UUID(w[2])) for w in orjson.loads(workers)]
         self._direct.workers[id_] = staff
         self._direct.hours[id_] = (
