@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
-from slotbook.api.deps import CurrentPrincipal, CurrentServices
+from slotbook.api.deps import CurrentPrincipal, CurrentServices, principal_of, services_of
 from slotbook.api.preconditions import IfMatch, expected_versions, set_etag
 from slotbook.api.schemas.appointments import (
     AppointmentCreate,
@@ -45,8 +45,7 @@ AppointmentId = Annotated[int, Path(ge=1, le=MAX_ID, description="Appointment id
 )
 async def create_appointment(
     body: AppointmentCreate,
-    principal: CurrentPrincipal,
-    services: CurrentServices,
+    http: Request,
     response: Response,
     lang: LanguageQuery = "en",
 ) -> AppointmentRead:
@@ -57,6 +56,7 @@ async def create_appointment(
     occurrence in one transaction, each checked like a single booking, one credit each, or
     none of them (409 SERIES_REFUSED lists each refused occurrence); the answer is the first
     occurrence (list the others with `q[]=repeatedFromId:=<its id>`)."""
+    principal, services = principal_of(http), services_of(http)  # the hot path: no Depends
     request = use_cases.BookingRequest(
         department_id=body.department_id,
         date_time=body.date_time,
