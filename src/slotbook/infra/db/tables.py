@@ -49,6 +49,33 @@ LISTING_INDEXES: dict[str, tuple[str, ...]] = {
 # Text columns searched with q[]=field:~text (ILIKE '%text%'): GIN indexes on (worker_id, the
 # column's trigrams), PostgreSQL only (revision 0006, extensions pg_trgm and btree_gin).
 TRIGRAM_COLUMNS = ("name", "external_user_id", "notes", "reason", "source")
+# Columns most bookings leave empty: their indexes hold only the rows that have a value
+# (revision 0011), so a booking without one does not update them. Every query on them
+# compares the column (col = x, col ILIKE x, ...), which implies it is not null, so the
+# planners of both databases still use them.
+SPARSE_COLUMNS = frozenset(
+    {
+        "external_user_id",
+        "client_id",
+        "patient_id",
+        "appointment_type_id",
+        "notes",
+        "reason",
+        "source",
+        "repeated_from_id",
+        "cancel_token",
+    }
+)
+
+
+def only_set(column: str, where: str = "") -> str:
+    """An index's predicate: `where`, and the column not null when it is a sparse one."""
+    terms = [where] if where else []
+    if column in SPARSE_COLUMNS:
+        terms.append(f"{column} IS NOT NULL")
+    return " AND ".join(terms)
+
+
 # Every column the free-slot read of SQLite touches, grouped by worker (revision 0009).
 BUSY_INDEX_COLUMNS = (
     "organization_id",
@@ -227,7 +254,13 @@ appointment = Table(
     Column("email_reminder_sent", Boolean, nullable=False, server_default=false()),
     Column("sms_reminder_sent", Boolean, nullable=False, server_default=false()),
     Column("cancel_token", String(64)),
-    Index("uq_appointment_cancel_token", "cancel_token", unique=True),
+    Index(
+        "uq_appointment_cancel_token",
+        "cancel_token",
+        unique=True,
+        postgresql_where=text(only_set("cancel_token")),
+        sqlite_where=text(only_set("cancel_token")),
+    ),
     # Lists hide archived appointments by default, so the listing indexes are partial on
     # "not archived": their counts are index-only scans.
     *(
@@ -235,8 +268,8 @@ appointment = Table(
             f"ix_appointment_{name}",
             "organization_id",
             *columns,
-            postgresql_where=text("archived_at IS NULL"),
-            sqlite_where=text("archived_at IS NULL"),
+            postgresql_where=text(only_set(columns[0], "archived_at IS NULL")),
+            sqlite_where=text(only_set(columns[0], "archived_at IS NULL")),
         )
         for name, columns in LISTING_INDEXES.items()
     ),
@@ -247,12 +280,25 @@ appointment = Table(
             name,
             postgresql_using="gin",
             postgresql_ops={name: "gin_trgm_ops"},
-            postgresql_where=text("archived_at IS NULL"),
+            postgresql_where=text(only_set(name, "archived_at IS NULL")),
         ).ddl_if(dialect="postgresql")
         for name in TRIGRAM_COLUMNS
     ),
-    Index("ix_appointment_org_archived", "organization_id", "archived_at"),
-    Index("ix_appointment_repeated_from", "repeated_from_id", "starts_at"),
+    # Only the archived ones: the other reads of appointments ask for "not archived".
+    Index(
+        "ix_appointment_org_archived",
+        "organization_id",
+        "archived_at",
+        postgresql_where=text("archived_at IS NOT NULL"),
+        sqlite_where=text("archived_at IS NOT NULL"),
+    ),
+    Index(
+        "ix_appointment_repeated_from",
+        "repeated_from_id",
+        "starts_at",
+        postgresql_where=text(only_set("repeated_from_id")),
+        sqlite_where=text(only_set("repeated_from_id")),
+    ),
     Index("ix_appointment_worker_blocked", "worker_id", "blocked_from"),
     # A client's active appointments, read by every booking (revision 0008).
     *(
@@ -261,8 +307,8 @@ appointment = Table(
             "organization_id",
             column,
             "ends_at",
-            postgresql_where=text(_ACTIVE_STATUSES),
-            sqlite_where=text(_ACTIVE_STATUSES),
+            postgresql_where=text(only_set(column, _ACTIVE_STATUSES)),
+            sqlite_where=text(only_set(column, _ACTIVE_STATUSES)),
         )
         for name, column in (("external_user", "external_user_id"), ("client", "client_id"))
     ),
