@@ -42,9 +42,10 @@ from uuid import UUID
 
 import psycopg
 from psycopg.pq import TransactionStatus
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransaction
 from sqlalchemy.pool import PoolProxiedConnection
+from sqlalchemy.util import greenlet_spawn
 
 from slotbook.domain.schedules import SchedulingSettings
 
@@ -159,6 +160,10 @@ class DirectConnection:
         return held
 
     @property
+    def dialect(self) -> Dialect:
+        return self._engine.dialect
+
+    @property
     def sqlalchemy(self) -> AsyncConnection:
         if self._sqlalchemy is None:
             self._sqlalchemy = AsyncConnection(
@@ -201,7 +206,10 @@ class DirectConnection:
         except BaseException:
             await self._discard()
             raise
-        await self.sqlalchemy.close()
+        if self._sqlalchemy is not None:
+            await self._sqlalchemy.close()
+        else:
+            await greenlet_spawn(self._pooled.close)
 
     async def _discard(self) -> None:
         await self.sqlalchemy.invalidate()
