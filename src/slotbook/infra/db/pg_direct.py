@@ -26,9 +26,9 @@ that. The debit is unconditional there; the CHECK constraint on the balance refu
 overdraft, which aborts the transaction (the unit of work reports INSUFFICIENT_CREDITS).
 
 The next statement run here takes what was deferred along, in order, in its own round trip.
-The repositories' SQLAlchemy statements go through `DirectConnection`, which sends what was deferred
-(and the BEGIN) first, so a lock deferred before a SQLAlchemy read (the public booking page's
-lock on an e-mail address) is held when that read runs.
+The repositories' SQLAlchemy statements go through `DirectConnection`, which sends what was
+deferred (and the BEGIN) first, so a lock deferred before a SQLAlchemy read (the public booking
+page's lock on an e-mail address) is held when that read runs.
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ class DirectConnection:
     The SQLAlchemy connection the repositories use is made over it only when one of them runs
     a SQLAlchemy statement: a booking runs none, and checking a SQLAlchemy connection out,
     beginning, committing and closing it cost about 240 µs of Python per transaction
-    (isolation level set and reset, events, a greenlet switch each), against about 80 µs for
+    (isolation level set and reset, events, a greenlet switch each), against about 60 µs for
     the pooled connection alone (docs/benchmarks.md). A statement sent through it first sends
     what PgDirect deferred (and the BEGIN), in order, their locks included.
 
@@ -220,7 +220,7 @@ class DirectConnection:
 
 
 class PgDirect:
-    """Prepared statements on the psycopg connection under one SQLAlchemy connection."""
+    """Prepared statements on the unit of work's pooled psycopg connection."""
 
     def __init__(self, driver: psycopg.AsyncConnection[Any]) -> None:
         self._driver = driver

@@ -5,7 +5,7 @@ entry for each empty column: its client, patient, appointment type, externalUser
 reason, source, series, archive date and cancel token. Every query that reads these indexes
 compares the column to a value, which implies it is not null, so each index can be partial
 on "not null" and both planners still use it. A booking with none of them set now updates 13
-fewer indexes; PostgreSQL's CPU per booking went down by about 7% (docs/benchmarks.md).
+fewer indexes; PostgreSQL's CPU per booking went down by 3 to 7% (docs/benchmarks.md).
 
 Revision ID: 0011
 Revises: 0010
