@@ -2,27 +2,41 @@
 
 from __future__ import annotations
 
+import pytest
+
 from slotbook.infra.db.pg_direct import prepared
 
 
-def test_positional_placeholders_are_numbered_in_order() -> None:
-    statement = prepared("SELECT a FROM t WHERE b = %s AND c = %s", "s1")
-    assert statement.prepare == "PREPARE s1 AS SELECT a FROM t WHERE b = $1 AND c = $2"
-    assert statement.execute == "EXECUTE s1(%s, %s)"
-
-
-def test_a_named_placeholder_is_one_parameter_wherever_it_appears() -> None:
-    statement = prepared("SELECT %(org)s, %(at)s::timestamptz WHERE id = %(org)s", "s2")
-    assert statement.prepare == "PREPARE s2 AS SELECT $1, $2::timestamptz WHERE id = $1"
-    assert statement.execute == "EXECUTE s2(%(org)s, %(at)s)"
-
-
-def test_a_doubled_percent_is_a_literal_one() -> None:
-    statement = prepared("SELECT format('%%s', x) FROM t WHERE id = %(id)s", "s3")
-    assert statement.prepare == "PREPARE s3 AS SELECT format('%s', x) FROM t WHERE id = $1"
-    assert statement.execute == "EXECUTE s3(%(id)s)"
-
-
-def test_a_statement_without_parameters() -> None:
-    statement = prepared("SELECT nextval('appointment_id_seq')", "s4")
-    assert statement.execute == "EXECUTE s4"
+@pytest.mark.parametrize(
+    ("sql", "prepare", "execute"),
+    [
+        pytest.param(
+            "SELECT a FROM t WHERE b = %s AND c = %s",
+            "PREPARE s AS SELECT a FROM t WHERE b = $1 AND c = $2",
+            "EXECUTE s(%s, %s)",
+            id="positional placeholders are numbered in order",
+        ),
+        pytest.param(
+            "SELECT %(org)s, %(at)s::timestamptz WHERE id = %(org)s",
+            "PREPARE s AS SELECT $1, $2::timestamptz WHERE id = $1",
+            "EXECUTE s(%(org)s, %(at)s)",
+            id="a named placeholder is one parameter wherever it appears",
+        ),
+        pytest.param(
+            "SELECT format('%%s', x) FROM t WHERE id = %(id)s",
+            "PREPARE s AS SELECT format('%s', x) FROM t WHERE id = $1",
+            "EXECUTE s(%(id)s)",
+            id="a doubled percent is a literal one",
+        ),
+        pytest.param(
+            "SELECT nextval('appointment_id_seq')",
+            "PREPARE s AS SELECT nextval('appointment_id_seq')",
+            "EXECUTE s",
+            id="a statement without parameters",
+        ),
+    ],
+)
+def test_prepare_and_execute_texts(sql: str, prepare: str, execute: str) -> None:
+    statement = prepared(sql, "s")
+    assert statement.prepare == prepare
+    assert statement.execute == execute
