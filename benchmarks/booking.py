@@ -30,6 +30,7 @@ import psycopg
 from sqlalchemy.engine import make_url
 
 from benchmarks.databases import fresh_database
+from benchmarks.disk_probe import DiskProbe
 
 HERE = Path(__file__).resolve().parent
 LUA_SCRIPT = HERE / "booking.lua"
@@ -419,7 +420,8 @@ def main() -> int:
         with serving(serve, env, port, work / "slotbook.log") as pid:
             department = open_desk(port, key)
             body = sample_booking(port, key, department)
-            booking, created = measure(options, pid, port, key, department, database_url)
+            with DiskProbe(database_url) as probe:
+                booking, created = measure(options, pid, port, key, department, database_url)
 
         (work / "body.json").write_bytes(body)
         port = free_port()
@@ -435,7 +437,9 @@ def main() -> int:
             bare, _ = measure(options, pid, port, key, department)
 
         report(options, booking, bare, len(body))
+        print(probe.result().describe())
         ok = check(created + 1, before, ledger(database_url))
+        disk = probe.result()
         json_line = {
             "booking_rps": round(booking.load.rate),
             "bare_rps": round(bare.load.rate),
@@ -448,6 +452,8 @@ def main() -> int:
                 else round(booking.database_cpu_us_per_request)
             ),
             "bare_cpu_us": round(bare.cpu_us_per_request),
+            "disk_sync_max_ms": round(disk.max_ms, 1),
+            "disk_sync_stalls": disk.stalls,
         }
         print(f"summary {json.dumps(json_line)}")
     return 0 if ok else 1

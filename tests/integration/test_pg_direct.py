@@ -115,7 +115,7 @@ async def test_a_booking_makes_two_round_trips(
     execute = psycopg.AsyncClientCursor.execute
 
     async def counting(self: psycopg.AsyncClientCursor[Any], query: Any, *args: Any) -> Any:
-        sent.append(str(query))
+        sent.append(query.decode() if isinstance(query, bytes) else str(query))
         return await execute(self, query, *args)
 
     monkeypatch.setattr(psycopg.AsyncClientCursor, "execute", counting)

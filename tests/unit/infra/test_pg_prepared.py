@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
+from psycopg.adapt import Transformer
 
 from slotbook.infra.db.pg_direct import prepared
 
@@ -40,3 +43,33 @@ def test_prepare_and_execute_texts(sql: str, prepare: str, execute: str) -> None
     statement = prepared(sql, "s")
     assert statement.prepare == prepare
     assert statement.execute == execute
+
+
+@pytest.mark.parametrize(
+    ("sql", "params", "bound"),
+    [
+        pytest.param(
+            "SELECT a FROM t WHERE b = %s AND c = %s AND d = %s",
+            (7, "it's", None),
+            b"EXECUTE s(7, 'it''s', NULL)",
+            id="positional values quoted by psycopg, None as NULL",
+        ),
+        pytest.param(
+            "SELECT %(org)s, %(at)s::timestamptz WHERE id = %(org)s",
+            {"at": datetime(2027, 2, 15, 9, 30, tzinfo=UTC), "org": 3, "unused": 1},
+            b"EXECUTE s(3, '2027-02-15 09:30:00+00:00'::timestamptz)",
+            id="named values in the order of the parameters",
+        ),
+        pytest.param("SELECT nextval('seq')", (), b"EXECUTE s", id="no parameters"),
+    ],
+)
+def test_bind_quotes_each_value_as_psycopg_mogrify_does(
+    sql: str, params: tuple[object, ...] | dict[str, object], bound: bytes
+) -> None:
+    statement = prepared(sql, "s")
+    assert statement.bind(Transformer(), params) == bound
+
+
+def test_bind_refuses_a_wrong_number_of_values() -> None:
+    with pytest.raises(TypeError, match="takes 2 parameters, not 1"):
+        prepared("SELECT %s, %s", "s").bind(Transformer(), (1,))

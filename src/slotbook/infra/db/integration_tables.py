@@ -14,7 +14,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from slotbook.infra.db.schema_base import UTCDateTime, metadata
+from slotbook.infra.db.schema_base import UTCDateTime, log_references, metadata
 
 # The organization's change-feed counter. Taking the next position row-locks it until commit,
 # so positions are handed out in commit order (see infra/db/outbox.py).
@@ -29,13 +29,14 @@ outbox_event = Table(
     "outbox_event",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("organization_id", ForeignKey("organization.id"), nullable=False),
+    Column("organization_id", Integer, nullable=False),
     Column("position", Integer, nullable=False),
     Column("public_id", String(40), nullable=False, unique=True),
     Column("type", String(64), nullable=False),
     Column("data", Text, nullable=False),  # JSON
     Column("occurred_at", UTCDateTime, nullable=False),
     UniqueConstraint("organization_id", "position", name="uq_outbox_event_org_position"),
+    *log_references("organization_id"),
 )
 
 webhook_endpoint = Table(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, ForeignKeyConstraint, MetaData
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
@@ -19,6 +19,24 @@ metadata = MetaData(
         "pk": "pk_%(table_name)s",
     }
 )
+
+# What a log column refers to, by its name.
+_REFERRED = {
+    "organization_id": "organization",
+    "appointment_id": "appointment",
+    "api_key_id": "api_key",
+}
+
+
+def log_references(*columns: str) -> list[ForeignKeyConstraint]:
+    """The foreign keys of an append-only log (the credit ledger, the appointment history,
+    the outbox): kept on SQLite, dropped on PostgreSQL by revision 0012, where each cost
+    every booking a check. What they refer to is never deleted, and the log's writer holds
+    the ids it writes."""
+    return [
+        ForeignKeyConstraint([column], [f"{_REFERRED[column]}.id"]).ddl_if(dialect="sqlite")
+        for column in columns
+    ]
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -31,6 +31,7 @@ from slotbook.infra.db.integration_tables import webhook_attempt as webhook_atte
 from slotbook.infra.db.integration_tables import webhook_delivery as webhook_delivery
 from slotbook.infra.db.integration_tables import webhook_endpoint as webhook_endpoint
 from slotbook.infra.db.schema_base import UTCDateTime as UTCDateTime
+from slotbook.infra.db.schema_base import log_references
 from slotbook.infra.db.schema_base import metadata as metadata
 
 # The partial listing indexes of the appointment table (after organization_id).
@@ -354,14 +355,15 @@ credit_ledger = Table(
     "credit_ledger",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("organization_id", ForeignKey("organization.id"), nullable=False),
+    Column("organization_id", Integer, nullable=False),
     Column("delta", Integer, nullable=False),
     Column("balance_after", Integer, nullable=False),
     Column("reason", String(16), nullable=False),
-    Column("appointment_id", ForeignKey("appointment.id")),
+    Column("appointment_id", Integer),
     Column("created_at", UTCDateTime, nullable=False),
     CheckConstraint("balance_after >= 0", name="balance_after_not_negative"),
     Index("ix_credit_ledger_org_id", "organization_id", "id"),
+    *log_references("organization_id", "appointment_id"),
 )
 
 
@@ -479,12 +481,13 @@ appointment_event = Table(
     "appointment_event",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("organization_id", ForeignKey("organization.id"), nullable=False),
-    Column("appointment_id", ForeignKey("appointment.id"), nullable=False),
+    Column("organization_id", Integer, nullable=False),
+    Column("appointment_id", Integer, nullable=False),
     Column("action", String(32), nullable=False),
     Column("actor", String(16), nullable=False),
-    Column("api_key_id", ForeignKey("api_key.id")),
+    Column("api_key_id", Integer),
     Column("changes", Text, nullable=False),  # JSON: {"values": {...}, "personal": [...]}
     Column("created_at", UTCDateTime, nullable=False),
     Index("ix_appointment_event_org_appointment", "organization_id", "appointment_id", "id"),
+    *log_references("organization_id", "appointment_id", "api_key_id"),
 )
