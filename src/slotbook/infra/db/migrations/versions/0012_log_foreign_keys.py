@@ -6,8 +6,10 @@ its authenticated API key, the appointment it just inserted or locked. Their row
 never updated, and what they reference is never deleted (appointments are cancelled,
 organizations stay, keys are revoked by a date). Yet each of their foreign keys cost every
 booking a check, an SPI query with its own executor start and row lock: six of a booking's
-eight checks, 10% of PostgreSQL's CPU per booking (benchmarks/booking_cpu.py --versus,
-16 concurrent bookings: 1,588 µs before, 1,425 µs after; docs/benchmarks.md).
+eight checks, 5 to 7% of PostgreSQL's CPU per booking (benchmarks/booking_cpu.py --versus,
+16 concurrent bookings, the keys added back in the second database: 1,447 against 1,555 µs
+and 1,520 against 1,600 µs, where two identical databases differ by 1 to 1.4%;
+docs/benchmarks.md).
 tests/integration/test_log_references.py checks that every log row still names existing rows
 after the flows that write them.
 
