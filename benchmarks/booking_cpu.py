@@ -7,8 +7,10 @@ at a distinct dateTime. It prints the CPU time this process spent per booking
 (`time.process_time`, which the machine's other load does not inflate), the CPU time of the
 database's backends per booking (from /proc), and the wall time. `--profile N` prints the N
 functions with the most CPU time of their own (cProfile with a CPU-time timer) and the number
-of Python calls per booking, a figure that does not move with the machine's load. Runs of two
-variants should alternate (A, B, A, B): a machine's speed drifts within minutes.
+of Python calls per booking, a figure that does not move with the machine's load.
+`--versus SQL` books into a second database changed by the statement, in alternating blocks
+of the same run, and reports both: a machine's speed drifts within minutes, more than most
+changes are worth.
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ FIRST = datetime(2040, 1, 1, tzinfo=UTC)
 
 
 class Client:
-    """Calls the ASGI app the way uvicorn would for one request, and keeps its status."""
+    """Calls the ASGI app the way uvicorn would for one request, and keeps its status. Not
+    httpx's ASGITransport: its own Python would count as the server's CPU."""
 
     def __init__(self, app: App, key: str) -> None:
         self._app = app
