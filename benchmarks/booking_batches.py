@@ -30,7 +30,7 @@ from benchmarks.booking import backend_cpu_seconds, prepare
 from benchmarks.booking_cpu import Variant
 from benchmarks.databases import fresh_database
 
-_PREPARE = re.compile(rb"^PREPARE (\w+) AS ", re.DOTALL)
+_PREPARE = re.compile(rb"^PREPARE (\w+) AS ")
 
 
 def split(query: bytes) -> list[bytes]:
