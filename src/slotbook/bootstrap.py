@@ -43,6 +43,8 @@ class Container:
     documents: AppointmentDocuments = field(default_factory=Documents)
 
     async def aclose(self) -> None:
+        if isinstance(self.services.uow, SqlUnitOfWorkFactory):
+            await self.services.uow.aclose()  # its kept connections go back to the pool
         await self.engine.dispose()
 
 

@@ -17,9 +17,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from slotbook.bootstrap import Container
-from slotbook.infra.db.pg_direct import PgDirect
+from slotbook.bootstrap import Container, build
+from slotbook.config import Settings
+from slotbook.infra.db.pg_direct import DriverKit, PgDirect
 from slotbook.infra.db.tables import appointment, credit_ledger
+from slotbook.infra.db.uow import SqlUnitOfWorkFactory
 from tests.support import Tenant, balance, book, future, make_tenant
 
 
@@ -47,6 +49,46 @@ async def test_pool_gets_its_connections_back_in_transactions(
         drivers = await _pool_connections(container, stack)
         assert drivers
         assert not any(d.autocommit for d in drivers)
+
+
+async def test_units_of_work_keep_their_connections_until_the_container_closes(
+    backend: str, test_settings: Settings
+) -> None:
+    """Between units of work a connection stays checked out, in autocommit (DirectConnections):
+    the next unit of work takes it without the pool. One a SQLAlchemy statement ran on goes
+    back to the pool, and closing the container gives the kept ones back, out of autocommit."""
+    if backend != "postgresql":
+        pytest.skip("the direct path is PostgreSQL's")
+    own = build(test_settings)
+    factory = own.services.uow
+    assert isinstance(factory, SqlUnitOfWorkFactory)
+    pool: Any = own.engine.pool
+    try:
+
+        async def unit(*, sqlalchemy: bool = False) -> None:
+            async with factory(1, write=True) as uow:
+                await uow.departments.get(1)  # a statement of the direct path
+                if sqlalchemy:
+                    await uow.credits.balance()  # through SQLAlchemy
+                await uow.commit()
+
+        await asyncio.gather(*(unit() for _ in range(3)))
+        assert pool.checkedout() == 3
+        for _ in range(2):
+            await asyncio.gather(*(unit() for _ in range(3)))
+            assert pool.checkedout() == 3  # the same three again
+        await unit(sqlalchemy=True)
+        assert pool.checkedout() == 2  # that one went back to the pool
+        assert factory.connections is not None
+        await factory.aclose()
+        assert pool.checkedout() == 0
+        await unit()  # still works once closed, without keeping
+        assert pool.checkedout() == 0
+        async with AsyncExitStack() as stack:
+            drivers = await _pool_connections(own, stack)
+            assert not any(d.autocommit for d in drivers)
+    finally:
+        await own.aclose()
 
 
 async def test_refused_overdraft_writes_nothing(
@@ -86,7 +128,7 @@ async def test_statements_are_prepared_once_per_connection_even_after_a_failed_b
         pytest.skip("the direct path is PostgreSQL's")
     add_one, double = "SELECT %s::integer + 1", "SELECT %(n)s::integer * 2"
     async with container.engine.connect() as conn:
-        direct = PgDirect((await conn.get_raw_connection()).driver_connection)
+        direct = PgDirect(DriverKit((await conn.get_raw_connection()).driver_connection))
         before = len(await _prepared_names(conn))  # a pooled connection may have some
         assert await direct.first(add_one, (1,)) == (2,)
         assert await direct.first(add_one, (2,)) == (3,)

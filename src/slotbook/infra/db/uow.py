@@ -18,7 +18,7 @@ from slotbook.infra.db.history import SqlHistory
 from slotbook.infra.db.idempotency import pending_commit
 from slotbook.infra.db.outbox import SqlOutbox
 from slotbook.infra.db.overlap_guard import credits_refused, refusal
-from slotbook.infra.db.pg_direct import DirectConnection, PgDirect
+from slotbook.infra.db.pg_direct import DirectConnections, PgDirect
 from slotbook.infra.db.public_ids import SqlPublicIds
 from slotbook.infra.db.repositories import (
     SqlDepartments,
@@ -43,8 +43,16 @@ class SqlUnitOfWork:
     outbox: SqlOutbox
     webhooks: SqlWebhooks
 
-    def __init__(self, engine: AsyncEngine, organization_id: int, *, write: bool) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        organization_id: int,
+        *,
+        write: bool,
+        connections: DirectConnections | None = None,
+    ) -> None:
         self._engine = engine
+        self._connections = connections
         self.organization_id = organization_id
         self._write = write
         self._connection: AsyncConnection | None = None
@@ -58,8 +66,8 @@ class SqlUnitOfWork:
             # A keyed request's earlier write transaction is still waiting for its response:
             # commit it now rather than wait behind its locks (SQLite: the write lock).
             await pending.flush()
-        if self._engine.dialect.name == "postgresql":
-            held = await DirectConnection.borrow(self._engine)
+        if self._connections is not None:
+            held = await self._connections.borrow()
             direct: PgDirect | None = held.direct
             connection = cast(AsyncConnection, held)
         else:
@@ -167,6 +175,18 @@ class SqlUnitOfWork:
 class SqlUnitOfWorkFactory:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+        # PostgreSQL: the units of work's connections, kept between them (pg_direct).
+        self.connections = (
+            DirectConnections(engine, keep=engine.pool.size())  # type: ignore[attr-defined]
+            if engine.dialect.name == "postgresql"
+            else None
+        )
 
     def __call__(self, organization_id: int, *, write: bool) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._engine, organization_id, write=write)
+        return SqlUnitOfWork(
+            self._engine, organization_id, write=write, connections=self.connections
+        )
+
+    async def aclose(self) -> None:
+        if self.connections is not None:
+            await self.connections.aclose()
