@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
+from slotbook.api.schemas.appointments import AppointmentRead
 from tests.support import Tenant, future
 
 URL = "/api/v1/appointments"
@@ -47,6 +48,31 @@ async def test_create_returns_the_documented_fields(
     assert body["createdAt"]
     assert body["qrCode"].startswith("QR-")
     assert len(body["qrCode"]) >= 20
+    assert response.headers["etag"] == '"1"'
+
+
+async def test_create_answers_the_read_model_and_the_same_as_a_read(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """The booking route writes the appointment's document itself, without the response
+    model: it must be exactly AppointmentRead's JSON, keys in order, and what a read shows."""
+    response = await client.post(
+        URL,
+        headers=tenant.headers,
+        params={"lang": "fr"},
+        json={
+            "departmentId": tenant.department_id,
+            "dateTime": future(days=41, hour=9),
+            "name": "Zoë Ngụyễn",
+        },
+    )
+    assert response.status_code == 201
+    assert response.headers["content-type"] == "application/json"
+    body = response.json()
+    modelled = AppointmentRead.model_validate(body).model_dump(mode="json", by_alias=True)
+    assert list(body.items()) == list(modelled.items())
+    read = await client.get(f"{URL}/{body['id']}", headers=tenant.headers, params={"lang": "fr"})
+    assert read.json() == body
 
 
 async def test_qr_codes_are_unique(client: httpx.AsyncClient, tenant: Tenant) -> None:
