@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -17,13 +18,16 @@ MAX_ID = 2_147_483_647  # ids are 32-bit in the database; larger ones cannot exi
 # What text fields accept, stated in the OpenAPI document exactly as the validator below
 # enforces it: no control characters but tab and line breaks, at least one visible character.
 TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*[^\s\x00-\x1f][^\x00-\x08\x0b\x0c\x0e-\x1f]*$"
+# The characters it refuses, searched in C: a loop over the characters in Python cost about
+# 0.1 µs a character (1 ms for a 10,000-character note).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _clean_text(value: str) -> str:
     """Refuse control characters and blank text; strip surrounding spaces.
 
     Lengths are checked before stripping, so the limits are the ones the schema declares."""
-    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+    if _CONTROL.search(value):
         raise ValueError("control characters are not allowed")
     stripped = value.strip()
     if not stripped:
