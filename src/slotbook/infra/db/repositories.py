@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 import orjson
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import and_, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -20,6 +20,7 @@ from slotbook.domain.reminders import format_offsets, parse_offsets
 from slotbook.domain.schedules import SchedulingSettings
 from slotbook.infra.db import pg_statements as pg
 from slotbook.infra.db.listing import listing_conditions, listing_order
+from slotbook.infra.db.pg_compiled import compiled_read
 from slotbook.infra.db.pg_direct import PgDirect
 from slotbook.infra.db.scheduling_statements import _POLICY_COLUMNS
 from slotbook.infra.db.tables import (
@@ -87,6 +88,12 @@ _appointment_columns = (
 _appointment_from = appointment.join(
     department, department.c.id == appointment.c.department_id
 ).join(organization, organization.c.id == appointment.c.organization_id)
+_appointment_by_id = (
+    select(*_appointment_columns)
+    .select_from(_appointment_from)
+    .where(appointment.c.organization_id == bindparam("org"), appointment.c.id == bindparam("id"))
+)
+APPOINTMENT_BY_ID = compiled_read(_appointment_by_id)  # PostgreSQL (pg_compiled)
 
 
 def _department(row: Any) -> Department:
@@ -375,15 +382,11 @@ class SqlAppointments(_Scoped):
         return row.id, row.created_at
 
     async def get(self, appointment_id: int) -> Appointment | None:
-        row = (
-            await self._conn.execute(
-                select(*_appointment_columns)
-                .select_from(_appointment_from)
-                .where(
-                    appointment.c.organization_id == self._org, appointment.c.id == appointment_id
-                )
-            )
-        ).first()
+        params = {"org": self._org, "id": appointment_id}
+        if self._direct is not None:
+            row = await APPOINTMENT_BY_ID.first(self._direct, params)
+        else:
+            row = (await self._conn.execute(_appointment_by_id, params)).first()
         return _appointment(row) if row else None
 
     async def list(self, criteria: AppointmentFilter, page: int, size: int) -> Page[Appointment]:
