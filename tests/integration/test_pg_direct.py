@@ -69,7 +69,7 @@ async def test_units_of_work_keep_their_connections_until_the_container_closes(
             async with factory(1, write=True) as uow:
                 await uow.departments.get(1)  # a statement of the direct path
                 if sqlalchemy:
-                    await uow.credits.balance()  # through SQLAlchemy
+                    await uow.appointment_types.list()  # through SQLAlchemy
                 await uow.commit()
 
         await asyncio.gather(*(unit() for _ in range(3)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from slotbook.application.ports import Page
@@ -13,9 +13,29 @@ from slotbook.domain.errors import InsufficientCredits
 from slotbook.domain.events import EventType
 from slotbook.infra.db import pg_statements as pg
 from slotbook.infra.db.outbox import SqlOutbox, new_event_id
+from slotbook.infra.db.pg_compiled import compiled_read
 from slotbook.infra.db.pg_direct import PgDirect
 from slotbook.infra.db.repositories import _Scoped
 from slotbook.infra.db.tables import credit_ledger, organization
+
+# The reads of GET /credits, compiled once for PostgreSQL (pg_compiled).
+_CREDITS = compiled_read(
+    select(organization.c.credits, organization.c.credits_low_threshold).where(
+        organization.c.id == bindparam("org")
+    )
+)
+_LEDGER_SIZE = compiled_read(
+    select(func.count().label("entries"))
+    .select_from(credit_ledger)
+    .where(credit_ledger.c.organization_id == bindparam("org"))
+)
+_LEDGER_PAGE = compiled_read(
+    select(credit_ledger)
+    .where(credit_ledger.c.organization_id == bindparam("org"))
+    .order_by(credit_ledger.c.id.desc())
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+)
 
 
 class SqlCredits(_Scoped):
@@ -84,13 +104,9 @@ class SqlCredits(_Scoped):
             await self._outbox.add(EventType.CREDITS_LOW, low_balance_data(after, threshold), now)
 
     async def balance(self) -> int:
-        return int(
-            (
-                await self._conn.execute(
-                    select(organization.c.credits).where(organization.c.id == self._org)
-                )
-            ).scalar_one()
-        )
+        row = await _CREDITS.first(self._conn, self._direct, {"org": self._org})
+        assert row is not None
+        return int(row.credits)
 
     async def change(
         self,
@@ -142,11 +158,9 @@ class SqlCredits(_Scoped):
         return int(balance)
 
     async def low_threshold(self) -> int | None:
-        value = (
-            await self._conn.execute(
-                select(organization.c.credits_low_threshold).where(organization.c.id == self._org)
-            )
-        ).scalar_one()
+        row = await _CREDITS.first(self._conn, self._direct, {"org": self._org})
+        assert row is not None
+        value = row.credits_low_threshold
         return None if value is None else int(value)
 
     async def set_low_threshold(self, threshold: int | None) -> None:
@@ -157,16 +171,11 @@ class SqlCredits(_Scoped):
         )
 
     async def ledger(self, page: int, size: int) -> Page[LedgerEntry]:
-        where = credit_ledger.c.organization_id == self._org
-        total = (
-            await self._conn.execute(select(func.count()).select_from(credit_ledger).where(where))
-        ).scalar_one()
-        rows = await self._conn.execute(
-            select(credit_ledger)
-            .where(where)
-            .order_by(credit_ledger.c.id.desc())
-            .limit(size)
-            .offset(page * size)
+        counted = await _LEDGER_SIZE.first(self._conn, self._direct, {"org": self._org})
+        assert counted is not None
+        total = int(counted.entries)
+        rows = await _LEDGER_PAGE.all(
+            self._conn, self._direct, {"org": self._org, "limit": size, "offset": page * size}
         )
         entries = [
             LedgerEntry(

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Select
 
 from slotbook.infra.db.pg_direct import PgDirect
@@ -27,17 +28,27 @@ _DIALECT = PGDialect_psycopg()  # type: ignore[no-untyped-call]
 
 @dataclass(frozen=True, slots=True)
 class CompiledRead:
-    """A select as PostgreSQL text with psycopg's `%(name)s` placeholders, and the named
-    tuple of its columns (their labels)."""
+    """A select, and its PostgreSQL text with psycopg's `%(name)s` placeholders and the named
+    tuple of its columns (their labels). Run on the unit of work's PgDirect when there is one
+    (PostgreSQL), else through SQLAlchemy: the same rows either way."""
 
+    statement: Select[Any]
     sql: str
     row: type[tuple[Any, ...]]
 
-    async def first(self, direct: PgDirect, params: Mapping[str, Any]) -> Any | None:
+    async def first(
+        self, conn: AsyncConnection, direct: PgDirect | None, params: Mapping[str, Any]
+    ) -> Any | None:
+        if direct is None:
+            return (await conn.execute(self.statement, dict(params))).first()
         found = await direct.first(self.sql, dict(params))
         return self.row(*found) if found is not None else None
 
-    async def all(self, direct: PgDirect, params: Mapping[str, Any]) -> list[Any]:
+    async def all(
+        self, conn: AsyncConnection, direct: PgDirect | None, params: Mapping[str, Any]
+    ) -> list[Any]:
+        if direct is None:
+            return list(await conn.execute(self.statement, dict(params)))
         return [self.row(*r) for r in await direct.rows(self.sql, dict(params))]
 
 
@@ -45,4 +56,4 @@ def compiled_read(statement: Select[Any]) -> CompiledRead:
     """Compile `statement`, whose parameters are all `bindparam(name)` without values."""
     text = str(statement.compile(dialect=_DIALECT))
     names = [str(column.key) for column in statement.selected_columns]
-    return CompiledRead(text, namedtuple("Row", names))  # type: ignore[misc]
+    return CompiledRead(statement, text, namedtuple("Row", names))  # type: ignore[misc]

@@ -88,12 +88,11 @@ _appointment_columns = (
 _appointment_from = appointment.join(
     department, department.c.id == appointment.c.department_id
 ).join(organization, organization.c.id == appointment.c.organization_id)
-_appointment_by_id = (
+_APPOINTMENT_BY_ID = compiled_read(
     select(*_appointment_columns)
     .select_from(_appointment_from)
     .where(appointment.c.organization_id == bindparam("org"), appointment.c.id == bindparam("id"))
 )
-APPOINTMENT_BY_ID = compiled_read(_appointment_by_id)  # PostgreSQL (pg_compiled)
 
 
 def _department(row: Any) -> Department:
@@ -382,11 +381,9 @@ class SqlAppointments(_Scoped):
         return row.id, row.created_at
 
     async def get(self, appointment_id: int) -> Appointment | None:
-        params = {"org": self._org, "id": appointment_id}
-        if self._direct is not None:
-            row = await APPOINTMENT_BY_ID.first(self._direct, params)
-        else:
-            row = (await self._conn.execute(_appointment_by_id, params)).first()
+        row = await _APPOINTMENT_BY_ID.first(
+            self._conn, self._direct, {"org": self._org, "id": appointment_id}
+        )
         return _appointment(row) if row else None
 
     async def list(self, criteria: AppointmentFilter, page: int, size: int) -> Page[Appointment]:
