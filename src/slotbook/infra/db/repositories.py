@@ -196,14 +196,17 @@ class SqlOrganization(_Scoped):
         return Organization(row.id, row.name, row.time_zone, row.credits) if row else None
 
 
+_DEPARTMENTS = compiled_read(
+    select(*_department_columns)
+    .select_from(_department_from)
+    .where(department.c.organization_id == bindparam("org"))
+    .order_by(department.c.id)
+)
+
+
 class SqlDepartments(_Scoped):
     async def list(self) -> Sequence[Department]:
-        rows = await self._conn.execute(
-            select(*_department_columns)
-            .select_from(_department_from)
-            .where(department.c.organization_id == self._org)
-            .order_by(department.c.id)
-        )
+        rows = await _DEPARTMENTS.all(self._conn, self._direct, {"org": self._org})
         return [_department(row) for row in rows]
 
     async def get(self, department_id: int) -> Department | None:
