@@ -59,7 +59,7 @@ async def create_appointment(
 
 async def _create(services: Services, principal: Principal, request: BookingRequest) -> Appointment:
     now = services.clock.now()
-    async with services.uow(principal.organization_id, write=True) as uow:
+    async with services.uow(principal.organization_id, write=True, shared=True) as uow:
         party = await resolve_party(services, principal, uow, request, now)
         appointment = await book(services, principal, uow, request, party, now)
         await uow.commit()

@@ -28,10 +28,11 @@ async def with_retries(work: Callable[[], Awaitable[T]]) -> T:
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
             return await work()
-        except RetryableConflict:
+        except RetryableConflict as error:
             if attempt == MAX_ATTEMPTS:
                 raise
-            await asyncio.sleep(random.uniform(0.005, 0.02) * attempt)
+            if error.backoff:
+                await asyncio.sleep(random.uniform(0.005, 0.02) * attempt)
     raise AssertionError("unreachable")
 
 

@@ -368,7 +368,12 @@ class UnitOfWork(Protocol):
 
 
 class UnitOfWorkFactory(Protocol):
-    def __call__(self, organization_id: int, *, write: bool) -> UnitOfWork: ...
+    def __call__(self, organization_id: int, *, write: bool, shared: bool = False) -> UnitOfWork:
+        """A unit of work of the organization. `shared`: a single booking, which a backend
+        may run in one transaction with other bookings arriving at the same time (PostgreSQL,
+        infra/db/booking_groups.py); it must then be run through `with_retries`, which runs it
+        again alone when its group cannot commit it."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)

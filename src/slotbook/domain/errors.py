@@ -137,6 +137,8 @@ class PolicyRefused(BookingRefused):
 class RetryableConflict(Conflict):
     """The database aborted a transaction that may succeed when run again (40001, 40P01)."""
 
+    backoff = True  # wait a little before running it again (the other transaction may not)
+
 
 class ApiKeyNotFound(NotFound):
     code = "API_KEY_NOT_FOUND"

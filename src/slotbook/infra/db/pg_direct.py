@@ -52,6 +52,8 @@ from sqlalchemy.util import greenlet_spawn
 from slotbook.domain.schedules import SchedulingSettings
 
 Params = Sequence[Any] | dict[str, Any]
+# A statement to send: its text, its parameters, and the list its rows go into (None: not read).
+Statement = tuple[str, Params, list[tuple[Any, ...]] | None]
 
 BEGIN = b"BEGIN"
 COMMIT = b"COMMIT"
@@ -164,6 +166,10 @@ class DirectConnections:
         self._keep = keep
         self._idle: list[tuple[PoolProxiedConnection, DriverKit]] = []
         self._closed = False
+
+    @property
+    def dialect(self) -> Dialect:
+        return self._engine.dialect
 
     async def borrow(self) -> DirectConnection:
         while self._idle:
@@ -323,8 +329,11 @@ class PgDirect:
     def __init__(self, kit: DriverKit) -> None:
         self._kit = kit
         self._driver = kit.driver
-        # Statements to send later, each with the list its rows go into (None: not read).
-        self._deferred: list[tuple[str, Params, list[tuple[Any, ...]] | None]] = []
+        self._start()
+
+    def _start(self) -> None:
+        """The unit of work's own state (what a booking group's member has too)."""
+        self._deferred: list[Statement] = []  # to send later
         # Scheduling settings read with the department (departments.get), by department id:
         # a booking needs both, and one statement reads them.
         self.settings: dict[int, SchedulingSettings] = {}
@@ -373,13 +382,13 @@ class PgDirect:
             driver.autocommit and driver.info.transaction_status == TransactionStatus.IDLE
         )
 
-    async def flush(self, *, commit: bool = False) -> None:
+    async def flush(self, *, commit: bool = False, begin: bool = False) -> None:
         """Send the deferred statements (and the COMMIT) in one round trip. A
         transaction not yet begun is begun first, so the SQLAlchemy statement that may follow
-        runs inside it."""
-        await self._send(commit=commit)
+        runs inside it; with `begin`, also when only one read is sent."""
+        await self._send(commit=commit, begin=begin)
 
-    async def _send(self, *, commit: bool) -> None:
+    async def _send(self, *, commit: bool, begin: bool = False) -> None:
         driver = self._driver
         queue, self._deferred = self._deferred, []
         idle = driver.info.transaction_status == TransactionStatus.IDLE
@@ -394,7 +403,11 @@ class PgDirect:
         # lock or write: a read alone before it runs by itself, as it would in the transaction
         # (READ COMMITTED: each statement sees what was committed when it started). Without
         # autocommit psycopg sends a BEGIN itself, in a round trip of its own.
-        begin = idle and driver.autocommit and (commit or len(queue) > 1 or queue[0][2] is None)
+        begin = (
+            idle
+            and driver.autocommit
+            and (begin or commit or len(queue) > 1 or queue[0][2] is None)
+        )
         # One query string, its values bound here as literals, so the server gets it in one
         # packet. A psycopg pipeline would send the statements one at a time, yielding to the
         # event loop between them (a row lock taken by one would be held while Python serves

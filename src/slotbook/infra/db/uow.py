@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from slotbook.domain.errors import DomainError, InsufficientCredits
 from slotbook.infra.db.appointments import SqlAppointmentStore
+from slotbook.infra.db.booking_groups import BookingGroups
 from slotbook.infra.db.catalog import SqlAppointmentTypes, SqlWorkers
 from slotbook.infra.db.clients import SqlClients, SqlPatients
 from slotbook.infra.db.credits import SqlCredits
@@ -50,9 +51,11 @@ class SqlUnitOfWork:
         *,
         write: bool,
         connections: DirectConnections | None = None,
+        groups: BookingGroups | None = None,
     ) -> None:
         self._engine = engine
         self._connections = connections
+        self._groups = groups
         self.organization_id = organization_id
         self._write = write
         self._connection: AsyncConnection | None = None
@@ -66,9 +69,13 @@ class SqlUnitOfWork:
             # A keyed request's earlier write transaction is still waiting for its response:
             # commit it now rather than wait behind its locks (SQLite: the write lock).
             await pending.flush()
-        if self._connections is not None:
+        if self._groups is not None and pending is None and not BookingGroups.alone():
+            member = self._groups.join(self.organization_id)
+            direct: PgDirect | None = member.direct
+            connection = cast(AsyncConnection, member)
+        elif self._connections is not None:
             held = await self._connections.borrow()
-            direct: PgDirect | None = held.direct
+            direct = held.direct
             connection = cast(AsyncConnection, held)
         else:
             direct = None
@@ -173,18 +180,28 @@ class SqlUnitOfWork:
 
 
 class SqlUnitOfWorkFactory:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, shared: bool = True) -> None:
         self._engine = engine
-        # PostgreSQL: the units of work's connections, kept between them (pg_direct).
-        self.connections = (
-            DirectConnections(engine, keep=engine.pool.size())  # type: ignore[attr-defined]
-            if engine.dialect.name == "postgresql"
-            else None
-        )
+        # PostgreSQL: the units of work's connections, kept between them (pg_direct), and
+        # the groups of bookings sharing a transaction (booking_groups), unless `shared` is
+        # off.
+        self.connections: DirectConnections | None = None
+        self.groups: BookingGroups | None = None
+        if engine.dialect.name == "postgresql":
+            self.connections = DirectConnections(
+                engine,
+                keep=engine.pool.size(),  # type: ignore[attr-defined]
+            )
+            if shared:
+                self.groups = BookingGroups(self.connections)
 
-    def __call__(self, organization_id: int, *, write: bool) -> SqlUnitOfWork:
+    def __call__(self, organization_id: int, *, write: bool, shared: bool = False) -> SqlUnitOfWork:
         return SqlUnitOfWork(
-            self._engine, organization_id, write=write, connections=self.connections
+            self._engine,
+            organization_id,
+            write=write,
+            connections=self.connections,
+            groups=self.groups if shared and write else None,
         )
 
     async def aclose(self) -> None:
