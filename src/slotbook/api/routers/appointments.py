@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from slotbook.api.deps import CurrentPrincipal, CurrentServices, principal_of, services_of
+from slotbook.api.lean_route import BookingRoute
 from slotbook.api.preconditions import IfMatch, etag, expected_versions, set_etag
 from slotbook.api.schemas.appointments import (
     AppointmentCreate,
@@ -38,13 +39,6 @@ router = APIRouter(prefix="/appointments", tags=["appointments"])
 AppointmentId = Annotated[int, Path(ge=1, le=MAX_ID, description="Appointment id")]
 
 
-@router.post(
-    "",
-    status_code=201,
-    response_model=AppointmentRead,
-    responses=error_responses(400, 401, 402, 403, 404, 409, 422, 429),
-    summary="Create an appointment (or a recurring series)",
-)
 async def create_appointment(
     body: AppointmentCreate,
     http: Request,
@@ -88,6 +82,20 @@ async def create_appointment(
         media_type="application/json",
         headers=headers,
     )
+
+
+# Served by BookingRoute (api/lean_route.py): the same endpoint and OpenAPI operation, its
+# arguments prepared without FastAPI's per-request dependency solving.
+router.add_api_route(
+    "",
+    create_appointment,
+    methods=["POST"],
+    status_code=201,
+    response_model=AppointmentRead,
+    responses=error_responses(400, 401, 402, 403, 404, 409, 422, 429),
+    summary="Create an appointment (or a recurring series)",
+    route_class_override=BookingRoute,
+)
 
 
 @router.get(
