@@ -359,8 +359,10 @@ class PgDirect:
         self.settings: dict[int, SchedulingSettings] = {}
         # Read with it too, for the very next read of each (taken once, so a write in between
         # is never hidden): the department's workers, and its and their weekly hours.
-        self.workers: dict[int, list[tuple[int, str, UUID]]] = {}
-        self.hours: dict[int, tuple[tuple[int, ...], list[tuple[int | None, int, int, int]]]] = {}
+        self.workers: dict[int, Sequence[tuple[int, str, UUID]]] = {}
+        self.hours: dict[
+            int, tuple[tuple[int, ...], Sequence[tuple[int | None, int, int, int]]]
+        ] = {}
         # Whether the organization had a credits.low threshold when the department was read
         # (None: not read). Without one the debit's credits.low statement is not sent.
         self.low_credits_watched: bool | None = None
