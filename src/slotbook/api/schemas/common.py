@@ -21,6 +21,12 @@ TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*[^\s\x00-\x1f][^\x00-\x08\x0b\x0
 # The characters it refuses, searched in C: a loop over the characters in Python cost about
 # 0.1 µs a character (1 ms for a 10,000-character note).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# What the pattern's `\s` means (JSON Schema patterns are ECMAScript regular expressions), so
+# that text the schema accepts as not blank is never stripped to nothing here. Python's own
+# whitespace differs: it includes U+0085 and lacks U+FEFF.
+_BLANK = "\t\n\v\f\r \u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff" + "".join(
+    map(chr, range(0x2000, 0x200B))
+)
 
 
 def _clean_text(value: str) -> str:
@@ -29,7 +35,7 @@ def _clean_text(value: str) -> str:
     Lengths are checked before stripping, so the limits are the ones the schema declares."""
     if _CONTROL.search(value):
         raise ValueError("control characters are not allowed")
-    stripped = value.strip()
+    stripped = value.strip(_BLANK)
     if not stripped:
         raise ValueError("must not be blank")
     return stripped
