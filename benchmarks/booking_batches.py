@@ -125,7 +125,8 @@ async def replay(
 async def record(options: argparse.Namespace, database_url: str, key: str) -> Recorder:
     recorder = Recorder()
     recorder.install()  # before the warm-up, which prepares the statements
-    variant = Variant("", database_url, key)
+    # One booking to a transaction, as this script then groups them itself.
+    variant = Variant("", database_url, key, shared=False)
     await variant.start(options)
     recorder.strings.clear()
     await variant.measure(range(options.bookings), 1)
