@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from psycopg.adapt import Transformer
 
-from slotbook.infra.db.pg_direct import prepared
+from slotbook.infra.db.pg_direct import _literal, prepared
 
 
 @pytest.mark.parametrize(
@@ -73,3 +75,12 @@ def test_bind_quotes_each_value_as_psycopg_mogrify_does(
 def test_bind_refuses_a_wrong_number_of_values() -> None:
     with pytest.raises(TypeError, match="takes 2 parameters, not 1"):
         prepared("SELECT %s, %s", "s").bind(Transformer(), (1,))
+
+
+@given(st.one_of(st.integers(), st.booleans(), st.none(), st.datetimes(timezones=st.just(UTC))))
+def test_the_binder_writes_each_value_as_psycopg_does(value: object) -> None:
+    literal = Transformer()
+    expected = b"NULL" if value is None else literal.as_literal(value)
+    seen: dict[int, bytes] = {}
+    assert _literal(literal, value, seen) == expected
+    assert _literal(literal, value, seen) == expected  # again, from what was seen
