@@ -94,6 +94,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     # paths take only integer ids, so it cannot hide the fixed paths (/appointments/types,
     # /appointments/available-slots, /appointments/{id}.ics) that must come before the
     # /appointments/{id} of the other routers.
+    appointments.install_booking(app, API_PREFIX)  # the hot path, before every router
     app.include_router(health.router)
     for module in (
         appointments,
