@@ -286,21 +286,22 @@ class GroupMember:
     def leave_for_good(self) -> RetryAlone:
         """Out of the group; the booking runs again alone."""
         self.group.leave(self)
-        return self._alone()
+        return self.go_alone()
 
-    def _alone(self) -> RetryAlone:
+    def go_alone(self) -> RetryAlone:
+        """The error that makes this task's booking run again, alone (with_retries)."""
         _alone.set(True)
         self.group.owner.sent_alone += 1
         return RetryAlone()
 
     async def commit(self) -> None:
         if self.state is not _State.ACTIVE:
-            raise RetryAlone()
+            raise self.go_alone()
         outcome = self.group.commit(self, self.direct.take())
         try:
             await asyncio.shield(outcome)
         except RetryAlone:
-            raise self._alone() from None
+            raise self.go_alone() from None
 
     async def rollback(self) -> None:
         self.direct.discard(0)
@@ -320,6 +321,8 @@ class GroupMember:
         raise self.leave_for_good()
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # Python's own probes (copy, pickle) are not statements
+            raise AttributeError(name)
         raise self.leave_for_good()
 
 
@@ -344,7 +347,7 @@ class MemberDirect(PgDirect):
             await member.commit()
             return
         if member.state is not _State.ACTIVE:
-            raise RetryAlone()
+            raise member.go_alone()
         queue = self.take()
         if not queue:
             return
