@@ -212,7 +212,9 @@ class _Group:
         held, self._held = self._held, None
         writers = [m for m in self._members if m.state is _State.COMMITTING]
         try:
-            if writers and held is not None:
+            if writers:
+                if held is None:  # nothing was read: the writes in a transaction of their own
+                    held = await self.owner.connections.borrow()
                 lane = held.direct
                 # Inserts first: the organization's row (the debits) is locked only after them.
                 ordered = [s for m in writers for s in self._writes[m] if _inserts(s)]
@@ -220,13 +222,6 @@ class _Group:
                 for statement in ordered:
                     lane.defer(*statement)
                 await lane.flush(commit=True)
-            elif writers:
-                # Nothing was read: the members' writes alone, in a transaction of their own.
-                held = await self.owner.connections.borrow()
-                for member in writers:
-                    for statement in self._writes[member]:
-                        held.direct.defer(*statement)
-                await held.direct.flush(commit=True)
         except BaseException:
             self._broken = True
             if not self._outcome.done():
