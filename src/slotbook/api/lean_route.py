@@ -13,7 +13,10 @@ gets the endpoint's three arguments itself, the way FastAPI would, with the same
   body is validated as raw bytes, and fails), a malformed
   document is the `json_invalid` error, a missing one the body's `missing` error;
 - the body and `lang` are validated by pydantic with the endpoint's own types, their errors
-  located as FastAPI locates them (`body`, `query.lang`), so api/errors.py words them alike.
+  located as FastAPI locates them (`body`, `query.lang`), so api/errors.py words them alike;
+- a body that cannot be read otherwise is FastAPI's 400 "There was an error parsing the body",
+  except one over the size limit (the guard's BodyTooLarge), which keeps its own message
+  ("Request body is larger than N bytes") where FastAPI's handler would hide it behind that one.
 
 tests/api/test_lean_route.py compares its answers with FastAPI's own handler of the same
 endpoint, for valid and malformed requests alike.
@@ -72,8 +75,6 @@ async def json_body(request: Request, *, strict: bool) -> Any:
                 }
             ]
         ) from error
-    except UnicodeDecodeError as error:
-        raise HTTPException(400, "There was an error parsing the body") from error
 
 
 def validated(adapter: TypeAdapter[Any], value: Any, loc: tuple[str, ...]) -> Any:
