@@ -91,7 +91,8 @@ async def test_oversized_chunked_body(client: httpx.AsyncClient, tenant: Tenant)
 
     headers = {**tenant.headers, "Content-Type": "application/json"}
     response = await client.post(URL, headers=headers, content=chunks())
-    assert_envelope(response, 400, "INVALID_REQUEST")
+    body = assert_envelope(response, 400, "INVALID_REQUEST")
+    assert "larger than" in body["message"]
 
 
 async def test_unknown_route_and_method(client: httpx.AsyncClient, tenant: Tenant) -> None:
