@@ -32,11 +32,8 @@ async def credit_statement(
 ) -> CreditStatement:
     require(principal, Scope.CREDITS_READ)
     async with services.uow(principal.organization_id, write=False) as uow:
-        return CreditStatement(
-            await uow.credits.balance(),
-            await uow.credits.ledger(page, size),
-            await uow.credits.low_threshold(),
-        )
+        balance, threshold = await uow.credits.standing()
+        return CreditStatement(balance, await uow.credits.ledger(page, size), threshold)
 
 
 async def set_low_threshold(

@@ -157,11 +157,11 @@ class SqlCredits(_Scoped):
         )
         return int(balance)
 
-    async def low_threshold(self) -> int | None:
+    async def standing(self) -> tuple[int, int | None]:
         row = await _CREDITS.first(self._conn, self._direct, {"org": self._org})
         assert row is not None
-        value = row.credits_low_threshold
-        return None if value is None else int(value)
+        threshold = row.credits_low_threshold
+        return int(row.credits), None if threshold is None else int(threshold)
 
     async def set_low_threshold(self, threshold: int | None) -> None:
         await self._conn.execute(
