@@ -94,13 +94,14 @@ class BookingRoute(APIRoute):
 
     def get_route_handler(self) -> Handler:
         endpoint = self.endpoint
-        parameters: Sequence[str] = list(inspect.signature(endpoint).parameters)
+        signature = inspect.signature(endpoint)
+        parameters: Sequence[str] = list(signature.parameters)
         if parameters != ["body", "http", "lang"]:
             raise TypeError(f"BookingRoute serves (body, http, lang), not {parameters}")
         hints = get_type_hints(endpoint, include_extras=True)
         body_type: TypeAdapter[Any] = TypeAdapter(hints["body"])
         lang_type: TypeAdapter[Any] = TypeAdapter(hints["lang"])
-        lang_default = inspect.signature(endpoint).parameters["lang"].default
+        lang_default = signature.parameters["lang"].default
         strict = self.strict_content_type
         strict = bool(strict.value if isinstance(strict, DefaultPlaceholder) else strict)
 
