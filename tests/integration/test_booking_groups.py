@@ -19,7 +19,7 @@ from slotbook.config import Settings
 from slotbook.infra.db.booking_groups import MAX_MEMBERS, BookingGroups
 from slotbook.infra.db.uow import SqlUnitOfWorkFactory
 from tests.scheduling_support import set_worker_hours
-from tests.support import Tenant, balance, future, make_tenant
+from tests.support import Hooks, Tenant, balance, future, make_tenant
 
 URL = "/api/v1/appointments"
 
@@ -138,3 +138,59 @@ async def test_the_last_credits_go_to_exactly_as_many_bookings(server: Server) -
     assert statuses.count(402) == 7
     assert await balance(server.client, server.tenant) == 0
     assert await _entries(server) == 1 + 5
+
+
+async def _feed(server: Server) -> list[tuple[int, dict[str, object]]]:
+    """Every event of the tenant with its position (the cursor after it), one page each."""
+    found: list[tuple[int, dict[str, object]]] = []
+    cursor = "0"
+    while True:
+        r = await server.client.get(
+            "/api/v1/changes", headers=server.tenant.headers, params={"after": cursor, "limit": 1}
+        )
+        body = r.json()
+        if not body["changes"]:
+            return found
+        cursor = body["cursor"]
+        found.append((int(cursor), body["changes"][0]))
+
+
+async def test_a_group_writes_what_its_members_would_have_written(server: Server) -> None:
+    """The group's debits and events are merged into one statement each (group_writes): the
+    ledger still has one row per booking with the balance after it, the feed one event per
+    booking at consecutive positions, each webhook endpoint one delivery per event, and a
+    credits.low crossed by the group is reported once, after its bookings."""
+    server.tenant = await make_tenant(server.services, credits=10)
+    headers = server.tenant.headers
+    await server.client.patch("/api/v1/credits", headers=headers, json={"creditsLowThreshold": 5})
+    hook = await Hooks(server.client, server.tenant).register(
+        "http://127.0.0.1:9999/hook", ["appointment.created"]
+    )
+    bodies: list[dict[str, object]] = [
+        {"dateTime": future(24, 9, 5 * i), "externalUserId": f"m{i}"} for i in range(MAX_MEMBERS)
+    ]
+    responses = await _book_together(server, bodies)
+    assert [r.status_code for r in responses] == [201] * MAX_MEMBERS
+    assert server.groups.sent_alone == 0
+    assert server.groups.formed == 1  # one group: its writes were merged
+
+    credits = await server.client.get("/api/v1/credits", headers=headers, params={"size": 100})
+    ledger = sorted(credits.json()["ledger"], key=lambda e: e["id"])
+    debits = [e for e in ledger if e["reason"] == "BOOKING"]
+    assert [e["balanceAfter"] for e in debits] == list(range(9, 9 - MAX_MEMBERS, -1))
+    assert {e["appointmentId"] for e in debits} == {r.json()["id"] for r in responses}
+    assert all(e["delta"] == -1 for e in debits)
+
+    feed = await _feed(server)
+    positions = [position for position, _ in feed]
+    assert positions == list(range(positions[0], positions[0] + MAX_MEMBERS + 1))
+    created = [event for _, event in feed if event["type"] == "appointment.created"]
+    # In the ledger's order: each booking's event where its debit is.
+    assert [e["data"]["appointment"]["id"] for e in created] == [  # type: ignore[index]
+        e["appointmentId"] for e in debits
+    ]
+    assert [event["type"] for _, event in feed][-1] == "credits.low"
+    assert feed[-1][1]["data"] == {"credits": {"balance": 10 - MAX_MEMBERS, "threshold": 5}}
+
+    deliveries = await Hooks(server.client, server.tenant).deliveries(hook["id"])
+    assert sorted(d["eventId"] for d in deliveries) == sorted(e["id"] for e in created)  # type: ignore[type-var]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from contextlib import AsyncExitStack
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -165,3 +166,20 @@ async def test_a_booking_makes_two_round_trips(
     assert len(sent) == 2
     assert sent[1].rstrip().endswith("COMMIT")
     assert "credits.low" not in sent[1]
+
+
+async def test_lists_are_sent_as_arrays_of_their_items(backend: str, container: Container) -> None:
+    """A list parameter is an ARRAY of its items' literals (pg_direct._literal), typed by the
+    statement: it comes back as it was sent, quotes, NULLs and time zones included."""
+    if backend != "postgresql":
+        pytest.skip("the direct path is PostgreSQL's")
+    when = datetime(2027, 3, 28, 1, 30, tzinfo=UTC)
+    texts = ["O'Brien", 'say "hi"', "back\\slash", None, "", "é"]
+    async with container.engine.connect() as conn:
+        direct = PgDirect(DriverKit((await conn.get_raw_connection()).driver_connection))
+        row = await direct.first(
+            "SELECT %s::text[], %s::integer[], %s::timestamptz[], %s::integer[]",
+            (texts, [3, -2, None], [when, when], []),
+        )
+        await conn.rollback()
+    assert row == (texts, [3, -2, None], [when, when], [])

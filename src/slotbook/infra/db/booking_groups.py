@@ -22,10 +22,10 @@ Members must not decide anything together that the database would not refuse:
   its answer there. Nothing of a failed group is written.
 - A member that needs a statement pg_direct does not run (SQLAlchemy) retries alone too.
 
-The last round trip sends the members' appointment inserts first and their debits after, so
-the group holds the organization's row only once its inserts are done: an insert that waits
-for another transaction's overlapping appointment never holds the row that transaction's
-debit waits for.
+The last round trip (infra/db/group_writes.py) sends the members' appointment inserts first
+and their debits and events last, merged: the group updates the organization's row and its
+event counter once each, only once its inserts are done (an insert that waits for another
+transaction's overlapping appointment never holds the row that transaction's debit waits for).
 
 A group stops admitting members when its first member commits, and commits when every
 member has committed or left; then its connection goes back (DirectConnections).
@@ -43,6 +43,7 @@ from typing import Any
 
 from slotbook.domain.errors import RetryableConflict
 from slotbook.infra.db import pg_statements as pg
+from slotbook.infra.db.group_writes import final_round
 from slotbook.infra.db.pg_direct import DirectConnection, DirectConnections, PgDirect, Statement
 
 TRY_ADVISORY_LOCK = "SELECT pg_try_advisory_xact_lock(%s, %s)"
@@ -216,10 +217,7 @@ class _Group:
                 if held is None:  # nothing was read: the writes in a transaction of their own
                     held = await self.owner.connections.borrow()
                 lane = held.direct
-                # Inserts first: the organization's row (the debits) is locked only after them.
-                ordered = [s for m in writers for s in self._writes[m] if _inserts(s)]
-                ordered += [s for m in writers for s in self._writes[m] if not _inserts(s)]
-                for statement in ordered:
+                for statement in final_round([self._writes[m] for m in writers]):
                     lane.defer(*statement)
                 await lane.flush(commit=True)
         except BaseException:
@@ -259,10 +257,6 @@ async def _release(held: DirectConnection | None) -> None:
         # for this one, so its error has nowhere to go.
         with contextlib.suppress(Exception):
             await held.close()
-
-
-def _inserts(statement: Statement) -> bool:
-    return statement[0] == pg.INSERT_APPOINTMENT
 
 
 class GroupMember:

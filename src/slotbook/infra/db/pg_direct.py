@@ -100,12 +100,18 @@ def _literal(literal: psycopg_abc.Transformer, value: Any, seen: dict[int, bytes
     written here (0.15 µs against 0.9 µs through psycopg, which writes the same digits, a
     negative one after a space), and a date-time is quoted once per query string (`seen`,
     by identity: its values stay alive while it is built); one booking binds the same `now`
-    five times, and psycopg quotes a date-time in 4 µs."""
+    five times, and psycopg quotes a date-time in 4 µs. A list is an ARRAY of its items' literals,
+    typed by the statement's parameter: psycopg's own array literal costs about 20 µs a list,
+    choosing a type for its items, and a booking group sends a dozen (group_writes)."""
     if value is None:
         return b"NULL"
     kind = type(value)
     if kind is int:
         return b"%d" % value if value >= 0 else b" %d" % value
+    if kind is list:
+        if not value:
+            return b"'{}'"
+        return b"ARRAY[%s]" % b",".join([_literal(literal, item, seen) for item in value])
     if kind is not datetime:
         return literal.as_literal(value)
     quoted = seen.get(id(value))

@@ -191,3 +191,53 @@ LOW_CREDITS_EVENT = _event("""
     WHERE id = %(org)s AND credits_low_threshold IS NOT NULL
       AND credits + %(spent)s::integer >= credits_low_threshold
       AND credits_low_threshold > credits""")
+
+
+# A booking group's debits (infra/db/group_writes.py): SPEND_CREDITS of several bookings as
+# one update of the organization's row, and their ledger rows in the bookings' order, each with
+# the balance after it (`later`: what the bookings after it spend).
+GROUP_SPEND_CREDITS = """
+WITH changed AS (
+    UPDATE organization SET credits = credits - %(total)s::integer WHERE id = %(org)s
+    RETURNING credits
+)
+INSERT INTO credit_ledger
+    (organization_id, delta, balance_after, reason, appointment_id, created_at)
+SELECT %(org)s, -spend.cost, changed.credits + spend.later, spend.reason, spend.appointment_id,
+       spend.at
+FROM changed, unnest(%(costs)s::integer[], %(later)s::integer[], %(reasons)s::text[],
+                     %(appointment_ids)s::integer[], %(ats)s::timestamptz[])
+     WITH ORDINALITY AS spend (cost, later, reason, appointment_id, at, n)
+ORDER BY spend.n
+"""
+
+# A booking group's events (OUTBOX_EVENT of several bookings): one step of the organization's
+# counter for all of them, their positions in the bookings' order, and their deliveries.
+GROUP_OUTBOX_EVENTS = f"""
+WITH source AS (
+    SELECT * FROM unnest(%(public_ids)s::text[], %(types)s::text[], %(data)s::text[],
+                         %(ats)s::timestamptz[])
+         WITH ORDINALITY AS source (public_id, type, data, at, n)
+), position AS (
+    INSERT INTO event_sequence (organization_id, last_position)
+    VALUES (%(org)s, %(count)s::integer)
+    ON CONFLICT (organization_id)
+    DO UPDATE SET last_position = event_sequence.last_position + %(count)s::integer
+    RETURNING last_position
+), event AS (
+    INSERT INTO outbox_event (organization_id, position, public_id, type, data, occurred_at)
+    SELECT %(org)s, last_position - %(count)s::integer + source.n, source.public_id,
+           source.type, source.data, source.at
+    FROM position, source
+    ORDER BY source.n
+    RETURNING id, type, occurred_at
+)
+INSERT INTO webhook_delivery
+    (organization_id, endpoint_id, event_id, status, attempts, next_attempt_at, created_at)
+SELECT %(org)s, endpoint.id, event.id, '{DeliveryStatus.PENDING.value}', 0, event.occurred_at,
+       event.occurred_at
+FROM event JOIN webhook_endpoint endpoint
+  ON endpoint.organization_id = %(org)s AND endpoint.active
+ AND event.type = ANY(string_to_array(endpoint.events, ','))
+ORDER BY event.id, endpoint.id
+"""
