@@ -117,9 +117,10 @@ class BookingRoute(APIRoute):
                     [{"type": "missing", "loc": ("body",), "msg": "Field required", "input": None}]
                 )
             body = validated(body_type, raw, ("body",))
-            lang = validated(
-                lang_type, request.query_params.get("lang", lang_default), ("query", "lang")
-            )
+            lang = lang_default
+            if request.scope.get("query_string"):  # parsed only when there is one
+                given = request.query_params.get("lang", lang_default)
+                lang = validated(lang_type, given, ("query", "lang"))
             response: Response = await endpoint(body=body, http=request, lang=lang)
             return response
 

@@ -14,6 +14,8 @@ from limits.storage import storage_from_string
 
 log = logging.getLogger(__name__)
 
+_KEYS_KEPT = 10_000
+
 
 @dataclass(frozen=True, slots=True)
 class RateDecision:
@@ -48,6 +50,8 @@ class RateLimiter:
         # An "async+" URI gives the asyncio storage; storage_from_string is typed for both.
         self._storage = cast(AsyncStorage, storage)
         self._items: dict[int, RateLimitItem] = {}
+        # The storage key of each bucket and limit, made once (4 µs each time).
+        self._keys: dict[tuple[int, str], str] = {}
 
     def _item(self, limit: int) -> RateLimitItem:
         item = self._items.get(limit)
@@ -62,7 +66,11 @@ class RateLimiter:
         calls instead of three (with Redis, two round trips): the count the increment returns
         is the one this request leaves, where a second read could include later requests."""
         item = self._item(limit)
-        key = item.key_for(bucket)
+        key = self._keys.get((limit, bucket))
+        if key is None:
+            if len(self._keys) >= _KEYS_KEPT:
+                self._keys.clear()
+            key = self._keys[limit, bucket] = item.key_for(bucket)
         try:
             count = await self._storage.incr(key, item.get_expiry())
             reset_time = await self._storage.get_expiry(key)

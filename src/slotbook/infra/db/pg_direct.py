@@ -75,7 +75,7 @@ class Prepared:
     keys: tuple[str, ...] | int
 
     def bind(
-        self, literal: psycopg_abc.Transformer, params: Params, seen: dict[int, bytes] | None = None
+        self, literal: psycopg_abc.Transformer, params: Params, seen: dict[Any, bytes] | None = None
     ) -> bytes:
         """The EXECUTE with `params` as literals, each quoted by psycopg (`as_literal`, what
         its ClientCursor.mogrify does per value). Done here rather than by mogrify, which
@@ -95,14 +95,15 @@ class Prepared:
         return b"EXECUTE %s(%s)" % (self.name.encode(), arguments)
 
 
-def _literal(literal: psycopg_abc.Transformer, value: Any, seen: dict[int, bytes]) -> bytes:
-    """A value as a literal, as psycopg writes it. Two shortcuts, measured: an integer is
-    written here (0.15 µs against 0.9 µs through psycopg, which writes the same digits, a
-    negative one after a space), and a date-time is quoted once per query string (`seen`,
-    by identity: its values stay alive while it is built); one booking binds the same `now`
-    five times, and psycopg quotes a date-time in 4 µs. A list is an ARRAY of its items' literals,
-    typed by the statement's parameter: psycopg's own array literal costs about 20 µs a list,
-    choosing a type for its items, and a booking group sends a dozen (group_writes)."""
+def _literal(literal: psycopg_abc.Transformer, value: Any, seen: dict[Any, bytes]) -> bytes:
+    """A value as a literal, as psycopg writes it. Shortcuts, measured: an integer is written
+    here (0.15 µs against 0.9 µs through psycopg, which writes the same digits, a negative
+    one after a space); an aware date-time as its ISO 8601 text, cast to timestamptz, which is
+    what psycopg's text dumper sends (1.0 µs against 1.6 µs), and once per query string
+    (`seen`): one booking binds its `now` five times and its start, often also its blocked
+    start, twice. A list is an ARRAY of its items' literals, typed by the statement's
+    parameter: psycopg's own array literal costs about 20 µs a list, choosing a type for its
+    items, and a booking group sends a dozen (group_writes)."""
     if value is None:
         return b"NULL"
     kind = type(value)
@@ -114,9 +115,13 @@ def _literal(literal: psycopg_abc.Transformer, value: Any, seen: dict[int, bytes
         return b"ARRAY[%s]" % b",".join([_literal(literal, item, seen) for item in value])
     if kind is not datetime:
         return literal.as_literal(value)
-    quoted = seen.get(id(value))
+    quoted = seen.get(value)
     if quoted is None:
-        quoted = seen[id(value)] = literal.as_literal(value)
+        if value.tzinfo is None:
+            quoted = literal.as_literal(value)
+        else:
+            quoted = b"'%s'::timestamptz" % value.isoformat().encode()
+        seen[value] = quoted
     return quoted
 
 
@@ -452,7 +457,7 @@ class PgDirect:
         head = [DEALLOCATE_ALL] if known is None else []
         names = set(known or ())
         statements = [BEGIN] if begin else []
-        seen: dict[int, bytes] = {}
+        seen: dict[Any, bytes] = {}
         for sql, params, _ in queue:
             statement = _CATALOG.statement(sql)
             if statement.name not in names:
