@@ -159,7 +159,7 @@ async def time_http(settings: Settings, department: int, key: str, calls: int) -
     }
     samples = []
     # The app's startup as a server runs it (the ASGI transport does not): it freezes the
-    # startup heap (slotbook.api.app.freeze_startup_heap); its end closes the container.
+    # startup heap (slotbook.api.app.tune_garbage_collector); its end closes the container.
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=transport, base_url="http://bench") as client,

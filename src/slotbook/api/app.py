@@ -53,20 +53,32 @@ response is replayed (with `Idempotent-Replayed: true`) for 24 hours.
 """
 
 
-def freeze_startup_heap() -> None:
-    """Leave what startup built (modules, the app, its routes and schemas) out of the
-    garbage collector's full collections, once per process.
+# Young objects a collection waits for (the first generation's threshold; Python's is 700).
+# A busy server holds a few thousand young objects in its requests in flight at any time, so
+# at 700 it collected every few requests (3,900 times in a 20 s booking benchmark, plus 32 full
+# collections of 9 ms each, 6% of its CPU) though it found no garbage: the booking path leaves
+# no reference cycles (tests/integration/test_booking_groups.py). At 20,000 it collected 13
+# times in the same run (docs/benchmarks.md).
+YOUNG_OBJECTS_PER_COLLECTION = 20_000
 
-    It lives as long as the process, yet every full collection walked all of it again: with
-    about 200,000 objects that took 80 ms, the slowest 1% of free-slot requests (a month of
-    a busy department allocates enough to trigger one every few dozen requests). Frozen, a
-    full collection walks only what was allocated since (docs/scheduling.md). Once per
-    process: a second freeze would also pin whatever garbage the first app left behind (tests
-    build many apps).
+
+def tune_garbage_collector() -> None:
+    """Set the collector up for a long-running server, once per process.
+
+    Leave what startup built (modules, the app, its routes and schemas) out of the garbage
+    collector's full collections: it lives as long as the process, yet every full collection
+    walked all of it again: with about 200,000 objects that took 80 ms, the slowest 1% of
+    free-slot requests (a month of a busy department allocates enough to trigger one every few
+    dozen requests). Frozen, a full collection walks only what was allocated since
+    (docs/scheduling.md). Then collect only once YOUNG_OBJECTS_PER_COLLECTION objects have
+    accumulated. Once per process: a second freeze would also pin whatever garbage the first
+    app left behind (tests build many apps).
     """
     if gc.get_freeze_count() == 0:
         gc.collect()
         gc.freeze()
+        _, older, oldest = gc.get_threshold()
+        gc.set_threshold(YOUNG_OBJECTS_PER_COLLECTION, older, oldest)
 
 
 def create_app(settings: Settings | None = None, container: Container | None = None) -> FastAPI:
@@ -74,7 +86,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        freeze_startup_heap()
+        tune_garbage_collector()
         yield
         await container.aclose()
 

@@ -36,6 +36,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import enum
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -229,7 +230,17 @@ class _Group:
             if not self._outcome.done():
                 self._outcome.set_result(None)
         finally:
+            self._forget()
             await _release(held)
+
+    def _forget(self) -> None:
+        """Drop what refers back to the group, once it is over: its members and its task each
+        refer to it, and a cycle left to the garbage collector per booking made it run every
+        few requests (docs/benchmarks.md)."""
+        self._members = []
+        self.claims = {}
+        self._writes = {}
+        self._task = None
 
     async def _break(self) -> None:
         """A round failed: the transaction is lost; every member retries alone."""
@@ -242,6 +253,7 @@ class _Group:
         if not self._outcome.done():
             self._outcome.set_exception(RetryAlone())
         held, self._held = self._held, None
+        self._forget()
         await _release(held)
 
 
@@ -319,8 +331,16 @@ class MemberDirect(PgDirect):
     """A member's PgDirect: the unit of work's own state, its statements sent by the group."""
 
     def __init__(self, member: GroupMember) -> None:  # no connection of its own
-        self._member = member
+        # Weak: the member refers to this (its `direct`), and a cycle would be left to the
+        # garbage collector.
+        self._member_ref = weakref.ref(member)
         self._start()
+
+    @property
+    def _member(self) -> GroupMember:
+        member = self._member_ref()
+        assert member is not None, "a member's statements are sent while it is in use"
+        return member
 
     @property
     def unsent(self) -> bool:
