@@ -52,6 +52,8 @@ TRY_ADVISORY_LOCK = "SELECT pg_try_advisory_xact_lock(%s, %s)"
 # server works on the next one: at 16 concurrent bookings, groups of 4 to 8 kept both busy
 # (in-process, wall time per booking 1.5-1.7 ms), groups of 16 left each waiting for the other
 # (2.1-2.9 ms), groups of 2 saved little (1.9-2.9 ms); one booking at a time: 2.2-2.5 ms.
+# Through HTTP (benchmarks/booking.py, alternated on 2026-11-27): 8 gave 1,632-1,722
+# bookings/s, 6 gave 1,627-1,644 and 12 gave 1,379-1,443.
 MAX_MEMBERS = 8
 
 # A booking sent out of its group runs alone when it is tried again.
