@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
@@ -77,10 +78,20 @@ def test_bind_refuses_a_wrong_number_of_values() -> None:
         prepared("SELECT %s, %s", "s").bind(Transformer(), (1,))
 
 
-@given(st.one_of(st.integers(), st.booleans(), st.none(), st.datetimes(timezones=st.just(UTC))))
+@given(
+    st.one_of(
+        st.integers(),
+        st.booleans(),
+        st.none(),
+        st.datetimes(timezones=st.just(UTC)),
+        # Not the domain's, so psycopg's own: in another zone, and naive.
+        st.datetimes(timezones=st.just(ZoneInfo("Europe/Paris"))),
+        st.datetimes(),
+    )
+)
 def test_the_binder_writes_each_value_as_psycopg_does(value: object) -> None:
     literal = Transformer()
     expected = b"NULL" if value is None else literal.as_literal(value)
-    seen: dict[int, bytes] = {}
+    seen: dict[object, bytes] = {}
     assert _literal(literal, value, seen) == expected
     assert _literal(literal, value, seen) == expected  # again, from what was seen

@@ -37,7 +37,7 @@ import re
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -101,8 +101,8 @@ class Prepared:
 def _literal(literal: psycopg_abc.Transformer, value: Any, seen: dict[Any, bytes]) -> bytes:
     """A value as a literal, as psycopg writes it. Shortcuts, measured: an integer is written
     here (0.15 µs against 0.9 µs through psycopg, which writes the same digits, a negative
-    one after a space); an aware date-time as its ISO 8601 text, cast to timestamptz, which is
-    what psycopg's text dumper sends (1.0 µs against 1.6 µs), and once per query string
+    one after a space); a date-time in UTC (all of the domain's) as its ISO 8601 text, cast to
+    timestamptz, the bytes psycopg writes (1.0 µs against 1.6 µs), and once per query string
     (`seen`): one booking binds its `now` five times and its start, often also its blocked
     start, twice. A list is an ARRAY of its items' literals, typed by the statement's
     parameter: psycopg's own array literal costs about 20 µs a list, choosing a type for its
@@ -120,10 +120,10 @@ def _literal(literal: psycopg_abc.Transformer, value: Any, seen: dict[Any, bytes
         return literal.as_literal(value)
     quoted = seen.get(value)
     if quoted is None:
-        if value.tzinfo is None:
-            quoted = literal.as_literal(value)
+        if value.tzinfo is UTC:
+            quoted = b"'%s'::timestamptz" % value.isoformat(" ").encode()
         else:
-            quoted = b"'%s'::timestamptz" % value.isoformat().encode()
+            quoted = literal.as_literal(value)
         seen[value] = quoted
     return quoted
 
