@@ -88,4 +88,11 @@ function done(summary, latency, _requests)
   if unexpected_first ~= "" then
     io.write("slotbook-bench-unexpected " .. unexpected_first .. "\n")
   end
+  -- The latency distribution as 1,000 quantiles (0.1% to 100%), so that the runs of one
+  -- server can be pooled into one distribution (benchmarks/booking.py).
+  local quantiles = {}
+  for i = 1, 1000 do
+    quantiles[i] = string.format("%d", latency:percentile(i / 10))
+  end
+  io.write("slotbook-bench-quantiles " .. table.concat(quantiles, ",") .. "\n")
 end

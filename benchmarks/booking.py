@@ -10,6 +10,7 @@ appointments, ledger rows and credits consumed all equal the 201 responses. Loop
 from __future__ import annotations
 
 import argparse
+import bisect
 import json
 import os
 import re
@@ -20,7 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,6 +43,8 @@ RATE_LIMIT_PER_HOUR = 1_000_000_000
 SAMPLE_AT = "2029-06-01T09:00:00"
 WARMUP_FROM = int(datetime(2030, 1, 1, tzinfo=UTC).timestamp())
 MEASURE_FROM = int(datetime(2040, 1, 1, tzinfo=UTC).timestamp())
+# Each measured block books from a date this much (a year) after the previous block's.
+BLOCK_DATES = 366 * 24 * 3600
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +55,7 @@ class Options:
     threads: int
     warmup: int
     drain: int
+    blocks: int
     show_wrk: bool
 
 
@@ -68,10 +72,44 @@ class Load:
     socket_errors: int
     timeouts: int
     unexpected: str  # the first non-201 answer, if any
+    # Latency in µs at 0.1%, 0.2%, ... 100% of the requests (1,000 quantiles).
+    quantiles: tuple[int, ...] = ()
 
     @property
     def rate(self) -> float:
         return (self.created + self.other) / self.seconds if self.seconds else 0.0
+
+
+def pooled(loads: list[Load]) -> Load:
+    """The runs of one server as one: counts and seconds added, p50 and p99 read off the
+    pooled latency distribution (each run's quantiles weighted by its requests)."""
+    weighted = [(load.created + load.other, load.quantiles) for load in loads]
+
+    def percentile(share: float) -> float:
+        # The smallest latency at or under which `share` of all requests fall.
+        total = sum(count for count, _ in weighted)
+        for value in sorted({v for _, quantiles in weighted for v in quantiles}):
+            below = sum(
+                count * bisect.bisect_right(quantiles, value) / len(quantiles)
+                for count, quantiles in weighted
+                if quantiles
+            )
+            if below >= share * total:
+                return value / 1000
+        return float("nan")
+
+    return Load(
+        sent=sum(load.sent for load in loads),
+        created=sum(load.created for load in loads),
+        other=sum(load.other for load in loads),
+        seconds=sum(load.seconds for load in loads),
+        p50_ms=percentile(0.50),
+        p99_ms=percentile(0.99),
+        socket_errors=sum(load.socket_errors for load in loads),
+        timeouts=sum(load.timeouts for load in loads),
+        unexpected=next((load.unexpected for load in loads if load.unexpected), ""),
+        quantiles=(),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,10 +157,18 @@ def parse_options() -> Options:
     parser.add_argument(
         "--drain", type=int, default=2, help="last seconds without new requests (answers arrive)"
     )
+    parser.add_argument(
+        "--blocks",
+        type=int,
+        default=2,
+        help="turns each server takes, alternating with the other (--duration split evenly)",
+    )
     parser.add_argument("--show-wrk", action="store_true", help="print wrk's own reports")
     args = parser.parse_args()
-    if args.duration <= args.drain or args.warmup <= args.drain:
-        parser.error("--duration and --warmup must be longer than --drain")
+    if args.blocks < 1:
+        parser.error("--blocks must be at least 1")
+    if args.duration // args.blocks <= args.drain or args.warmup <= args.drain:
+        parser.error("--duration / --blocks and --warmup must be longer than --drain")
     if not 1 <= args.threads <= args.connections:
         parser.error("--threads must be between 1 and --connections")
     host = make_url(args.server_url).host or ""
@@ -135,6 +181,7 @@ def parse_options() -> Options:
         threads=args.threads,
         warmup=args.warmup,
         drain=args.drain,
+        blocks=args.blocks,
         show_wrk=args.show_wrk,
     )
 
@@ -241,11 +288,14 @@ def run_wrk(
         print(done.stdout)
     fields: dict[str, str] = {}
     unexpected = ""
+    quantiles: tuple[int, ...] = ()
     for line in done.stdout.splitlines():
         if line.startswith("slotbook-bench "):
             fields = dict(part.split("=", 1) for part in line.split()[1:])
         elif line.startswith("slotbook-bench-unexpected "):
             unexpected = line.partition(" ")[2]
+        elif line.startswith("slotbook-bench-quantiles "):
+            quantiles = tuple(int(v) for v in line.partition(" ")[2].split(","))
     if not fields:
         raise SystemExit(f"wrk printed no figures:\n{done.stdout}\n{done.stderr}")
     return Load(
@@ -258,7 +308,13 @@ def run_wrk(
         socket_errors=int(fields["socket_errors"]),
         timeouts=int(fields["timeouts"]),
         unexpected=unexpected,
+        quantiles=quantiles,
     )
+
+
+def warm_up(options: Options, port: int, key: str, department: int) -> int:
+    """Unmeasured load; returns its 201s."""
+    return run_wrk(options, port, key, department, options.warmup, WARMUP_FROM).created
 
 
 def measure(
@@ -267,14 +323,15 @@ def measure(
     port: int,
     key: str,
     department: int,
+    seconds: int,
+    first: int,
     database_url: str | None = None,
-) -> tuple[Figures, int]:
-    """Warm up, then measure the server `pid` (and the database's backends, when given); also
-    returns the 201s of both wrk runs."""
-    warmup = run_wrk(options, port, key, department, options.warmup, WARMUP_FROM)
+) -> Figures:
+    """One measured run against the server `pid` (and the database's backends, when given),
+    booking from the date `first` on."""
     backends = backend_cpu_seconds(database_url) if database_url else {}
     cpu_before = cpu_seconds(pid)
-    load = run_wrk(options, port, key, department, options.duration, MEASURE_FROM)
+    load = run_wrk(options, port, key, department, seconds, first)
     cpu = cpu_seconds(pid) - cpu_before
     database_cpu = None
     if database_url:
@@ -283,8 +340,18 @@ def measure(
         after = backend_cpu_seconds(database_url)
         if after:
             database_cpu = sum(seconds - backends.get(p, 0.0) for p, seconds in after.items())
-    figures = Figures(load, peak_rss_mib(pid), cpu, database_cpu)
-    return figures, warmup.created + load.created
+    return Figures(load, peak_rss_mib(pid), cpu, database_cpu)
+
+
+def pooled_figures(runs: list[Figures]) -> Figures:
+    """A server's runs as one: loads pooled, CPU added, the last peak memory (a high mark)."""
+    database = [run.database_cpu_seconds for run in runs]
+    return Figures(
+        pooled([run.load for run in runs]),
+        runs[-1].peak_rss_mib,
+        sum(run.cpu_seconds for run in runs),
+        None if any(d is None for d in database) else sum(d for d in database if d is not None),
+    )
 
 
 def ledger(database_url: str) -> Ledger:
@@ -363,8 +430,9 @@ def sample_booking(port: int, key: str, department: int) -> bytes:
 def report(options: Options, booking: Figures, bare: Figures, body_size: int) -> None:
     print(
         f"\nPOST /api/v1/appointments, {options.connections} connections, {options.duration} s "
-        f"each (last {options.drain} s draining), 1 uvicorn worker, wrk {options.threads} "
-        f"thread(s), {os.cpu_count()} CPUs, response {body_size} bytes\n"
+        f"each in {options.blocks} alternating turns (last {options.drain} s of each draining), "
+        f"1 uvicorn worker, wrk {options.threads} thread(s), {os.cpu_count()} CPUs, response "
+        f"{body_size} bytes\n"
     )
     header = f"{'':24}{'requests/s':>12}{'p50 ms':>9}{'p99 ms':>9}{'peak RSS MiB':>14}"
     print(header + f"{'CPU µs/req':>12}{'non-201':>9}{'errors':>8}")
@@ -417,24 +485,44 @@ def main() -> int:
 
         port = free_port()
         serve = [str(Path(sys.executable).with_name("slotbook")), "serve", "--port", str(port)]
-        with serving(serve, env, port, work / "slotbook.log") as pid:
-            department = open_desk(port, key)
-            body = sample_booking(port, key, department)
-            with DiskProbe(database_url) as probe:
-                booking, created = measure(options, pid, port, key, department, database_url)
-
-        (work / "body.json").write_bytes(body)
-        port = free_port()
+        bare_port = free_port()
         bare_app = [
             sys.executable,
             str(BARE_APP),
             "--port",
-            str(port),
+            str(bare_port),
             "--body",
             str(work / "body.json"),
         ]
-        with serving(bare_app, env, port, work / "bare.log") as pid:
-            bare, _ = measure(options, pid, port, key, department)
+        with ExitStack() as servers:
+            pid = servers.enter_context(serving(serve, env, port, work / "slotbook.log"))
+            department = open_desk(port, key)
+            body = sample_booking(port, key, department)
+            (work / "body.json").write_bytes(body)
+            bare_pid = servers.enter_context(serving(bare_app, env, bare_port, work / "bare.log"))
+            probe = servers.enter_context(DiskProbe(database_url))
+            created = warm_up(options, port, key, department)
+            warm_up(options, bare_port, key, department)
+            # The two servers take turns, in blocks (slotbook, bare, bare, slotbook, ...), so
+            # that a change in the machine's speed during the run weighs on both alike.
+            seconds = options.duration // options.blocks
+            booking_runs: list[Figures] = []
+            bare_runs: list[Figures] = []
+            for block in range(options.blocks):
+                first = MEASURE_FROM + block * BLOCK_DATES
+                turns = ("booking", "bare") if block % 2 == 0 else ("bare", "booking")
+                for turn in turns:
+                    if turn == "booking":
+                        run = measure(
+                            options, pid, port, key, department, seconds, first, database_url
+                        )
+                        booking_runs.append(run)
+                        created += run.load.created
+                    else:
+                        bare_runs.append(
+                            measure(options, bare_pid, bare_port, key, department, seconds, first)
+                        )
+        booking, bare = pooled_figures(booking_runs), pooled_figures(bare_runs)
 
         report(options, booking, bare, len(body))
         print(probe.result().describe())
