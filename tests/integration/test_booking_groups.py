@@ -157,10 +157,11 @@ async def _feed(server: Server) -> list[tuple[int, dict[str, object]]]:
 
 
 async def test_a_group_writes_what_its_members_would_have_written(server: Server) -> None:
-    """The group's debits and events are merged into one statement each (group_writes): the
-    ledger still has one row per booking with the balance after it, the feed one event per
-    booking at consecutive positions, each webhook endpoint one delivery per event, and a
-    credits.low crossed by the group is reported once, after its bookings."""
+    """The group's appointments, history entries, debits and events are merged into one
+    statement each (group_writes): each appointment and its history entry read back as
+    answered, the ledger still has one row per booking with the balance after it, the feed
+    one event per booking at consecutive positions, each webhook endpoint one delivery per
+    event, and a credits.low crossed by the group is reported once, after its bookings."""
     server.tenant = await make_tenant(server.services, credits=10)
     headers = server.tenant.headers
     await server.client.patch("/api/v1/credits", headers=headers, json={"creditsLowThreshold": 5})
@@ -192,6 +193,16 @@ async def test_a_group_writes_what_its_members_would_have_written(server: Server
     ]
     assert [event["type"] for _, event in feed][-1] == "credits.low"
     assert feed[-1][1]["data"] == {"credits": {"balance": 10 - MAX_MEMBERS, "threshold": 5}}
+
+    for r in responses:  # each booking's appointment and history entry, as it was answered
+        booked = r.json()
+        read = await server.client.get(f"{URL}/{booked['id']}", headers=headers)
+        assert read.json() == booked
+        history = await server.client.get(f"{URL}/{booked['id']}/history", headers=headers)
+        entries = history.json()["history"]
+        assert [(e["action"], e["changes"]["status"]["to"]) for e in entries] == [
+            ("CREATED", "SCHEDULED")
+        ]
 
     deliveries = await Hooks(server.client, server.tenant).deliveries(hook["id"])
     assert sorted(d["eventId"] for d in deliveries) == sorted(e["id"] for e in created)  # type: ignore[type-var]

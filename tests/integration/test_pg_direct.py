@@ -178,8 +178,8 @@ async def test_lists_are_sent_as_arrays_of_their_items(backend: str, container: 
     async with container.engine.connect() as conn:
         direct = PgDirect(DriverKit((await conn.get_raw_connection()).driver_connection))
         row = await direct.first(
-            "SELECT %s::text[], %s::integer[], %s::timestamptz[], %s::integer[]",
-            (texts, [3, -2, None], [when, when], []),
+            "SELECT %s::text[], %s::integer[], %s::timestamptz[], %s::integer[], %s::integer[]",
+            (texts, [3, -2, None], [when, when], [], [None, None]),
         )
         await conn.rollback()
-    assert row == (texts, [3, -2, None], [when, when], [])
+    assert row == (texts, [3, -2, None], [when, when], [], [None, None])

@@ -5,7 +5,8 @@ member by member, that is two updates of each of those rows per booking, and bot
 locked from the group's first debit to its commit, while every other group of the
 organization waits for them. Merged, the group updates each row once, last: its members'
 ledger rows and events are what each member's own statements would have written (the same
-balances after each debit, positions in the members' order), in one statement each.
+balances after each debit, positions in the members' order), in one statement each. Their
+appointments and history entries go in one statement each too, first.
 
 Only the statements a booking sends are merged; a group whose writes include anything else is
 sent as it was, statement by statement (`final_round` then only puts the inserts first).
@@ -35,7 +36,8 @@ def final_round(writes: Sequence[Sequence[Statement]]) -> list[Statement]:
 
     The appointments are inserted first, so the organization's rows are locked only after
     them: an insert that waits for another transaction's overlapping appointment never holds
-    a row that transaction's debit waits for. The debits and the events come last, merged."""
+    a row that transaction's debit waits for. Each kind of statement is merged into one: the
+    appointments, the history entries, then the debits and the events."""
     every = [statement for member in writes for statement in member]
     inserts = [s for s in every if s[0] == pg.INSERT_APPOINTMENT]
     rest = [s for s in every if s[0] != pg.INSERT_APPOINTMENT]
@@ -44,7 +46,12 @@ def final_round(writes: Sequence[Sequence[Statement]]) -> list[Statement]:
     spends = [_named(p) for sql, p, _ in rest if sql == pg.SPEND_CREDITS]
     events = [_named(p) for sql, p, _ in rest if sql == pg.OUTBOX_EVENT]
     low = [_named(p) for sql, p, _ in rest if sql == pg.LOW_CREDITS_EVENT]
-    ordered = inserts + [s for s in rest if s[0] == pg.HISTORY_ENTRY]
+    history = [s[1] for s in rest if s[0] == pg.HISTORY_ENTRY]
+    ordered: list[Statement] = []
+    if inserts:
+        ordered.append((pg.GROUP_INSERT_APPOINTMENTS, _columns([s[1] for s in inserts]), None))
+    if history:
+        ordered.append((pg.GROUP_HISTORY_ENTRIES, _columns(history), None))
     if spends:
         ordered.append((pg.GROUP_SPEND_CREDITS, _spends(spends), None))
     if events:
@@ -54,6 +61,11 @@ def final_round(writes: Sequence[Sequence[Statement]]) -> list[Statement]:
         spent = sum(int(p["cost"]) for p in spends)
         ordered.append((pg.LOW_CREDITS_EVENT, {**low[0], "spent": spent}, None))
     return ordered
+
+
+def _columns(rows: list[Any]) -> list[list[Any]]:
+    """Positional parameters of several statements as one list per parameter."""
+    return [list(column) for column in zip(*rows, strict=True)]
 
 
 def _named(params: Any) -> Mapping[str, Any]:

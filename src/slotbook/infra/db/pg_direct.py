@@ -113,8 +113,9 @@ def _literal(literal: psycopg_abc.Transformer, value: Any, seen: dict[Any, bytes
     if kind is int:
         return b"%d" % value if value >= 0 else b" %d" % value
     if kind is list:
-        if not value:
-            return b"'{}'"
+        if all(item is None for item in value):
+            # ARRAY[NULL, ...] would be text[]; an untyped literal takes the parameter's type.
+            return b"'{%s}'" % b",".join([b"NULL"] * len(value))
         return b"ARRAY[%s]" % b",".join([_literal(literal, item, seen) for item in value])
     if kind is not datetime:
         return literal.as_literal(value)

@@ -104,14 +104,49 @@ BOOKINGS = {
 # answer, its history entry and its event can carry it.
 NEXT_APPOINTMENT_ID = "SELECT nextval('appointment_id_seq')"
 
-INSERT_APPOINTMENT = """
-INSERT INTO appointment (
-    id, uuid, organization_id, department_id, worker_id, name, external_user_id, starts_at,
-    status, qr_token, created_by_key_id, created_at, updated_at, ends_at, appointment_type_id,
-    blocked_from, blocked_until, session_key, client_id, patient_id, notes, reason, is_urgent,
-    source, from_web, telehealth_url, repeated_from_id, cancel_token)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,
-        %s, %s, %s, %s, %s, %s, %s)
+# The appointment's columns as a booking inserts them, with their types.
+_INSERTED = (
+    ("id", "integer"),
+    ("uuid", "uuid"),
+    ("organization_id", "integer"),
+    ("department_id", "integer"),
+    ("worker_id", "integer"),
+    ("name", "text"),
+    ("external_user_id", "text"),
+    ("starts_at", "timestamptz"),
+    ("status", "text"),
+    ("qr_token", "text"),
+    ("created_by_key_id", "integer"),
+    ("created_at", "timestamptz"),
+    ("updated_at", "timestamptz"),
+    ("ends_at", "timestamptz"),
+    ("appointment_type_id", "integer"),
+    ("blocked_from", "timestamptz"),
+    ("blocked_until", "timestamptz"),
+    ("session_key", "text"),
+    ("client_id", "integer"),
+    ("patient_id", "integer"),
+    ("notes", "text"),
+    ("reason", "text"),
+    ("is_urgent", "boolean"),
+    ("source", "text"),
+    ("from_web", "boolean"),
+    ("telehealth_url", "text"),
+    ("repeated_from_id", "integer"),
+    ("cancel_token", "text"),
+)
+_INSERTED_NAMES = ", ".join(name for name, _ in _INSERTED)
+
+INSERT_APPOINTMENT = f"""
+INSERT INTO appointment ({_INSERTED_NAMES})
+VALUES ({", ".join("%s" for _ in _INSERTED)})
+"""
+
+# A booking group's appointments (infra/db/group_writes.py): INSERT_APPOINTMENT of several
+# bookings as one statement, each parameter the list of the bookings' values for one column.
+GROUP_INSERT_APPOINTMENTS = f"""
+INSERT INTO appointment ({_INSERTED_NAMES})
+SELECT * FROM unnest({", ".join(f"%s::{kind}[]" for _, kind in _INSERTED)})
 """
 
 # A booking's debit and its ledger row, sent with the commit. Unconditional: the CHECK
@@ -149,6 +184,14 @@ HISTORY_ENTRY = """
 INSERT INTO appointment_event
     (organization_id, appointment_id, action, actor, api_key_id, changes, created_at)
 VALUES (%s, %s, %s, %s, %s, %s, %s)
+"""
+
+# A booking group's history entries (HISTORY_ENTRY of several bookings), in the bookings' order.
+GROUP_HISTORY_ENTRIES = """
+INSERT INTO appointment_event
+    (organization_id, appointment_id, action, actor, api_key_id, changes, created_at)
+SELECT * FROM unnest(%s::integer[], %s::integer[], %s::text[], %s::text[], %s::integer[],
+                     %s::text[], %s::timestamptz[])
 """
 
 
