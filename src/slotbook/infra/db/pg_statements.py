@@ -180,16 +180,16 @@ WITH changed AS (
 SELECT credits, credits_low_threshold FROM changed
 """
 
-HISTORY_ENTRY = """
+_HISTORY_INSERT = """
 INSERT INTO appointment_event
-    (organization_id, appointment_id, action, actor, api_key_id, changes, created_at)
+    (organization_id, appointment_id, action, actor, api_key_id, changes, created_at)"""
+
+HISTORY_ENTRY = f"""{_HISTORY_INSERT}
 VALUES (%s, %s, %s, %s, %s, %s, %s)
 """
 
 # A booking group's history entries (HISTORY_ENTRY of several bookings), in the bookings' order.
-GROUP_HISTORY_ENTRIES = """
-INSERT INTO appointment_event
-    (organization_id, appointment_id, action, actor, api_key_id, changes, created_at)
+GROUP_HISTORY_ENTRIES = f"""{_HISTORY_INSERT}
 SELECT * FROM unnest(%s::integer[], %s::integer[], %s::text[], %s::text[], %s::integer[],
                      %s::text[], %s::timestamptz[])
 """
