@@ -149,19 +149,38 @@ INSERT INTO appointment ({_INSERTED_NAMES})
 SELECT * FROM unnest({", ".join(f"%s::{kind}[]" for _, kind in _INSERTED)})
 """
 
+
 # A booking's debit and its ledger row, sent with the commit. Unconditional: the CHECK
 # constraint ck_organization_credits_not_negative refuses a balance below zero, which aborts
 # the transaction (the unit of work turns that into INSUFFICIENT_CREDITS). So the organization
 # row is locked only while the commit's round trip runs, not while Python works in between.
-SPEND_CREDITS = """
+def _debit(amount: str) -> str:
+    """An unconditional debit of the organization's row by `amount`, then the head of the
+    INSERT of its ledger rows, which select from `changed` (the balance after the debit)."""
+    return f"""
 WITH changed AS (
-    UPDATE organization SET credits = credits - %(cost)s::integer WHERE id = %(org)s
+    UPDATE organization SET credits = credits - {amount}::integer WHERE id = %(org)s
     RETURNING credits
 )
 INSERT INTO credit_ledger
-    (organization_id, delta, balance_after, reason, appointment_id, created_at)
+    (organization_id, delta, balance_after, reason, appointment_id, created_at)"""
+
+
+SPEND_CREDITS = f"""{_debit("%(cost)s")}
 SELECT %(org)s, -%(cost)s::integer, credits, %(reason)s, %(appointment_id)s::integer, %(now)s
 FROM changed
+"""
+
+# A booking group's debits (infra/db/group_writes.py): SPEND_CREDITS of several bookings as
+# one update of the organization's row, and their ledger rows in the bookings' order, each with
+# the balance after it (`later`: what the bookings after it spend).
+GROUP_SPEND_CREDITS = f"""{_debit("%(total)s")}
+SELECT %(org)s, -spend.cost, changed.credits + spend.later, spend.reason, spend.appointment_id,
+       spend.at
+FROM changed, unnest(%(costs)s::integer[], %(later)s::integer[], %(reasons)s::text[],
+                     %(appointment_ids)s::integer[], %(ats)s::timestamptz[])
+     WITH ORDINALITY AS spend (cost, later, reason, appointment_id, at, n)
+ORDER BY spend.n
 """
 
 # The conditional debit (never below zero; it row-locks the organization) and its ledger row.
@@ -235,24 +254,6 @@ LOW_CREDITS_EVENT = _event("""
       AND credits + %(spent)s::integer >= credits_low_threshold
       AND credits_low_threshold > credits""")
 
-
-# A booking group's debits (infra/db/group_writes.py): SPEND_CREDITS of several bookings as
-# one update of the organization's row, and their ledger rows in the bookings' order, each with
-# the balance after it (`later`: what the bookings after it spend).
-GROUP_SPEND_CREDITS = """
-WITH changed AS (
-    UPDATE organization SET credits = credits - %(total)s::integer WHERE id = %(org)s
-    RETURNING credits
-)
-INSERT INTO credit_ledger
-    (organization_id, delta, balance_after, reason, appointment_id, created_at)
-SELECT %(org)s, -spend.cost, changed.credits + spend.later, spend.reason, spend.appointment_id,
-       spend.at
-FROM changed, unnest(%(costs)s::integer[], %(later)s::integer[], %(reasons)s::text[],
-                     %(appointment_ids)s::integer[], %(ats)s::timestamptz[])
-     WITH ORDINALITY AS spend (cost, later, reason, appointment_id, at, n)
-ORDER BY spend.n
-"""
 
 # A booking group's events (OUTBOX_EVENT of several bookings): one step of the organization's
 # counter for all of them, their positions in the bookings' order, and their deliveries.
