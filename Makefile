@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint typecheck unit openapi clean
+.PHONY: run test test-dates lint typecheck unit openapi clean
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) || { echo "Could not create a virtual environment. On Debian: apt-get install python3-venv"; exit 1; }
@@ -35,6 +35,11 @@ typecheck: $(VENV)/.dev-installed
 
 test: lint typecheck
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The date-sensitive tests again, at six moments that break date assumptions (year end, leap
+# day, DST in Europe and America, ...): see docs/testing.md. CI runs it; it takes minutes.
+test-dates: $(VENV)/.dev-installed
+	$(BIN)/python -m tests.on_dates
 
 # The OpenAPI document, committed so clients and reviewers see API changes in diffs.
 openapi: $(VENV)/.installed

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -15,6 +16,8 @@ from slotbook.bootstrap import Container
 from slotbook.infra.db.tables import appointment
 from tests.scheduling_support import add_type, add_worker, set_worker_hours
 from tests.support import Tenant, balance, make_tenant, utc_text
+
+PARIS = ZoneInfo("Europe/Paris")  # the tenant's zone (make_tenant)
 
 BASE = "/compat/cliniko"
 IA = f"{BASE}/individual_appointments"
@@ -85,6 +88,12 @@ def at(days: int, hour: int = 10, minute: int = 0) -> datetime:
     """A UTC instant `days` ahead; 10:00 UTC is within 09:00-17:00 in Paris all year."""
     day = datetime.now(UTC).date() + timedelta(days=days)
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)
+
+
+def weeks_later(first: datetime, weeks: int) -> datetime:
+    """The same wall-clock time in Paris `weeks` later: a series crossing a change of summer
+    time keeps its local time, so its UTC time moves by an hour."""
+    return (first.astimezone(PARIS) + timedelta(weeks=weeks)).astimezone(UTC)
 
 
 @dataclass
@@ -416,7 +425,7 @@ async def test_repeat_rule_books_a_series(client: httpx.AsyncClient, clinic: Cli
         IA, auth=clinic.auth, params={"q[]": f"repeated_from_id:={first['id']}"}
     )
     rest = series.json()["individual_appointments"]
-    assert [a["starts_at"] for a in rest] == [utc_text(at(29)), utc_text(at(36))]
+    assert [a["starts_at"] for a in rest] == [utc_text(weeks_later(at(22), n)) for n in (1, 2)]
     assert {a["repeated_from_id"] for a in rest} == {first["id"]}
     assert await balance(client, clinic.tenant) == before - 3
     # apply_to_repeats cancels the later occurrences too, refunding each.

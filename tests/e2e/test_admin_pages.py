@@ -5,7 +5,8 @@ screenshots of each page at 390 pixels wide; staff are refused."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import httpx
 from playwright.async_api import Page, expect
@@ -116,8 +117,13 @@ async def test_keyboard_department_worker_type_then_free_slots(page: Page, serve
     assert await assert_accessible_form_fields(page) >= 6
     await snap(page, server, "admin-appointment-type", PHONE_390)
 
-    start = date.today() + timedelta(days=1)
     async with httpx.AsyncClient(base_url=server.base) as http:
+        made = await http.get(
+            f"/api/v1/departments/{department_id}", headers={"X-API-Key": server.api_key}
+        )
+        assert made.status_code == 200, made.text
+        # Tomorrow where the department is, not where the machine is.
+        start = datetime.now(ZoneInfo(made.json()["timeZone"])).date() + timedelta(days=1)
         found = await http.get(
             "/api/v1/appointments/available-slots",
             params={

@@ -3,7 +3,7 @@ exceptions, departments with their settings, hours and closures, appointment typ
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -149,7 +149,7 @@ async def test_department_hours_and_closures(sdk: SDK, api: Any, tenant: Tenant)
         SPLIT_MONDAY
     )
 
-    christmas = date.today() + timedelta(days=40)
+    christmas = datetime.now(UTC).date() + timedelta(days=40)
     closed = await sdk.call(
         api, lambda c: c.departments.closures.add(department, date=christmas, reason="Holiday")
     )

@@ -23,7 +23,7 @@ DOCS = Path(__file__).parents[2] / "docs" / "scheduling.md"
 
 
 def _day(days: int = 20) -> date:
-    return date.today() + timedelta(days=days)
+    return datetime.now(PARIS).date() + timedelta(days=days)  # the department's zone
 
 
 def _at(day: date, clock: str) -> str:

@@ -1,0 +1,147 @@
+"""Runs the date-sensitive tests as if the machine's clock and time zone were set to moments
+that break date assumptions: a month with an accent, the end of February, a year end, leap
+day, weekends and the days clocks change in Europe and America.
+
+Every Python process of the run (the test runner, and the servers and commands the browser
+tests start) is moved to the moment by `tests/travel/sitecustomize.py` with time-machine, and
+the machine's time zone is set with TZ; the application is not told. (libfaketime, Debian's
+`faketime`, was tried first: with a faked monotonic clock Python's timed waits never end, and
+without one its `clock_nanosleep` fails every `time.sleep`.) The browser keeps the real date,
+which the pages do not read. SQLite only: the application takes every "now" from Python, never
+from the database, so the PostgreSQL half adds nothing here but time.
+
+    python -m tests.on_dates                   # every moment
+    python -m tests.on_dates --moment leap-day  # one of them
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Moment:
+    name: str
+    utc: datetime
+    zone: str  # the machine's time zone (TZ)
+    why: str
+
+
+MOMENTS = (
+    Moment(
+        "february-end",
+        datetime(2027, 2, 28, 23, 30, tzinfo=UTC),
+        "Europe/Paris",
+        "a Sunday, the last day of February in UTC and already 1 March (a Monday) in Paris",
+    ),
+    Moment(
+        "europe-dst",
+        datetime(2027, 3, 28, 0, 30, tzinfo=UTC),
+        "Europe/Paris",
+        "Paris skips 02:00-03:00 half an hour later; a Sunday",
+    ),
+    Moment(
+        "august",
+        datetime(2027, 8, 16, 21, 45, tzinfo=UTC),
+        "Africa/Conakry",
+        "'août' has an accent; late on a Monday",
+    ),
+    Moment(
+        "america-dst",
+        datetime(2027, 11, 7, 5, 30, tzinfo=UTC),
+        "America/New_York",
+        "New York repeats 01:00-02:00 half an hour later; a Sunday",
+    ),
+    Moment(
+        "year-end",
+        datetime(2027, 12, 31, 23, 30, tzinfo=UTC),
+        "Pacific/Auckland",
+        "'décembre'; 31 December in UTC, already 2028 in Auckland; a Friday",
+    ),
+    Moment(
+        "leap-day",
+        datetime(2028, 2, 29, 12, 0, tzinfo=UTC),
+        "America/Los_Angeles",
+        "29 February; a Tuesday",
+    ),
+)
+
+# Scheduling, listing, the calendar, the desk and the booking page: unit, API, dashboard and
+# browser tests. The rest of the suite does not read the date beyond "now plus N days".
+PATHS = (
+    "tests/unit/domain",
+    "tests/api/test_scheduling.py",
+    "tests/api/test_booking_rules.py",
+    "tests/api/test_busy_times.py",
+    "tests/api/test_listing.py",
+    "tests/api/test_series.py",
+    "tests/api/test_transitions.py",
+    "tests/api/test_lifecycle_on_schedule.py",
+    "tests/api/test_calendar.py",
+    "tests/api/test_clients.py",
+    "tests/compat",
+    "tests/sdk/test_scheduling.py",
+    "tests/sdk/test_schedule_admin.py",
+    "tests/sdk/test_lifecycle.py",
+    "tests/web",
+    "tests/e2e/test_public_booking.py",
+    "tests/e2e/test_desk.py",
+    "tests/e2e/test_admin_pages.py",
+)
+
+
+def run(moment: Moment, paths: tuple[str, ...], extra: list[str]) -> int:
+    travel = str(Path(__file__).parent / "travel")
+    env = dict(
+        os.environ,
+        TZ=moment.zone,
+        SLOTBOOK_TEST_CLOCK_OFFSET=str(moment.utc.timestamp() - time.time()),
+        PYTHONPATH=os.pathsep.join(p for p in (travel, os.environ.get("PYTHONPATH")) if p),
+    )
+    env.pop("SLOTBOOK_TEST_DATABASE_URL", None)  # SQLite only, see above
+    env.pop("SLOTBOOK_REQUIRE_POSTGRES", None)
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:time_machine",  # started by sitecustomize already
+        "-W",
+        "ignore::pytest.PytestAssertRewriteWarning",
+        "-k",
+        "not postgresql",
+        *paths,
+        *extra,
+    ]
+    print(f"== {moment.name}: {moment.utc:%Y-%m-%d %H:%M} UTC, TZ={moment.zone} ({moment.why})")
+    sys.stdout.flush()
+    started = time.monotonic()
+    code = subprocess.call(command, env=env)
+    print(f"== {moment.name}: exit {code} in {time.monotonic() - started:.0f} s")
+    return code
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--moment", action="append", choices=[m.name for m in MOMENTS])
+    parser.add_argument("pytest_args", nargs="*", help="more pytest arguments (after --)")
+    args = parser.parse_args()
+    chosen = [m for m in MOMENTS if not args.moment or m.name in args.moment]
+    failed = [m.name for m in chosen if run(m, PATHS, args.pytest_args) != 0]
+    if failed:
+        sys.exit(f"dates: the tests failed on {', '.join(failed)}")
+    print(f"dates: the tests held on all {len(chosen)} moments")
+
+
+if __name__ == "__main__":
+    main()
