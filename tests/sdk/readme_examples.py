@@ -1,12 +1,13 @@
-"""The examples an SDK's README shows: each fenced block after `<!-- example: NAME -->` is the
-file examples/NAME, verbatim, so running the files runs the README."""
+"""The examples a document shows: each fenced block after `<!-- example: NAME -->` is a file,
+verbatim (an SDK's README names its examples/ files, docs/sdk.md paths from the repository
+root), so running the files runs the documents."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-_EXAMPLE = re.compile(r"<!-- example: (?P<name>[\w.-]+) -->\n```\w*\n(?P<code>.*?)```", re.DOTALL)
+_EXAMPLE = re.compile(r"<!-- example: (?P<name>[\w./-]+) -->\n```\w*\n(?P<code>.*?)```", re.DOTALL)
 
 
 def embedded_examples(readme: Path) -> dict[str, str]:

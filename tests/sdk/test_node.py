@@ -39,14 +39,16 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 
 
 def test_node_test_suite(node: str, demo: World) -> None:
-    # One file at a time: the retry tests steer the server's shared failure queue.
+    # One file at a time (the retry tests steer the server's shared failure queue), without
+    # --test-concurrency, which Debian's Node.js 18 lacks.
     files = sorted(str(p.relative_to(NODE_SDK)) for p in (NODE_SDK / "test").glob("*.test.mjs"))
-    args = [node, "--test", "--test-concurrency=1", "--test-reporter=spec", *files]
-    ran = run(args, demo, NODE_SDK)
-    assert ran.returncode == 0, str(ran)
-    # The summary of the spec reporter: "pass 28", "fail 0".
-    assert re.search(r"\bpass [1-9]\d*\n", ran.output), str(ran)
-    assert re.search(r"\bfail 0\n", ran.output), str(ran)
+    assert len(files) >= 5
+    for file in files:
+        ran = run([node, "--test", "--test-reporter=spec", file], demo, NODE_SDK)
+        assert ran.returncode == 0, str(ran)
+        # The summary of the spec reporter: "pass 7", "fail 0".
+        assert re.search(r"\bpass [1-9]\d*\n", ran.output), str(ran)
+        assert re.search(r"\bfail 0\n", ran.output), str(ran)
 
 
 def test_readme_examples_run(node: str, demo: World) -> None:
@@ -124,3 +126,14 @@ def test_webhook_receiver_example(node: str) -> None:
     output = check_webhook_receiver([node, "examples/webhook-receiver.mjs"], NODE_SDK, free_port())
     assert "msg_1 appointment.created: appointment 123" in output
     assert "refused: WEBHOOK_SIGNATURE_MISMATCH" in output
+
+
+def test_docs_quick_start_is_the_example() -> None:
+    shown = {
+        name: text
+        for name, text in embedded_examples(ROOT / "docs" / "sdk.md").items()
+        if name.startswith("sdk/node/")
+    }
+    assert shown, "docs/sdk.md shows the Node.js quick start"
+    for name, text in shown.items():
+        assert text == (ROOT / name).read_text(), f"docs/sdk.md differs from {name}"

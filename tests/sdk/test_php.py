@@ -146,3 +146,14 @@ def test_webhook_receiver_example(php: str, project: Path) -> None:
     output = check_webhook_receiver([php, "-S", f"127.0.0.1:{port}", str(receiver)], project, port)
     assert "msg_1 appointment.created: appointment 123" in output
     assert "refused: WEBHOOK_SIGNATURE_MISMATCH" in output
+
+
+def test_docs_quick_start_is_the_example() -> None:
+    shown = {
+        name: text
+        for name, text in embedded_examples(ROOT / "docs" / "sdk.md").items()
+        if name.startswith("sdk/php/")
+    }
+    assert shown, "docs/sdk.md shows the PHP quick start"
+    for name, text in shown.items():
+        assert text == (ROOT / name).read_text(), f"docs/sdk.md differs from {name}"
