@@ -189,8 +189,9 @@ def _every_day(start: str, end: str) -> list[DailyRange]:
 
 
 async def _moncreneau(services: Services) -> str:
-    """Organization 1 with departments 5 and 8 and worker 42, open every day 08:00-18:00 (the
-    documents book on Sundays), and appointments 1 to 122 in department 8."""
+    """Organization 1 with departments 5 and 8 and worker 42, all open every day 08:00-18:00
+    (the documents book on Sundays: hours are set, never left to a default), and appointments
+    1 to 122 in department 8."""
     await create_organization(
         services,
         "Ministry of Interior",
@@ -209,9 +210,14 @@ async def _moncreneau(services: Services) -> str:
     await scheduling.set_hours(
         services, admin, _every_day("08:00", "18:00"), worker_id=42, department_id=None
     )
-    await scheduling.set_hours(
-        services, admin, _every_day("08:00", "18:00"), worker_id=None, department_id=8
-    )
+    for department_id in (5, 8):
+        await scheduling.set_hours(
+            services,
+            admin,
+            _every_day("08:00", "18:00"),
+            worker_id=None,
+            department_id=department_id,
+        )
     first_day = date(2026, 3, 2)
     for number in range(1, MONCRENEAU_NEXT_ID):
         day = first_day + timedelta(days=(number - 1) // 10)
