@@ -1,0 +1,13 @@
+// The moncreneau documents' snippet, run as written (package name and key changed): Node
+// runs top-level await in ES modules only, where require() is made this way.
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+
+const { MoncreneauClient } = require('@slotbook/client');
+
+const client = new MoncreneauClient(process.env.SLOTBOOK_API_KEY);
+const appointment = await client.appointments.get(123);
+
+console.log(`Status: ${appointment.status}`);
+console.log(`Date: ${appointment.dateTime}`);
+console.log(`Beneficiary: ${appointment.name}`);
