@@ -12,8 +12,11 @@ their snippets book (Sundays in February 2026) are ahead on every day this suite
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 import os
 import re
+import secrets
 import shutil
 import subprocess
 from collections.abc import Iterator, Mapping
@@ -30,6 +33,7 @@ from slotbook.application.organizations import create_api_key, create_organizati
 from slotbook.bootstrap import build
 from slotbook.config import Settings
 from slotbook.infra.db.migrate import upgrade
+from slotbook.infra.webhooks.signing import webhook_headers
 from tests.sdk.servers import serve
 from tests.support import TestClock
 
@@ -144,10 +148,30 @@ def java_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JavaServer
         yield JavaServer(base, demo_key, empty_key, department)
 
 
+def _server_signed_delivery() -> str:
+    """A delivery signed by the server's own signer during a secret rotation (two
+    signatures), for the Java verifier to accept with either secret."""
+    rotation = [f"whsec_{base64.b64encode(secrets.token_bytes(32)).decode()}" for _ in range(2)]
+    body = json.dumps(
+        {
+            "id": "evt_java",
+            "type": "appointment.created",
+            "timestamp": "2026-01-21T10:05:00.000001Z",
+            "data": {"appointment": {"id": 123, "dateTime": "2026-02-15T10:00:00"}},
+        }
+    )
+    timestamp = int(SEED_NOW.timestamp())
+    headers = webhook_headers(rotation, "evt_java", timestamp, body.encode())
+    return json.dumps(
+        {"body": body, "headers": headers, "secrets": rotation, "timestamp": timestamp}
+    )
+
+
 def test_java_sdk_against_a_live_server(java_server: JavaServer, tmp_path: Path) -> None:
     """build.sh compiles the SDK into a jar, then its tests and examples, and runs JUnit:
     the examples (the documents' snippets first, in their order), then every method."""
     env = {
+        "SLOTBOOK_TEST_WEBHOOK": _server_signed_delivery(),
         **os.environ,
         "SLOTBOOK_BASE_URL": java_server.url,
         "SLOTBOOK_API_KEY": java_server.api_key,

@@ -1,7 +1,9 @@
 package dev.slotbook.client.exceptions;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Any refusal or failure of the Slotbook API.
@@ -37,7 +39,11 @@ public class SlotbookException extends RuntimeException {
         this.code = code;
         this.status = status;
         this.details = details == null ? List.of() : List.copyOf(details);
-        this.headers = headers == null ? Map.of() : Map.copyOf(headers);
+        Map<String, List<String>> named = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        if (headers != null) {
+            named.putAll(headers);
+        }
+        this.headers = Collections.unmodifiableMap(named);
         this.numericCode = numericCode;
         this.legacyCode = legacyCode;
     }
@@ -57,7 +63,7 @@ public class SlotbookException extends RuntimeException {
         return details;
     }
 
-    /** The response headers (lower-case names), e.g. {@code retry-after}. */
+    /** The response headers, by name in any case, e.g. {@code retry-after}. */
     public Map<String, List<String>> getHeaders() {
         return headers;
     }

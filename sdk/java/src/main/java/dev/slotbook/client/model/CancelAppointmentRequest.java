@@ -29,7 +29,13 @@ public class CancelAppointmentRequest {
     }
 
     public CancelAppointmentRequest ifMatch(int version) {
-        this.ifMatch = Integer.toString(version);
+        this.ifMatch = "\"" + version + "\"";
+        return this;
+    }
+
+    /** An ETag the API sent (e.g. {@code "3"} with its quotes), or {@code *}. */
+    public CancelAppointmentRequest ifMatch(String entityTag) {
+        this.ifMatch = entityTag;
         return this;
     }
 

@@ -68,7 +68,13 @@ public class UpdateAppointmentRequest {
      * PreconditionFailedException and changes nothing.
      */
     public UpdateAppointmentRequest ifMatch(int version) {
-        this.ifMatch = Integer.toString(version);
+        this.ifMatch = "\"" + version + "\"";
+        return this;
+    }
+
+    /** An ETag the API sent (e.g. {@code "3"} with its quotes), or {@code *}. */
+    public UpdateAppointmentRequest ifMatch(String entityTag) {
+        this.ifMatch = entityTag;
         return this;
     }
 
