@@ -28,6 +28,7 @@ import httpx
 import pytest
 
 from slotbook.api.app import create_app
+from slotbook.application.access import ALL_SCOPES
 from slotbook.application.demo import load_demo
 from slotbook.application.organizations import create_api_key, create_organization
 from slotbook.bootstrap import build
@@ -83,7 +84,7 @@ async def _organizations(settings: Settings, clock: TestClock) -> tuple[str, str
         services = container.services
         demo = await load_demo(services, credits=500)
         empty = await create_organization(services, "No Credits Clinic", credits=0)
-        issued = await create_api_key(services, empty.id, name="java-sdk-tests")
+        issued = await create_api_key(services, empty.id, ALL_SCOPES, name="java-sdk-tests")
         return demo.api_key.key, issued.key
     finally:
         await container.aclose()

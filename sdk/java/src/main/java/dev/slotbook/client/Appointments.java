@@ -1,6 +1,5 @@
 package dev.slotbook.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.slotbook.client.model.Appointment;
 import dev.slotbook.client.model.CancelAppointmentRequest;
 import dev.slotbook.client.model.CreateAppointmentRequest;
@@ -91,8 +90,7 @@ public final class Appointments {
                 ? new Call("DELETE", path(id))
                 : new Call("POST", path(id) + "/cancel").body(body);
         call.header("If-Match", request.getIfMatch()).idempotencyKey(request.getIdempotencyKey());
-        JsonNode answer = http.send(call);
-        return Json.convert(answer, Appointment.class);
+        return Json.convert(http.send(call), Appointment.class);
     }
 
     static String path(long id) {
