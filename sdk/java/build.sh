@@ -17,6 +17,9 @@ jackson="$jars/jackson-databind.jar:$jars/jackson-core.jar:$jars/jackson-annotat
 jar="$build/slotbook-client-$version.jar"
 
 sources() { find "$@" -name '*.java' | sort; }
+# Short-lived JVMs: the quick compiler alone and the serial collector halve the CPU they use.
+fast=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
+javac() { command javac "${fast[@]/#/-J}" "$@"; }
 
 rm -rf "$build/classes" "$jar"
 mkdir -p "$build/classes"
@@ -24,7 +27,7 @@ mapfile -t main < <(sources "$here/src/main/java")
 javac --release 17 -encoding UTF-8 -Xlint:all -Werror -d "$build/classes" -cp "$jackson" "${main[@]}"
 printf 'Automatic-Module-Name: dev.slotbook.client\nImplementation-Version: %s\n' "$version" \
   > "$build/MANIFEST.MF"
-jar --create --file "$jar" --manifest "$build/MANIFEST.MF" -C "$build/classes" .
+jar "${fast[@]/#/-J}" --create --file "$jar" --manifest "$build/MANIFEST.MF" -C "$build/classes" .
 
 case "${1:-jar}" in
   jar)
@@ -38,7 +41,7 @@ case "${1:-jar}" in
     javac --release 17 -encoding UTF-8 -Xlint:all -d "$build/test-classes" \
       -cp "$jar:$jackson:$junit" "${tests[@]}"
     # The test classes run in their @Order: the examples first, as the documents order them.
-    java -jar "$jars/junit-platform-console-standalone.jar" \
+    java "${fast[@]}" -jar "$jars/junit-platform-console-standalone.jar" \
       --class-path "$build/test-classes:$jar:$jackson" \
       --select-package dev.slotbook.client \
       --config=junit.jupiter.testclass.order.default='org.junit.jupiter.api.ClassOrderer$OrderAnnotation' \

@@ -19,7 +19,7 @@ import re
 import secrets
 import shutil
 import subprocess
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -138,7 +138,7 @@ def _prepare(url: str, demo_key: str, empty_key: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def java_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JavaServer]:
+async def java_server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[JavaServer]:
     """`slotbook serve`'s app with the demo data on its own SQLite database, its clock frozen
     at the documents' "now", served by uvicorn on a free loopback port."""
     require_java()
@@ -147,9 +147,9 @@ def java_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JavaServer
     settings = Settings(database_url=url, anonymous_rate_limit=10**9)
     clock = TestClock()
     clock.freeze(SEED_NOW)
-    demo_key, empty_key = asyncio.run(_organizations(settings, clock))
+    demo_key, empty_key = await _organizations(settings, clock)
     with serve(create_app(container=build(settings, clock=clock))) as base:
-        department = _prepare(base, demo_key, empty_key)
+        department = await asyncio.to_thread(_prepare, base, demo_key, empty_key)
         yield JavaServer(base, demo_key, empty_key, department)
 
 
@@ -172,19 +172,20 @@ def _server_signed_delivery() -> str:
     )
 
 
-def test_java_sdk_against_a_live_server(java_server: JavaServer, tmp_path: Path) -> None:
+async def test_java_sdk_against_a_live_server(java_server: JavaServer, tmp_path: Path) -> None:
     """build.sh compiles the SDK into a jar, then its tests and examples, and runs JUnit:
     the examples (the documents' snippets first, in their order), then every method."""
     env = {
-        "SLOTBOOK_TEST_WEBHOOK": _server_signed_delivery(),
         **os.environ,
+        "SLOTBOOK_TEST_WEBHOOK": _server_signed_delivery(),
         "SLOTBOOK_BASE_URL": java_server.url,
         "SLOTBOOK_API_KEY": java_server.api_key,
         "SLOTBOOK_TEST_EMPTY_API_KEY": java_server.empty_key,
         "SLOTBOOK_TEST_EMPTY_DEPARTMENT": str(java_server.empty_department_id),
         "BUILD_DIR": str(tmp_path / "build"),
     }
-    result = subprocess.run(
+    result = await asyncio.to_thread(
+        subprocess.run,
         ["bash", str(JAVA / "build.sh"), "test"],
         env=env,
         capture_output=True,
