@@ -201,6 +201,30 @@ async def test_java_sdk_against_a_live_server(java_server: JavaServer, tmp_path:
     assert counts["successful"] == counts["found"] >= 50, report
     assert (tmp_path / "build" / f"slotbook-client-{_version()}.jar").exists()
 
+    # The README's own commands, as a reader runs them: only the jar and Jackson on the
+    # classpath, a separate JVM.
+    reader = tmp_path / "reader"
+    reader.mkdir()
+    shutil.copy(JAVA / "examples" / "QuickStart.java", reader)
+    commands = _readme_run_commands().replace("sdk/java/build/", f"{tmp_path / 'build'}/")
+    ran = await asyncio.to_thread(
+        subprocess.run,
+        ["bash", "-euo", "pipefail", "-c", commands],
+        cwd=reader,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert ran.stdout.startswith("5 Passport Service - Ministry of Interior\n"), ran.stdout
+
+
+def _readme_run_commands() -> str:
+    blocks = re.findall(r"^```bash\n(.*?)^```$", (JAVA / "README.md").read_text(), re.S | re.M)
+    return next(block for block in blocks if 'javac -cp "$CP" QuickStart.java' in block)
+
 
 def _version() -> str:
     source = (JAVA / "src/main/java/dev/slotbook/client/SlotbookClient.java").read_text()

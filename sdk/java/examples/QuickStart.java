@@ -34,8 +34,11 @@ public class QuickStart {
             .externalUserId("customer_777"));
         System.out.println("Booked " + appointment.getId() + " at " + appointment.getDateTime());
 
-        // Move it to the last free slot of the week
-        Slot last = slots.get(slots.size() - 1);
+        // Move it to the last free slot of the week of the same worker
+        Slot last = slots.stream()
+            .filter(slot -> slot.getWorkerIds().contains(appointment.getWorkerId()))
+            .reduce((earlier, later) -> later)
+            .orElseThrow();
         Appointment moved = client.appointments()
             .reschedule(appointment.getId(), last.getStart().toLocalDateTime());
         System.out.println("Moved to " + moved.getDateTime());
