@@ -43,8 +43,6 @@ class Container:
     documents: AppointmentDocuments = field(default_factory=Documents)
 
     async def aclose(self) -> None:
-        if isinstance(self.services.uow, SqlUnitOfWorkFactory):
-            await self.services.uow.aclose()  # its kept connections go back to the pool
         await self.engine.dispose()
 
 
@@ -52,7 +50,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
     engine = make_async_engine(settings.database_url, settings.db_pool_size)
     url_guard = SsrfGuard(allow_private=settings.webhook_allow_private)
     services = Services(
-        uow=SqlUnitOfWorkFactory(engine, shared=settings.shared_booking_transactions),
+        uow=SqlUnitOfWorkFactory(engine),
         registry=SqlRegistry(engine),
         clock=clock or SystemClock(),
         secrets=TokenSecrets(),

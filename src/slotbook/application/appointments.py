@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo
 
 from slotbook.application.access import Principal, Scope, require
 from slotbook.application.availability import settings_of
-from slotbook.application.booking import lock_client, place, with_retries
+from slotbook.application.booking import place, with_retries
 from slotbook.application.clients import (
     ClientUpsert,
     Party,
     check_no_show_rule,
     resolve_party,
 )
+from slotbook.application.credits import note_low_balance
 from slotbook.application.history import Writer, record_created
 from slotbook.application.lookups import department_of, missing_appointment
 from slotbook.application.ports import (
@@ -59,7 +60,7 @@ async def create_appointment(
 
 async def _create(services: Services, principal: Principal, request: BookingRequest) -> Appointment:
     now = services.clock.now()
-    async with services.uow(principal.organization_id, write=True, shared=True) as uow:
+    async with services.uow(principal.organization_id, write=True) as uow:
         party = await resolve_party(services, principal, uow, request, now)
         appointment = await book(services, principal, uow, request, party, now)
         await uow.commit()
@@ -78,11 +79,6 @@ async def book(
     """The booking step inside a unit of work: the schedule and every booking rule, insert,
     debit, history (no commit). A recurring series runs it once per occurrence in one
     transaction, so each occurrence is checked exactly like a single booking."""
-    uow.appointments.prepare_add()  # its id comes with the department read
-    # The client's locks and appointments too (place() takes and reads them): a backend that
-    # batches statements sends them in the department read's round trip.
-    await lock_client(uow, party.client_id, party.external_user_id)
-    uow.scheduling.client_bookings_ahead(party.external_user_id, now, party.client_id)
     department = await department_of(services, uow, request.department_id)
     settings = await settings_of(uow, department)
     starts_at = local_to_utc(request.date_time, zone(settings.time_zone)).replace(microsecond=0)
@@ -137,7 +133,7 @@ async def book(
         cancel_token=request.cancel_token,
     )
     appointment_id, created_at = await uow.appointments.add(new, now)
-    await uow.credits.spend(BOOKING_COST, LedgerReason.BOOKING, now, appointment_id)
+    balance = await uow.credits.spend(BOOKING_COST, LedgerReason.BOOKING, now, appointment_id)
     appointment = Appointment(
         id=appointment_id,
         organization_id=principal.organization_id,
@@ -167,7 +163,7 @@ async def book(
     )
     await record_created(uow, Writer.of(principal), appointment, now)
     await publish(uow, HistoryAction.CREATED, [appointment], now)
-    await uow.credits.warn_if_low(now)
+    await note_low_balance(uow, -BOOKING_COST, balance, now)
     return appointment
 
 

@@ -200,11 +200,6 @@ class DepartmentRepository(Protocol):
 
 
 class AppointmentRepository(Protocol):
-    def prepare_add(self) -> None:
-        """An appointment will be added in this unit of work: its id may be reserved along
-        with the next read (PostgreSQL), saving the insert a round trip of its own."""
-        ...
-
     async def add(self, new: NewAppointment, now: datetime) -> tuple[int, datetime]: ...
     async def get(self, appointment_id: int) -> Appointment | None: ...
     async def list(
@@ -287,20 +282,12 @@ class CreditRepository(Protocol):
     # The organization's credits.low threshold as the last change() read it with the new
     # balance (None: no threshold, or no change yet).
     threshold_seen: int | None
-    # The cost of the last spend(), for the error when the balance cannot cover it.
-    last_spend: int
 
     async def spend(
         self, cost: int, reason: LedgerReason, now: datetime, appointment_id: int
-    ) -> None:
-        """Debit `cost` in this transaction. Raises InsufficientCredits, here or at the latest
-        from the commit, if the balance cannot cover it (the debit may be sent with the commit,
-        so the organization's row is locked only for that round trip)."""
-        ...
-
-    async def warn_if_low(self, now: datetime) -> None:
-        """Write the credits.low event if the spends since the last call took the balance
-        under the threshold. Call it after the events of the change that spent."""
+    ) -> int:
+        """Debit `cost` in this transaction; the new balance. InsufficientCredits if the
+        balance cannot cover it."""
         ...
 
     async def balance(self) -> int: ...
@@ -371,11 +358,8 @@ class UnitOfWork(Protocol):
 
 
 class UnitOfWorkFactory(Protocol):
-    def __call__(self, organization_id: int, *, write: bool, shared: bool = False) -> UnitOfWork:
-        """A unit of work of the organization. `shared`: a single booking, which a backend
-        may run in one transaction with other bookings arriving at the same time (PostgreSQL,
-        infra/db/booking_groups.py); it must then be run through `with_retries`, which runs it
-        again alone when its group cannot commit it."""
+    def __call__(self, organization_id: int, *, write: bool) -> UnitOfWork:
+        """A unit of work of the organization: one transaction."""
         ...
 
 

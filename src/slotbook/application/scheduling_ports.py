@@ -127,14 +127,6 @@ class SchedulingRepository(Protocol):
         client is known by its externalUserId, its client record, or either."""
         ...
 
-    def client_bookings_ahead(
-        self, external_user_id: str | None, since: datetime, client_id: int | None = None
-    ) -> None:
-        """The next `client_bookings` of this client will follow the locks just asked for: a
-        backend that sends statements in batches reads them in the round trip of its next
-        statement (after the locks), and that call returns them. Others may do nothing."""
-        ...
-
 
 class AppointmentTypeRepository(Protocol):
     async def list(self, department_id: int | None = None) -> Sequence[AppointmentType]: ...

@@ -9,7 +9,6 @@ from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.responses import Response
 
 from slotbook.api.deps import CurrentPrincipal, CurrentServices, principal_of, services_of
-from slotbook.api.lean_route import BookingRoute
 from slotbook.api.preconditions import IfMatch, etag, expected_versions, set_etag
 from slotbook.api.schemas.appointments import (
     AppointmentCreate,
@@ -87,9 +86,7 @@ async def create_appointment(
 def install_booking(app: FastAPI, prefix: str) -> None:
     """Route `POST {prefix}/appointments` on the app itself, ahead of every router: matching a
     request through the included routers cost the booking about 4% of its server CPU (their
-    route tables are checked and rebuilt on version changes per request). It is served by
-    BookingRoute (api/lean_route.py): the same endpoint and OpenAPI operation, its arguments
-    prepared without FastAPI's per-request dependency solving."""
+    route tables are checked and rebuilt on version changes per request)."""
     app.router.add_api_route(
         f"{prefix}/appointments",
         create_appointment,
@@ -99,7 +96,6 @@ def install_booking(app: FastAPI, prefix: str) -> None:
         responses=error_responses(400, 401, 402, 403, 404, 409, 422, 429),
         summary="Create an appointment (or a recurring series)",
         tags=["appointments"],
-        route_class_override=BookingRoute,
     )
 
 
