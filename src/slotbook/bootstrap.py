@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from slotbook.application.access import Authenticator
+from slotbook.application.agenda import AgendaCache
 from slotbook.application.documents import AppointmentDocuments
 from slotbook.application.ports import Clock, Services
 from slotbook.application.reminder_ports import Mailer, SmsSender
@@ -56,6 +57,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         secrets=TokenSecrets(),
         passwords=Argon2Passwords(),
         url_guard=url_guard,
+        agenda=AgendaCache(),
     )
     return Container(
         settings=settings,

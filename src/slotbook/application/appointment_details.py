@@ -8,13 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from slotbook.application.access import Principal, Scope, require
-from slotbook.application.availability import settings_of
+from slotbook.application.agenda import agenda_of
 from slotbook.application.booking import place, with_retries
 from slotbook.application.history import Writer, save
 from slotbook.application.lookups import (
     appointment_for_update,
     appointment_to_read,
-    department_of,
 )
 from slotbook.application.ports import Services, UnitOfWork
 from slotbook.application.representation import publish
@@ -116,22 +115,20 @@ async def _new_time(
         raise InvalidTransition(
             f"An appointment with status {current.status.value} cannot be rescheduled"
         )
-    department = await department_of(services, uow, current.department_id)
-    settings = await settings_of(uow, department)
+    cached = await agenda_of(services, uow, current.department_id)
+    department, settings = cached.department, cached.settings
     starts_at = current.starts_at
     if move.date_time is not None:
         starts_at = local_to_utc(move.date_time, zone(settings.time_zone)).replace(microsecond=0)
     if starts_at <= now:
         raise InvalidRequest("DateTime must be in the future")
     worker_id = move.worker_id if move.worker_id is not None else current.worker_id
-    if move.worker_id is not None and not await uow.departments.has_worker(
-        department.id, move.worker_id
-    ):
+    if move.worker_id is not None and not cached.has_worker(move.worker_id):
         raise InvalidRequest(f"Worker {move.worker_id} does not work in department {department.id}")
     placed = await place(
         services,
         uow,
-        department,
+        cached,
         starts_at,
         move.appointment_type_id or current.appointment_type_id,
         worker_id,

@@ -8,7 +8,7 @@ from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 from slotbook.application.access import Principal, Scope, require
-from slotbook.application.availability import settings_of
+from slotbook.application.agenda import agenda_of
 from slotbook.application.booking import place, with_retries
 from slotbook.application.clients import (
     ClientUpsert,
@@ -18,7 +18,7 @@ from slotbook.application.clients import (
 )
 from slotbook.application.credits import note_low_balance
 from slotbook.application.history import Writer, record_created
-from slotbook.application.lookups import department_of, missing_appointment
+from slotbook.application.lookups import missing_appointment
 from slotbook.application.ports import (
     AppointmentFilter,
     NewAppointment,
@@ -79,15 +79,15 @@ async def book(
     """The booking step inside a unit of work: the schedule and every booking rule, insert,
     debit, history (no commit). A recurring series runs it once per occurrence in one
     transaction, so each occurrence is checked exactly like a single booking."""
-    department = await department_of(services, uow, request.department_id)
-    settings = await settings_of(uow, department)
+    cached = await agenda_of(services, uow, request.department_id)
+    department, settings = cached.department, cached.settings
     starts_at = local_to_utc(request.date_time, zone(settings.time_zone)).replace(microsecond=0)
     if starts_at <= now:
         raise InvalidRequest("DateTime must be in the future")
     if request.worker_id is None:
         if department.show_admins_in_booking:
             raise InvalidRequest(f"workerId is required for department {department.id}")
-    elif not await uow.departments.has_worker(department.id, request.worker_id):
+    elif not cached.has_worker(request.worker_id):
         raise InvalidRequest(
             f"Worker {request.worker_id} does not work in department {department.id}"
         )
@@ -97,7 +97,7 @@ async def book(
     placed = await place(
         services,
         uow,
-        department,
+        cached,
         starts_at,
         request.appointment_type_id,
         request.worker_id,

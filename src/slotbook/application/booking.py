@@ -9,10 +9,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TypeVar
 
+from slotbook.application.agenda import DepartmentAgenda
 from slotbook.application.availability import Agenda, load_agenda
 from slotbook.application.ports import NewTime, Services, UnitOfWork
 from slotbook.domain.errors import InvalidRequest, RetryableConflict
-from slotbook.domain.organizations import Department
 from slotbook.domain.rules import BookingAttempt, first_violation, slot_unavailable
 from slotbook.domain.slots import epoch
 from slotbook.domain.time import day_start, local_days
@@ -107,7 +107,7 @@ async def lock_client(uow: UnitOfWork, client_id: int | None, external_user_id: 
 async def place(
     services: Services,
     uow: UnitOfWork,
-    department: Department,
+    cached: DepartmentAgenda,
     starts_at: datetime,
     type_id: int | None,
     worker_id: int | None,
@@ -123,10 +123,11 @@ async def place(
     client is identified), then the department's (when a capacity or a worker choice is
     decided here). The caller then writes the appointment and, last, the credit row."""
     now = services.clock.now()
+    department = cached.department
     agenda = await load_agenda(
         services,
         uow,
-        department,
+        cached,
         type_id,
         starts_at,
         starts_at + timedelta(days=1),

@@ -7,7 +7,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 from uuid import UUID
 
 from slotbook.application.integration_ports import ChangeEvent as ChangeEvent
@@ -42,6 +42,9 @@ from slotbook.domain.filters import FieldFilter, SortKey
 from slotbook.domain.history import Actor, Change, HistoryAction, HistoryEntry
 from slotbook.domain.identifiers import Entity
 from slotbook.domain.organizations import Department, Organization
+
+if TYPE_CHECKING:
+    from slotbook.application.agenda import AgendaCache
 
 T = TypeVar("T")
 
@@ -194,7 +197,6 @@ class OrganizationRepository(Protocol):
 class DepartmentRepository(Protocol):
     async def list(self) -> Sequence[Department]: ...
     async def get(self, department_id: int) -> Department | None: ...
-    async def has_worker(self, department_id: int, worker_id: int) -> bool: ...
     async def reminder_offsets(self, department_id: int) -> tuple[int, ...]: ...
     async def set_reminder_offsets(self, department_id: int, offsets: Sequence[int]) -> None: ...
 
@@ -338,6 +340,11 @@ class UnitOfWork(Protocol):
     @property
     def public_ids(self) -> PublicIdRepository: ...
 
+    async def agenda_version(self) -> int | None:
+        """The organization's agenda version, read once per unit of work (application/
+        agenda.py); None once this unit of work changed the agenda itself."""
+        ...
+
     def savepoint(self) -> AbstractAsyncContextManager[None]:
         """A nested transaction: leaving it by an exception undoes only its own writes."""
         ...
@@ -373,3 +380,4 @@ class Services:
     secrets: SecretFactory
     passwords: PasswordHasher
     url_guard: UrlGuard
+    agenda: AgendaCache  # this process's departments' agendas (application/agenda.py)

@@ -77,8 +77,11 @@ class SchedulingRepository(Protocol):
         ranges: Sequence[DailyRange],
     ) -> None: ...
     async def exceptions(
-        self, department_id: int, worker_ids: Sequence[int], since: datetime, until: datetime
-    ) -> Sequence[ScheduleException]: ...
+        self, department_id: int, worker_ids: Sequence[int]
+    ) -> Sequence[ScheduleException]:
+        """Every exception of the department (without a worker) and of the workers."""
+        ...
+
     async def list_exceptions(
         self, *, worker_id: int | None, department_id: int | None
     ) -> Sequence[ScheduleException]: ...

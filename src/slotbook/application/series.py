@@ -6,11 +6,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from slotbook.application.access import Principal, Scope, require
+from slotbook.application.agenda import agenda_of
 from slotbook.application.appointments import BookingRequest, book
-from slotbook.application.availability import settings_of
 from slotbook.application.booking import lock_client, with_retries
 from slotbook.application.clients import resolve_party
-from slotbook.application.lookups import department_of
 from slotbook.application.ports import Services
 from slotbook.domain.appointments import Appointment
 from slotbook.domain.credits import BOOKING_COST
@@ -40,8 +39,9 @@ async def _create_series(
 ) -> Sequence[Appointment]:
     now = services.clock.now()
     async with services.uow(principal.organization_id, write=True) as uow:
-        department = await department_of(services, uow, request.department_id)
-        tz = zone((await settings_of(uow, department)).time_zone)
+        cached = await agenda_of(services, uow, request.department_id)
+        department = cached.department
+        tz = zone(cached.settings.time_zone)
         first = request.date_time
         if first.tzinfo is not None:
             first = naive_local(first, tz)

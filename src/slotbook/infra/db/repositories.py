@@ -14,11 +14,11 @@ from slotbook.application.ports import AppointmentFilter, NewAppointment, Page
 from slotbook.domain.appointments import Appointment, AppointmentStatus, CancellationReason
 from slotbook.domain.organizations import Department, Organization
 from slotbook.domain.reminders import format_offsets, parse_offsets
+from slotbook.infra.db.agenda_version import AgendaVersion
 from slotbook.infra.db.listing import listing_conditions, listing_order
 from slotbook.infra.db.tables import (
     appointment,
     department,
-    department_worker,
     organization,
 )
 
@@ -169,6 +169,17 @@ class _Scoped:
         self._org = organization_id
 
 
+class _AgendaWriter(_Scoped):
+    """A repository of agenda rows: each of its writes bumps the organization's agenda
+    version (infra/db/agenda_version.py)."""
+
+    def __init__(
+        self, connection: AsyncConnection, organization_id: int, agenda: AgendaVersion
+    ) -> None:
+        super().__init__(connection, organization_id)
+        self._agenda = agenda
+
+
 class SqlOrganization(_Scoped):
     async def get(self) -> Organization | None:
         row = (
@@ -203,18 +214,6 @@ class SqlDepartments(_Scoped):
             )
         ).first()
         return _department(row) if row else None
-
-    async def has_worker(self, department_id: int, worker_id: int) -> bool:
-        # The department was already checked to be ours, so the membership row is enough.
-        row = (
-            await self._conn.execute(
-                select(department_worker.c.worker_id).where(
-                    department_worker.c.department_id == department_id,
-                    department_worker.c.worker_id == worker_id,
-                )
-            )
-        ).first()
-        return row is not None
 
     async def reminder_offsets(self, department_id: int) -> tuple[int, ...]:
         text = (

@@ -29,7 +29,8 @@ from slotbook.domain.schedules import (
     ScheduleException,
     SchedulingSettings,
 )
-from slotbook.infra.db.repositories import _Scoped
+from slotbook.infra.db.agenda_version import AgendaVersion
+from slotbook.infra.db.repositories import _AgendaWriter
 from slotbook.infra.db.scheduling_statements import (
     _ADVISORY_LOCK,
     _BOOKED_SECONDS,
@@ -56,9 +57,11 @@ from slotbook.infra.db.tables import (
 )
 
 
-class SqlScheduling(_Scoped):
-    def __init__(self, connection: AsyncConnection, organization_id: int) -> None:
-        super().__init__(connection, organization_id)
+class SqlScheduling(_AgendaWriter):
+    def __init__(
+        self, connection: AsyncConnection, organization_id: int, agenda: AgendaVersion
+    ) -> None:
+        super().__init__(connection, organization_id, agenda)
         self._sqlite = connection.dialect.name == "sqlite"
         # Settings read once per unit of work (a booking needs them in several steps).
         self._settings: dict[int, SchedulingSettings | None] = {}
@@ -114,6 +117,7 @@ class SqlScheduling(_Scoped):
         }
 
     async def add_department(self, changes: DepartmentChanges, now: datetime) -> int:
+        await self._agenda.changed()
         return int(
             (
                 await self._conn.execute(
@@ -130,6 +134,7 @@ class SqlScheduling(_Scoped):
 
     async def update_department(self, department_id: int, changes: DepartmentChanges) -> None:
         self._settings.pop(department_id, None)
+        await self._agenda.changed()
         await self._conn.execute(
             update(department)
             .where(department.c.organization_id == self._org, department.c.id == department_id)
@@ -169,6 +174,7 @@ class SqlScheduling(_Scoped):
         department_id: int | None,
         ranges: Sequence[DailyRange],
     ) -> None:
+        await self._agenda.changed()
         await self._conn.execute(
             delete(working_hours).where(
                 working_hours.c.organization_id == self._org, *_owner(worker_id, department_id)
@@ -191,14 +197,12 @@ class SqlScheduling(_Scoped):
             )
 
     async def exceptions(
-        self, department_id: int, worker_ids: Sequence[int], since: datetime, until: datetime
+        self, department_id: int, worker_ids: Sequence[int]
     ) -> Sequence[ScheduleException]:
         rows = await self._conn.execute(
             select(schedule_exception)
             .where(
                 schedule_exception.c.organization_id == self._org,
-                schedule_exception.c.starts_at < until,
-                schedule_exception.c.ends_at > since,
                 or_(
                     schedule_exception.c.worker_id.in_(worker_ids),
                     and_(
@@ -230,6 +234,7 @@ class SqlScheduling(_Scoped):
         return [_exception(row) for row in rows]
 
     async def add_exception(self, exception: ScheduleException, now: datetime) -> int:
+        await self._agenda.changed()
         return int(
             (
                 await self._conn.execute(
@@ -250,6 +255,7 @@ class SqlScheduling(_Scoped):
         )
 
     async def delete_exception(self, exception_id: int, worker_id: int | None) -> bool:
+        await self._agenda.changed()
         result = await self._conn.execute(
             delete(schedule_exception).where(
                 schedule_exception.c.organization_id == self._org,
@@ -268,6 +274,7 @@ class SqlScheduling(_Scoped):
         return [Closure(row.id, row.department_id, row.day, row.reason) for row in rows]
 
     async def add_closure(self, new: Closure) -> int:
+        await self._agenda.changed()
         exists = (
             await self._conn.execute(
                 select(closure.c.id).where(
@@ -296,6 +303,7 @@ class SqlScheduling(_Scoped):
         )
 
     async def delete_closure(self, department_id: int, closure_id: int) -> bool:
+        await self._agenda.changed()
         result = await self._conn.execute(
             delete(closure).where(
                 closure.c.organization_id == self._org,

@@ -9,6 +9,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from slotbook.domain.errors import DomainError
+from slotbook.infra.db.agenda_version import AgendaVersion
 from slotbook.infra.db.appointments import SqlAppointmentStore
 from slotbook.infra.db.catalog import SqlAppointmentTypes, SqlWorkers
 from slotbook.infra.db.clients import SqlClients, SqlPatients
@@ -61,20 +62,24 @@ class SqlUnitOfWork:
         await connection.begin()
         self._connection = connection
         org = self.organization_id
+        agenda = self._agenda = AgendaVersion(connection, org)
         self.organization = SqlOrganization(connection, org)
         self.departments = SqlDepartments(connection, org)
         self.appointments = SqlAppointmentStore(connection, org)
         self.outbox = SqlOutbox(connection, org)
         self.credits = SqlCredits(connection, org)
-        self.scheduling = SqlScheduling(connection, org)
-        self.appointment_types = SqlAppointmentTypes(connection, org)
-        self.workers = SqlWorkers(connection, org)
+        self.scheduling = SqlScheduling(connection, org, agenda)
+        self.appointment_types = SqlAppointmentTypes(connection, org, agenda)
+        self.workers = SqlWorkers(connection, org, agenda)
         self.clients = SqlClients(connection, org)
         self.patients = SqlPatients(connection, org)
         self.history = SqlHistory(connection, org)
         self.public_ids = SqlPublicIds(connection, org)
         self.webhooks = SqlWebhooks(connection, org)
         return self
+
+    async def agenda_version(self) -> int | None:
+        return await self._agenda.read()
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:
