@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 from standardwebhooks.webhooks import Webhook
 
-from slotbook.application.appointments import BookingRequest, create_appointment
+from slotbook.application.booking import BookingRequest, create_appointment
 from slotbook.application.ports import Services
 from slotbook.bootstrap import Container, delivery_worker
 from slotbook.domain.events import RETRY_DELAYS, EventType

@@ -46,13 +46,10 @@ class DepartmentChanges:
 class SchedulingRepository(Protocol):
     """Hours, exceptions, closures, department settings, and the bookings they meet."""
 
-    async def lock_department(self, department_id: int) -> None:
-        """Serialise the department's shared decisions (capacities, group sessions, automatic
-        worker choice) until commit. Lock order: docs/scheduling.md."""
-        ...
-
-    async def lock_client(self, identity: str) -> None:
-        """Serialise one client's bookings (by one of its identities) until commit."""
+    async def lock(self, names: Sequence[str]) -> None:
+        """Hold the named locks of the organization until the transaction ends (a client's
+        identities, a group session's places, a stretch of a department's counters), taken
+        in order of their names. Lock order: docs/scheduling.md."""
         ...
 
     async def settings(self, department_id: int) -> SchedulingSettings | None: ...

@@ -27,6 +27,7 @@ from slotbook.api.schemas.common import (
     error_responses,
 )
 from slotbook.application import appointments as use_cases
+from slotbook.application import booking
 from slotbook.application import series as series_cases
 from slotbook.application.cancellation import CancelRequest, cancel_appointment
 from slotbook.application.representation import appointment_document
@@ -51,7 +52,7 @@ async def create_appointment(
     none of them (409 SERIES_REFUSED lists each refused occurrence); the answer is the first
     occurrence (list the others with `q[]=repeatedFromId:=<its id>`)."""
     principal, services = principal_of(http), services_of(http)  # the hot path: no Depends
-    request = use_cases.BookingRequest(
+    request = booking.BookingRequest(
         department_id=body.department_id,
         date_time=body.date_time,
         name=body.name,
@@ -65,7 +66,7 @@ async def create_appointment(
     )
     recurrence = body.recurrence()
     if recurrence is None:
-        booked = [await use_cases.create_appointment(services, principal, request)]
+        booked = [await booking.create_appointment(services, principal, request)]
     else:
         booked = list(await series_cases.create_series(services, principal, request, recurrence))
     first = booked[0]

@@ -34,19 +34,18 @@ from slotbook.infra.db.repositories import _AgendaWriter
 from slotbook.infra.db.scheduling_statements import (
     _ADVISORY_LOCK,
     _BOOKED_SECONDS,
+    _BOOKING_LOCK,
     _BOOKINGS,
     _BUSY_TIMES,
     _CLIENT_BOOKINGS,
-    _CLIENT_LOCK,
-    _DEPARTMENT_LOCK,
     _HOURS,
     _LONGEST_BLOCK,
     _NONE,
     _POLICY_COLUMNS,
     _SETTINGS,
     _WORKERS,
-    _client_key,
     _exception,
+    _lock_key,
     _owner,
 )
 from slotbook.infra.db.tables import (
@@ -71,11 +70,9 @@ class SqlScheduling(_AgendaWriter):
         if not self._sqlite:
             await self._conn.execute(_ADVISORY_LOCK, {"space": space, "key": key})
 
-    async def lock_department(self, department_id: int) -> None:
-        await self._advisory_lock(_DEPARTMENT_LOCK, department_id)
-
-    async def lock_client(self, identity: str) -> None:
-        await self._advisory_lock(_CLIENT_LOCK, _client_key(self._org, identity))
+    async def lock(self, names: Sequence[str]) -> None:
+        for name in sorted(set(names)):
+            await self._advisory_lock(_BOOKING_LOCK, _lock_key(self._org, name))
 
     async def settings(self, department_id: int) -> SchedulingSettings | None:
         if department_id in self._settings:

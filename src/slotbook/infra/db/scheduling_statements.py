@@ -96,10 +96,9 @@ def _owner(worker_id: int | None, department_id: int | None) -> list[ColumnEleme
     ]
 
 
-# Namespaces (first key of pg_advisory_xact_lock(int, int)) of the booking locks; see
+# The namespace (first key of pg_advisory_xact_lock(int, int)) of the booking locks; see
 # docs/scheduling.md "Lock order". The two-key space never meets the one-key space.
-_DEPARTMENT_LOCK = 0x5B00_0001
-_CLIENT_LOCK = 0x5B00_0002
+_BOOKING_LOCK = 0x5B00_0002
 _ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:space, :key)")
 
 # A stored blocked interval is at most the longest appointment plus both buffers, so a booking
@@ -108,10 +107,10 @@ _ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:space, :key)")
 _LONGEST_BLOCK = timedelta(minutes=MAX_DURATION_MINUTES + 2 * MINUTES_PER_DAY)
 
 
-def _client_key(organization_id: int, identity: str) -> int:
-    """A signed 32-bit key for one client of one organization (a collision only serialises
-    two clients' bookings needlessly; it never lets anything through)."""
-    digest = hashlib.blake2b(f"{organization_id}:{identity}".encode(), digest_size=4).digest()
+def _lock_key(organization_id: int, name: str) -> int:
+    """A signed 32-bit key for one lock name of one organization (a collision only makes two
+    bookings wait for each other needlessly; it never lets anything through)."""
+    digest = hashlib.blake2b(f"{organization_id}:{name}".encode(), digest_size=4).digest()
     return int.from_bytes(digest, "big", signed=True)
 
 
