@@ -40,6 +40,7 @@ from slotbook.infra.db.scheduling_statements import (
     _CLIENT_BOOKINGS,
     _HOURS,
     _LONGEST_BLOCK,
+    _LONGEST_BUFFER,
     _NONE,
     _POLICY_COLUMNS,
     _SETTINGS,
@@ -364,6 +365,7 @@ class SqlScheduling(_AgendaWriter):
                 "worker_ids": list(worker_ids),
                 "since": since,
                 "until": until,
+                "earliest": since - _LONGEST_BUFFER,
                 "exclude": _NONE if exclude is None else exclude,
             },
         )

@@ -105,6 +105,7 @@ _ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:space, :key)")
 # meeting [since, until) has blocked_from in (since - _LONGEST_BLOCK, until): a bounded range
 # of the (worker_id, blocked_from) index instead of every earlier row.
 _LONGEST_BLOCK = timedelta(minutes=MAX_DURATION_MINUTES + 2 * MINUTES_PER_DAY)
+_LONGEST_BUFFER = timedelta(minutes=MINUTES_PER_DAY)
 
 
 def _lock_key(organization_id: int, name: str) -> int:
@@ -240,6 +241,10 @@ def _booked_seconds_statement(sqlite: bool) -> Any:
             a.worker_id.in_(bindparam("worker_ids", expanding=True)),
             a.starts_at >= bindparam("since"),
             a.starts_at < bindparam("until"),
+            # The same rows, said so the (worker_id, blocked_from) index bounds the read: an
+            # appointment's blocked time starts at most one day (the longest buffer) earlier.
+            a.blocked_from >= bindparam("earliest"),
+            a.blocked_from < bindparam("until"),
             a.id != bindparam("exclude"),
         )
         .group_by(a.worker_id)
