@@ -10,8 +10,7 @@ functions with the most CPU time of their own (cProfile with a CPU-time timer) a
 of Python calls per booking, a figure that does not move with the machine's load.
 `--versus SQL` books into a second database changed by the statement, in alternating blocks
 of the same run, and reports both: a machine's speed drifts within minutes, more than most
-changes are worth. `--versus-unshared` does the same with a second database booked one booking
-to a transaction (bookings sharing transactions off).
+changes are worth.
 """
 
 from __future__ import annotations
@@ -154,15 +153,12 @@ class Variant:
     kernel: float = 0.0  # of which in the kernel
     database: float = 0.0  # CPU seconds of the database's backends
     wall: float = 0.0
-    shared: bool = True  # bookings may share transactions (Settings.shared_booking_transactions)
 
     async def start(self, options: argparse.Namespace) -> None:
         from slotbook.api.app import create_app
         from slotbook.config import Settings
 
-        settings = Settings(
-            database_url=self.database_url, redis_url=None, shared_booking_transactions=self.shared
-        )
+        settings = Settings(database_url=self.database_url, redis_url=None)
         app: Any = create_app(settings)
         self.stop = await lifespan(app)
         self.client = Client(app, self.key)
@@ -242,29 +238,21 @@ def main() -> int:
         help="also book into a second database changed by this statement (repeatable), "
         "alternating blocks of bookings with the first, and report both",
     )
-    parser.add_argument(
-        "--versus-unshared",
-        action="store_true",
-        help="also book into a second database one booking to a transaction "
-        "(SLOTBOOK_SHARED_BOOKING_TRANSACTIONS=false), alternating as with --versus",
-    )
     parser.add_argument("--blocks", type=int, default=40, help="alternations with --versus")
     options = parser.parse_args()
     os.environ.pop("SLOTBOOK_REDIS_URL", None)  # one process counts its rate limits itself
     with ExitStack() as stack:
         variants = []
-        plans: list[tuple[str, list[str], bool]] = [("", [], True)]
+        plans: list[tuple[str, list[str]]] = [("", [])]
         if options.versus:
-            plans.append(("versus: ", options.versus, True))
-        if options.versus_unshared:
-            plans.append(("one per transaction: ", [], False))
-        for label, statements, shared in plans:
+            plans.append(("versus: ", options.versus))
+        for label, statements in plans:
             database_url = stack.enter_context(fresh_database(options.server_url))
             key = prepare({**os.environ, "SLOTBOOK_DATABASE_URL": database_url})
             with psycopg.connect(database_url, autocommit=True) as conn:
                 for statement in statements:
                     conn.execute(statement)
-            variants.append(Variant(label, database_url, key, shared=shared))
+            variants.append(Variant(label, database_url, key))
         uvloop.run(run(options, variants))
     return 0
 

@@ -28,7 +28,7 @@ from benchmarks.databases import fresh_database
 from slotbook.api.app import create_app
 from slotbook.application import scheduling
 from slotbook.application.access import ALL_SCOPES, Principal
-from slotbook.application.appointments import BookingRequest, create_appointment
+from slotbook.application.booking import BookingRequest, create_appointment
 from slotbook.application.organizations import create_department, create_organization
 from slotbook.application.users import create_user
 from slotbook.bootstrap import build

@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from slotbook.application.access import Authenticator
+from slotbook.application.agenda import AgendaCache
 from slotbook.application.documents import AppointmentDocuments
 from slotbook.application.ports import Clock, Services
 from slotbook.application.reminder_ports import Mailer, SmsSender
@@ -43,8 +44,6 @@ class Container:
     documents: AppointmentDocuments = field(default_factory=Documents)
 
     async def aclose(self) -> None:
-        if isinstance(self.services.uow, SqlUnitOfWorkFactory):
-            await self.services.uow.aclose()  # its kept connections go back to the pool
         await self.engine.dispose()
 
 
@@ -52,12 +51,13 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
     engine = make_async_engine(settings.database_url, settings.db_pool_size)
     url_guard = SsrfGuard(allow_private=settings.webhook_allow_private)
     services = Services(
-        uow=SqlUnitOfWorkFactory(engine, shared=settings.shared_booking_transactions),
+        uow=SqlUnitOfWorkFactory(engine),
         registry=SqlRegistry(engine),
         clock=clock or SystemClock(),
         secrets=TokenSecrets(),
         passwords=Argon2Passwords(),
         url_guard=url_guard,
+        agenda=AgendaCache(),
     )
     return Container(
         settings=settings,

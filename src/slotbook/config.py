@@ -20,8 +20,6 @@ class Settings(BaseSettings):
     # Seconds a key lookup is cached in process (revocation takes effect within this time).
     key_cache_ttl: float = 1.0
     db_pool_size: int = 20
-    # PostgreSQL: bookings that arrive together share one transaction (docs/benchmarks.md).
-    shared_booking_transactions: bool = True
     # Dashboard logins: hours a session lasts, and the lockout after failed passwords.
     session_hours: float = 12.0
     login_max_failures: int = 5

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 from standardwebhooks.webhooks import Webhook
 
-from slotbook.application.appointments import BookingRequest, create_appointment
+from slotbook.application.booking import BookingRequest, create_appointment
 from slotbook.application.ports import Services
 from slotbook.bootstrap import Container, delivery_worker
 from slotbook.domain.events import RETRY_DELAYS, EventType
@@ -217,9 +217,7 @@ async def test_a_rolled_back_change_publishes_nothing(
     await hooks.register(receiver.url())
     services: Services = replace(
         container.services,
-        uow=lambda org, *, write, shared=False: _CommitFails(
-            container.services.uow(org, write=write, shared=shared)
-        ),
+        uow=lambda org, *, write: _CommitFails(container.services.uow(org, write=write)),
     )
     principal = await container.authenticator.authenticate(tenant.key)
     assert principal is not None

@@ -57,7 +57,7 @@ response is replayed (with `Idempotent-Replayed: true`) for 24 hours.
 # A busy server holds a few thousand young objects in its requests in flight at any time, so
 # at 700 it collected every few requests (3,900 times in a 20 s booking benchmark, plus 32 full
 # collections of 9 ms each, 6% of its CPU) though it found no garbage: the booking path leaves
-# no reference cycles (tests/integration/test_booking_groups.py). At 20,000 it collected 13
+# no reference cycles. At 20,000 it collected 13
 # times in the same run (docs/benchmarks.md).
 YOUNG_OBJECTS_PER_COLLECTION = 20_000
 

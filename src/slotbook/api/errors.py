@@ -73,9 +73,15 @@ _CODE_BY_HTTP_STATUS = {
 WebErrorPage = Callable[[Request, int, DomainError], Awaitable[Response | None]]
 
 
-class BodyTooLarge(Exception):
+class BodyTooLarge(StarletteHTTPException):
+    """An HTTP error, so that FastAPI's reading of a route's body passes it on as it is rather
+    than as "There was an error parsing the body"."""
+
     def __init__(self, limit: int) -> None:
-        super().__init__(f"Request body is larger than {limit} bytes")
+        super().__init__(400, f"Request body is larger than {limit} bytes")
+
+    def __str__(self) -> str:
+        return str(self.detail)
 
 
 def status_for(error: DomainError) -> int:

@@ -1,174 +1,22 @@
-"""Use cases on appointments: book (the step a series repeats too), read and list."""
+"""Use cases that read appointments: one by id, and lists (booking: application/booking.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 from slotbook.application.access import Principal, Scope, require
-from slotbook.application.availability import settings_of
-from slotbook.application.booking import lock_client, place, with_retries
-from slotbook.application.clients import (
-    ClientUpsert,
-    Party,
-    check_no_show_rule,
-    resolve_party,
-)
-from slotbook.application.history import Writer, record_created
-from slotbook.application.lookups import department_of, missing_appointment
+from slotbook.application.lookups import missing_appointment
 from slotbook.application.ports import (
     AppointmentFilter,
-    NewAppointment,
     Page,
     Services,
-    UnitOfWork,
 )
-from slotbook.application.representation import publish
-from slotbook.domain.appointments import Appointment, AppointmentDetails, AppointmentStatus
-from slotbook.domain.credits import BOOKING_COST, LedgerReason
+from slotbook.domain.appointments import Appointment, AppointmentStatus
 from slotbook.domain.errors import InvalidRequest
 from slotbook.domain.filters import FieldFilter, FieldType, parse_filter, parse_sort
-from slotbook.domain.history import HistoryAction
-from slotbook.domain.time import local_to_utc, zone
-
-
-@dataclass(frozen=True, slots=True)
-class BookingRequest:
-    department_id: int
-    date_time: datetime  # wall-clock time of the department unless it carries an offset
-    name: str | None  # may be left out when a client is given: the client's name is used
-    worker_id: int | None = None
-    external_user_id: str | None = None
-    appointment_type_id: int | None = None
-    client_id: int | None = None
-    patient_id: int | None = None
-    client: ClientUpsert | None = None  # seed 002's inline "fiche": update by id, else create
-    details: AppointmentDetails = field(default_factory=AppointmentDetails)
-    cancel_token: str | None = None  # set by the public booking page (application/cancel_links)
-
-
-async def create_appointment(
-    services: Services, principal: Principal, request: BookingRequest
-) -> Appointment:
-    """Book an appointment on the schedule and consume one credit, atomically."""
-    require(principal, Scope.APPOINTMENTS_CREATE)
-    return await with_retries(lambda: _create(services, principal, request))
-
-
-async def _create(services: Services, principal: Principal, request: BookingRequest) -> Appointment:
-    now = services.clock.now()
-    async with services.uow(principal.organization_id, write=True, shared=True) as uow:
-        party = await resolve_party(services, principal, uow, request, now)
-        appointment = await book(services, principal, uow, request, party, now)
-        await uow.commit()
-    return appointment
-
-
-async def book(
-    services: Services,
-    principal: Principal,
-    uow: UnitOfWork,
-    request: BookingRequest,
-    party: Party,
-    now: datetime,
-    repeated_from_id: int | None = None,
-) -> Appointment:
-    """The booking step inside a unit of work: the schedule and every booking rule, insert,
-    debit, history (no commit). A recurring series runs it once per occurrence in one
-    transaction, so each occurrence is checked exactly like a single booking."""
-    uow.appointments.prepare_add()  # its id comes with the department read
-    # The client's locks and appointments too (place() takes and reads them): a backend that
-    # batches statements sends them in the department read's round trip.
-    await lock_client(uow, party.client_id, party.external_user_id)
-    uow.scheduling.client_bookings_ahead(party.external_user_id, now, party.client_id)
-    department = await department_of(services, uow, request.department_id)
-    settings = await settings_of(uow, department)
-    starts_at = local_to_utc(request.date_time, zone(settings.time_zone)).replace(microsecond=0)
-    if starts_at <= now:
-        raise InvalidRequest("DateTime must be in the future")
-    if request.worker_id is None:
-        if department.show_admins_in_booking:
-            raise InvalidRequest(f"workerId is required for department {department.id}")
-    elif not await uow.departments.has_worker(department.id, request.worker_id):
-        raise InvalidRequest(
-            f"Worker {request.worker_id} does not work in department {department.id}"
-        )
-    await check_no_show_rule(uow, department, party.client_id, now)
-    qr_token = services.secrets.new_qr_token()
-    public_id = uuid4()
-    placed = await place(
-        services,
-        uow,
-        department,
-        starts_at,
-        request.appointment_type_id,
-        request.worker_id,
-        party.external_user_id,
-        qr_token,
-        client_id=party.client_id,
-    )
-    slot = placed.time
-    details = request.details
-    new = NewAppointment(
-        department_id=department.id,
-        worker_id=slot.worker_id,
-        name=party.name,
-        external_user_id=party.external_user_id,
-        starts_at=starts_at,
-        qr_token=qr_token,
-        created_by_key_id=principal.api_key_id,
-        uuid=public_id,
-        ends_at=slot.ends_at,
-        appointment_type_id=slot.appointment_type_id,
-        blocked_from=slot.blocked_from,
-        blocked_until=slot.blocked_until,
-        session_key=slot.session_key,
-        client_id=party.client_id,
-        patient_id=party.patient_id,
-        notes=details.notes,
-        reason=details.reason,
-        is_urgent=details.is_urgent,
-        source=details.source,
-        from_web=details.from_web,
-        telehealth_url=details.telehealth_url,
-        repeated_from_id=repeated_from_id,
-        cancel_token=request.cancel_token,
-    )
-    appointment_id, created_at = await uow.appointments.add(new, now)
-    await uow.credits.spend(BOOKING_COST, LedgerReason.BOOKING, now, appointment_id)
-    appointment = Appointment(
-        id=appointment_id,
-        organization_id=principal.organization_id,
-        department_id=department.id,
-        department_name=department.name,
-        time_zone=department.time_zone,
-        worker_id=slot.worker_id,
-        name=party.name,
-        external_user_id=party.external_user_id,
-        starts_at=starts_at,
-        status=AppointmentStatus.SCHEDULED,
-        qr_token=qr_token,
-        created_at=created_at,
-        updated_at=created_at,
-        uuid=public_id,
-        ends_at=slot.ends_at,
-        appointment_type_id=slot.appointment_type_id,
-        client_id=party.client_id,
-        patient_id=party.patient_id,
-        notes=details.notes,
-        reason=details.reason,
-        is_urgent=details.is_urgent,
-        source=details.source,
-        from_web=details.from_web,
-        telehealth_url=details.telehealth_url,
-        repeated_from_id=repeated_from_id,
-    )
-    await record_created(uow, Writer.of(principal), appointment, now)
-    await publish(uow, HistoryAction.CREATED, [appointment], now)
-    await uow.credits.warn_if_low(now)
-    return appointment
+from slotbook.domain.time import zone
 
 
 async def get_appointment(

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from slotbook.application.access import Principal, Scope, require
-from slotbook.application.lookups import appointment_type_of, department_of
+from slotbook.application.agenda import DepartmentAgenda, agenda_of, type_of
 from slotbook.application.ports import Services, UnitOfWork
 from slotbook.domain.errors import InvalidRequest
 from slotbook.domain.organizations import Department, Worker
@@ -52,16 +52,10 @@ class Agenda:
         return zone(self.settings.time_zone)
 
 
-async def settings_of(uow: UnitOfWork, department: Department) -> SchedulingSettings:
-    settings = await uow.scheduling.settings(department.id)
-    assert settings is not None  # the department was just read in the same transaction
-    return settings
-
-
 async def load_agenda(
     services: Services,
     uow: UnitOfWork,
-    department: Department,
+    cached: DepartmentAgenda,
     type_id: int | None,
     since: datetime,
     until: datetime,
@@ -69,32 +63,29 @@ async def load_agenda(
     *,
     with_bookings: bool = True,
 ) -> Agenda:
-    """Everything the domain needs about [since, until) in one department, in a few queries.
+    """Everything the domain needs about [since, until) in one department: its cached agenda,
+    the appointment type, and (unless `with_bookings=False`, which leaves them to a booking
+    that reads only those meeting its own time) the appointments.
 
-    A department without hours is not configured: its exceptions and closures change nothing,
-    so they are not read. `with_bookings=False` leaves the bookings to the caller (a booking
-    reads only those meeting its own time, under its locks)."""
-    settings = await settings_of(uow, department)
+    A department without hours is not configured: its exceptions and closures change nothing."""
+    department, settings = cached.department, cached.settings
     kind = None
     if type_id is not None:
-        kind = await appointment_type_of(services, uow, type_id)
+        kind = await type_of(services, uow, type_id)
         if kind.archived or kind.department_id not in (None, department.id):
             raise InvalidRequest(
                 f"Appointment type {type_id} is not offered in department {department.id}"
             )
     demand = Demand.of(kind) if kind else Demand(settings.slot_interval_minutes)
-    workers = await uow.scheduling.department_workers(department.id)
-    worker_ids = [w.id for w in workers]
-    hours = await uow.scheduling.hours(department.id, worker_ids)
+    workers = cached.workers
+    hours = cached.hours
     own = hours.get(None, ())
     configured = bool(hours)
     exceptions: Sequence[ScheduleException] = ()
     closures: Sequence[Closure] = ()
     if configured:
-        exceptions = await uow.scheduling.exceptions(
-            department.id, worker_ids, since - MARGIN, until + MARGIN
-        )
-        closures = await uow.scheduling.closures(department.id)
+        exceptions = cached.exceptions_between(since - MARGIN, until + MARGIN)
+        closures = cached.closures
     if workers:
         # A worker without hours of their own follows the department's opening hours.
         resources = tuple(
@@ -117,7 +108,7 @@ async def load_agenda(
     bookings: Sequence[Booking] = ()
     if with_bookings:
         bookings = await uow.scheduling.bookings(
-            department.id, worker_ids, since - MARGIN, until + MARGIN, exclude_appointment
+            department.id, cached.worker_ids, since - MARGIN, until + MARGIN, exclude_appointment
         )
     schedule = DepartmentSchedule(
         time_zone=settings.time_zone,
@@ -158,8 +149,8 @@ async def available_slots(services: Services, principal: Principal, query: SlotQ
     require(principal, Scope.APPOINTMENTS_READ)
     now = services.clock.now()
     async with services.uow(principal.organization_id, write=False) as uow:
-        department = await department_of(services, uow, query.department_id)
-        settings = await settings_of(uow, department)
+        cached = await agenda_of(services, uow, query.department_id)
+        department, settings = cached.department, cached.settings
         tz = zone(settings.time_zone)
         first = query.start_date or now.astimezone(tz).date()
         last = query.end_date or first + timedelta(days=DEFAULT_RANGE_DAYS - 1)
@@ -173,7 +164,7 @@ async def available_slots(services: Services, principal: Principal, query: SlotQ
         except OverflowError:
             raise InvalidRequest("startDate or endDate is out of range") from None
         agenda = await load_agenda(
-            services, uow, department, query.appointment_type_id, since, until, with_bookings=False
+            services, uow, cached, query.appointment_type_id, since, until, with_bookings=False
         )
         demand = agenda.demand
         busy: dict[int | None, BusyTimes] = {}
@@ -241,11 +232,11 @@ async def explain(
     require(principal, Scope.APPOINTMENTS_READ)
     now = services.clock.now()
     async with services.uow(principal.organization_id, write=False) as uow:
-        department = await department_of(services, uow, department_id)
-        settings = await settings_of(uow, department)
-        starts_at = local_to_utc(date_time, zone(settings.time_zone)).replace(microsecond=0)
+        cached = await agenda_of(services, uow, department_id)
+        tz = zone(cached.settings.time_zone)
+        starts_at = local_to_utc(date_time, tz).replace(microsecond=0)
         agenda = await load_agenda(
-            services, uow, department, appointment_type_id, starts_at, starts_at + MARGIN
+            services, uow, cached, appointment_type_id, starts_at, starts_at + MARGIN
         )
         client = (
             await uow.scheduling.client_bookings(external_user_id, now) if external_user_id else ()

@@ -20,8 +20,6 @@ from slotbook.application.ports import (
 from slotbook.domain.clients import (
     Client,
     Patient,
-    check_no_shows,
-    no_show_window_start,
     normalize_email,
 )
 from slotbook.domain.errors import (
@@ -31,10 +29,9 @@ from slotbook.domain.errors import (
     StillReferenced,
 )
 from slotbook.domain.history import Actor, Change, HistoryAction
-from slotbook.domain.organizations import Department
 
 if TYPE_CHECKING:
-    from slotbook.application.appointments import BookingRequest
+    from slotbook.application.booking import BookingRequest
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +115,7 @@ async def client_for_booking_page(uow: UnitOfWork, fields: ClientFields, now: da
     email = normalize_email(fields.email)
     # Two first bookings with one new address at once: the second waits, then finds the first's
     # record instead of breaking the unique address. Taken before the client's own lock (place).
-    await uow.scheduling.lock_client(f"email:{email}")
+    await uow.scheduling.lock([f"email:{email}"])
     existing = await uow.clients.get_by_email(email)
     if existing is not None and existing.erased_at is None:
         return existing
@@ -299,14 +296,3 @@ async def resolve_party(
         raise InvalidRequest("name is required when no client is given")
     external = request.external_user_id or (client.external_user_id if client else None)
     return Party(name, external, client.id if client else None, patient_id)
-
-
-async def check_no_show_rule(
-    uow: UnitOfWork, department: Department, client_id: int | None, now: datetime
-) -> None:
-    """The department's TOO_MANY_NO_SHOWS rule, for bookings made for a known client."""
-    if client_id is None or department.no_show_limit is None:
-        return
-    since = no_show_window_start(now, department.no_show_window_days)
-    recent = await uow.appointments.count_no_shows(client_id, since)
-    check_no_shows(recent, department.no_show_limit, department.no_show_window_days)

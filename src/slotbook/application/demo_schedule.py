@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from slotbook.application import scheduling
 from slotbook.application.access import Principal
-from slotbook.application.appointments import BookingRequest, create_appointment
 from slotbook.application.availability import SlotQuery, available_slots
+from slotbook.application.booking import BookingRequest, create_appointment
 from slotbook.application.ports import Services
 from slotbook.domain.schedules import DailyRange, ExceptionKind
 from slotbook.domain.time import naive_local, zone

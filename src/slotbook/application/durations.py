@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from slotbook.application.access import Principal, Scope, require
-from slotbook.application.availability import settings_of
-from slotbook.application.lookups import appointment_type_of, department_of
+from slotbook.application.agenda import agenda_of, type_of
 from slotbook.application.ports import Services
 
 
@@ -22,9 +21,8 @@ async def booking_duration(
     the write it precedes."""
     require(principal, scope)
     async with services.uow(principal.organization_id, write=False) as uow:
-        department = await department_of(services, uow, department_id)
+        cached = await agenda_of(services, uow, department_id)
         if type_id is not None:
-            kind = await appointment_type_of(services, uow, type_id)
+            kind = await type_of(services, uow, type_id)
             return timedelta(minutes=kind.duration_minutes)
-        settings = await settings_of(uow, department)
-        return timedelta(minutes=settings.slot_interval_minutes)
+        return timedelta(minutes=cached.settings.slot_interval_minutes)

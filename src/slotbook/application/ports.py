@@ -7,7 +7,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 from uuid import UUID
 
 from slotbook.application.integration_ports import ChangeEvent as ChangeEvent
@@ -42,6 +42,9 @@ from slotbook.domain.filters import FieldFilter, SortKey
 from slotbook.domain.history import Actor, Change, HistoryAction, HistoryEntry
 from slotbook.domain.identifiers import Entity
 from slotbook.domain.organizations import Department, Organization
+
+if TYPE_CHECKING:
+    from slotbook.application.agenda import AgendaCache
 
 T = TypeVar("T")
 
@@ -194,17 +197,11 @@ class OrganizationRepository(Protocol):
 class DepartmentRepository(Protocol):
     async def list(self) -> Sequence[Department]: ...
     async def get(self, department_id: int) -> Department | None: ...
-    async def has_worker(self, department_id: int, worker_id: int) -> bool: ...
     async def reminder_offsets(self, department_id: int) -> tuple[int, ...]: ...
     async def set_reminder_offsets(self, department_id: int, offsets: Sequence[int]) -> None: ...
 
 
 class AppointmentRepository(Protocol):
-    def prepare_add(self) -> None:
-        """An appointment will be added in this unit of work: its id may be reserved along
-        with the next read (PostgreSQL), saving the insert a round trip of its own."""
-        ...
-
     async def add(self, new: NewAppointment, now: datetime) -> tuple[int, datetime]: ...
     async def get(self, appointment_id: int) -> Appointment | None: ...
     async def list(
@@ -287,20 +284,12 @@ class CreditRepository(Protocol):
     # The organization's credits.low threshold as the last change() read it with the new
     # balance (None: no threshold, or no change yet).
     threshold_seen: int | None
-    # The cost of the last spend(), for the error when the balance cannot cover it.
-    last_spend: int
 
     async def spend(
         self, cost: int, reason: LedgerReason, now: datetime, appointment_id: int
-    ) -> None:
-        """Debit `cost` in this transaction. Raises InsufficientCredits, here or at the latest
-        from the commit, if the balance cannot cover it (the debit may be sent with the commit,
-        so the organization's row is locked only for that round trip)."""
-        ...
-
-    async def warn_if_low(self, now: datetime) -> None:
-        """Write the credits.low event if the spends since the last call took the balance
-        under the threshold. Call it after the events of the change that spent."""
+    ) -> int:
+        """Debit `cost` in this transaction; the new balance. InsufficientCredits if the
+        balance cannot cover it."""
         ...
 
     async def balance(self) -> int: ...
@@ -351,6 +340,11 @@ class UnitOfWork(Protocol):
     @property
     def public_ids(self) -> PublicIdRepository: ...
 
+    async def agenda_version(self) -> int | None:
+        """The organization's agenda version, read once per unit of work (application/
+        agenda.py); None once this unit of work changed the agenda itself."""
+        ...
+
     def savepoint(self) -> AbstractAsyncContextManager[None]:
         """A nested transaction: leaving it by an exception undoes only its own writes."""
         ...
@@ -371,11 +365,8 @@ class UnitOfWork(Protocol):
 
 
 class UnitOfWorkFactory(Protocol):
-    def __call__(self, organization_id: int, *, write: bool, shared: bool = False) -> UnitOfWork:
-        """A unit of work of the organization. `shared`: a single booking, which a backend
-        may run in one transaction with other bookings arriving at the same time (PostgreSQL,
-        infra/db/booking_groups.py); it must then be run through `with_retries`, which runs it
-        again alone when its group cannot commit it."""
+    def __call__(self, organization_id: int, *, write: bool) -> UnitOfWork:
+        """A unit of work of the organization: one transaction."""
         ...
 
 
@@ -389,3 +380,4 @@ class Services:
     secrets: SecretFactory
     passwords: PasswordHasher
     url_guard: UrlGuard
+    agenda: AgendaCache  # this process's departments' agendas (application/agenda.py)

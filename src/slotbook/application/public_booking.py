@@ -8,9 +8,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from slotbook.application.appointments import BookingRequest, book
 from slotbook.application.availability import SlotQuery, available_slots
-from slotbook.application.booking import with_retries
+from slotbook.application.booking import BookingRequest, book, with_retries
 from slotbook.application.cancel_links import link_holder, new_cancel_token
 from slotbook.application.clients import client_for_booking_page, resolve_party
 from slotbook.application.ports import ClientFields, Services

@@ -46,13 +46,10 @@ class DepartmentChanges:
 class SchedulingRepository(Protocol):
     """Hours, exceptions, closures, department settings, and the bookings they meet."""
 
-    async def lock_department(self, department_id: int) -> None:
-        """Serialise the department's shared decisions (capacities, group sessions, automatic
-        worker choice) until commit. Lock order: docs/scheduling.md."""
-        ...
-
-    async def lock_client(self, identity: str) -> None:
-        """Serialise one client's bookings (by one of its identities) until commit."""
+    async def lock(self, names: Sequence[str]) -> None:
+        """Hold the named locks of the organization until the transaction ends (a client's
+        identities, a group session's places, a stretch of a department's counters), taken
+        in order of their names. Lock order: docs/scheduling.md."""
         ...
 
     async def settings(self, department_id: int) -> SchedulingSettings | None: ...
@@ -77,8 +74,11 @@ class SchedulingRepository(Protocol):
         ranges: Sequence[DailyRange],
     ) -> None: ...
     async def exceptions(
-        self, department_id: int, worker_ids: Sequence[int], since: datetime, until: datetime
-    ) -> Sequence[ScheduleException]: ...
+        self, department_id: int, worker_ids: Sequence[int]
+    ) -> Sequence[ScheduleException]:
+        """Every exception of the department (without a worker) and of the workers."""
+        ...
+
     async def list_exceptions(
         self, *, worker_id: int | None, department_id: int | None
     ) -> Sequence[ScheduleException]: ...
@@ -125,14 +125,6 @@ class SchedulingRepository(Protocol):
     ) -> Sequence[Booking]:
         """The client's active appointments in the organization that end after `since`; the
         client is known by its externalUserId, its client record, or either."""
-        ...
-
-    def client_bookings_ahead(
-        self, external_user_id: str | None, since: datetime, client_id: int | None = None
-    ) -> None:
-        """The next `client_bookings` of this client will follow the locks just asked for: a
-        backend that sends statements in batches reads them in the round trip of its next
-        statement (after the locks), and that call returns them. Others may do nothing."""
         ...
 
 

@@ -6,11 +6,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from slotbook.application.access import Principal, Scope, require
-from slotbook.application.appointments import BookingRequest, book
-from slotbook.application.availability import settings_of
-from slotbook.application.booking import lock_client, with_retries
+from slotbook.application.agenda import agenda_of
+from slotbook.application.booking import BookingRequest, book, client_locks, with_retries
 from slotbook.application.clients import resolve_party
-from slotbook.application.lookups import department_of
 from slotbook.application.ports import Services
 from slotbook.domain.appointments import Appointment
 from slotbook.domain.credits import BOOKING_COST
@@ -40,8 +38,8 @@ async def _create_series(
 ) -> Sequence[Appointment]:
     now = services.clock.now()
     async with services.uow(principal.organization_id, write=True) as uow:
-        department = await department_of(services, uow, request.department_id)
-        tz = zone((await settings_of(uow, department)).time_zone)
+        cached = await agenda_of(services, uow, request.department_id)
+        tz = zone(cached.settings.time_zone)
         first = request.date_time
         if first.tzinfo is not None:
             first = naive_local(first, tz)
@@ -51,10 +49,9 @@ async def _create_series(
             raise InsufficientCredits(balance, BOOKING_COST * len(times))
         # The client is resolved (an inline one created or updated) once for the series.
         party = await resolve_party(services, principal, uow, request, now)
-        # The series' locks before the first savepoint: a lock taken inside a savepoint would
+        # The client's locks before the first savepoint: a lock taken inside a savepoint would
         # be released when that occurrence is refused (lock order: docs/scheduling.md).
-        await lock_client(uow, party.client_id, party.external_user_id)
-        await uow.scheduling.lock_department(department.id)
+        await uow.scheduling.lock(client_locks(party.client_id, party.external_user_id))
         each = replace(request, client=None, client_id=party.client_id)
         booked: list[Appointment] = []
         refusals: list[dict[str, str]] = []

@@ -47,6 +47,5 @@ def fell_below(before: int, after: int, threshold: int | None) -> bool:
 
 
 def low_balance_data(balance: int, threshold: int) -> dict[str, dict[str, int]]:
-    """The `data` of a credits.low event (PostgreSQL's booking path writes the same text in
-    SQL: infra/db/pg_statements.LOW_CREDITS_EVENT)."""
+    """The `data` of a credits.low event."""
     return {"credits": {"balance": balance, "threshold": threshold}}

@@ -9,7 +9,6 @@ from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.responses import Response
 
 from slotbook.api.deps import CurrentPrincipal, CurrentServices, principal_of, services_of
-from slotbook.api.lean_route import BookingRoute
 from slotbook.api.preconditions import IfMatch, etag, expected_versions, set_etag
 from slotbook.api.schemas.appointments import (
     AppointmentCreate,
@@ -28,6 +27,7 @@ from slotbook.api.schemas.common import (
     error_responses,
 )
 from slotbook.application import appointments as use_cases
+from slotbook.application import booking
 from slotbook.application import series as series_cases
 from slotbook.application.cancellation import CancelRequest, cancel_appointment
 from slotbook.application.representation import appointment_document
@@ -52,7 +52,7 @@ async def create_appointment(
     none of them (409 SERIES_REFUSED lists each refused occurrence); the answer is the first
     occurrence (list the others with `q[]=repeatedFromId:=<its id>`)."""
     principal, services = principal_of(http), services_of(http)  # the hot path: no Depends
-    request = use_cases.BookingRequest(
+    request = booking.BookingRequest(
         department_id=body.department_id,
         date_time=body.date_time,
         name=body.name,
@@ -66,7 +66,7 @@ async def create_appointment(
     )
     recurrence = body.recurrence()
     if recurrence is None:
-        booked = [await use_cases.create_appointment(services, principal, request)]
+        booked = [await booking.create_appointment(services, principal, request)]
     else:
         booked = list(await series_cases.create_series(services, principal, request, recurrence))
     first = booked[0]
@@ -87,9 +87,7 @@ async def create_appointment(
 def install_booking(app: FastAPI, prefix: str) -> None:
     """Route `POST {prefix}/appointments` on the app itself, ahead of every router: matching a
     request through the included routers cost the booking about 4% of its server CPU (their
-    route tables are checked and rebuilt on version changes per request). It is served by
-    BookingRoute (api/lean_route.py): the same endpoint and OpenAPI operation, its arguments
-    prepared without FastAPI's per-request dependency solving."""
+    route tables are checked and rebuilt on version changes per request)."""
     app.router.add_api_route(
         f"{prefix}/appointments",
         create_appointment,
@@ -99,7 +97,6 @@ def install_booking(app: FastAPI, prefix: str) -> None:
         responses=error_responses(400, 401, 402, 403, 404, 409, 422, 429),
         summary="Create an appointment (or a recurring series)",
         tags=["appointments"],
-        route_class_override=BookingRoute,
     )
 
 

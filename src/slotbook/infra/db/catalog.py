@@ -12,7 +12,7 @@ from sqlalchemy import delete, insert, or_, select, update
 from slotbook.application.ports import TypeChanges
 from slotbook.domain.organizations import Worker
 from slotbook.domain.schedules import AppointmentType
-from slotbook.infra.db.repositories import _Scoped
+from slotbook.infra.db.repositories import _AgendaWriter
 from slotbook.infra.db.tables import (
     appointment_type,
     appointment_type_worker,
@@ -22,7 +22,7 @@ from slotbook.infra.db.tables import (
 )
 
 
-class SqlAppointmentTypes(_Scoped):
+class SqlAppointmentTypes(_AgendaWriter):
     async def _workers(self, type_ids: Sequence[int]) -> dict[int, tuple[int, ...]]:
         found: dict[int, list[int]] = defaultdict(list)
         if type_ids:
@@ -88,6 +88,7 @@ class SqlAppointmentTypes(_Scoped):
         }
 
     async def _set_workers(self, type_id: int, worker_ids: Sequence[int]) -> None:
+        await self._agenda.changed()
         await self._conn.execute(
             delete(appointment_type_worker).where(
                 appointment_type_worker.c.appointment_type_id == type_id
@@ -123,6 +124,7 @@ class SqlAppointmentTypes(_Scoped):
         await self._set_workers(type_id, changes.worker_ids)
 
     async def archive(self, type_id: int, now: datetime) -> None:
+        await self._agenda.changed()
         await self._conn.execute(
             update(appointment_type)
             .where(
@@ -132,7 +134,7 @@ class SqlAppointmentTypes(_Scoped):
         )
 
 
-class SqlWorkers(_Scoped):
+class SqlWorkers(_AgendaWriter):
     async def _departments(self, worker_ids: Sequence[int]) -> dict[int, tuple[int, ...]]:
         found: dict[int, list[int]] = defaultdict(list)
         if worker_ids:
@@ -182,6 +184,7 @@ class SqlWorkers(_Scoped):
         return {int(r) for r in rows.scalars()}
 
     async def _set_departments(self, worker_id: int, department_ids: Sequence[int]) -> None:
+        await self._agenda.changed()
         await self._conn.execute(
             delete(department_worker).where(department_worker.c.worker_id == worker_id)
         )

@@ -63,8 +63,8 @@ def make_async_engine(url: str, pool_size: int = 20) -> AsyncEngine:
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=False,
-        # psycopg prepares nothing: after any ROLLBACK it would send DEALLOCATE ALL, which
-        # drops the statements pg_direct prepares itself (and costs a round trip).
+        # psycopg prepares nothing: after any ROLLBACK it would send DEALLOCATE ALL (a round
+        # trip of its own), and a refused booking rolls back.
         connect_args={"prepare_threshold": None},
     )
 

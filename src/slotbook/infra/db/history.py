@@ -11,7 +11,6 @@ from sqlalchemy import func, insert, select
 
 from slotbook.application.ports import NewHistoryEntry, Page
 from slotbook.domain.history import Actor, Change, HistoryAction, HistoryEntry
-from slotbook.infra.db import pg_statements as pg
 from slotbook.infra.db.repositories import _Scoped
 from slotbook.infra.db.tables import api_key, appointment_event
 
@@ -38,22 +37,6 @@ def _changes(entry: NewHistoryEntry) -> str:
 class SqlHistory(_Scoped):
     async def append(self, entries: Sequence[NewHistoryEntry], now: datetime) -> None:
         if not entries:
-            return
-        if self._direct is not None:
-            # Nobody reads the entry back before the commit: it goes with the COMMIT.
-            for e in entries:
-                self._direct.defer(
-                    pg.HISTORY_ENTRY,
-                    (
-                        self._org,
-                        e.appointment_id,
-                        e.action.value,
-                        e.actor.value,
-                        e.api_key_id,
-                        _changes(e),
-                        now,
-                    ),
-                )
             return
         await self._conn.execute(
             insert(appointment_event),

@@ -28,8 +28,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from slotbook.application.ports import ChangeEvent
 from slotbook.domain.events import DeliveryStatus, EventType
-from slotbook.infra.db import pg_statements as pg
-from slotbook.infra.db.pg_direct import PgDirect
 from slotbook.infra.db.tables import (
     event_sequence,
     outbox_event,
@@ -47,12 +45,9 @@ def subscribed(events_column: str, event_type: EventType) -> bool:
 
 
 class SqlOutbox:
-    def __init__(
-        self, connection: AsyncConnection, organization_id: int, direct: PgDirect | None = None
-    ) -> None:
+    def __init__(self, connection: AsyncConnection, organization_id: int) -> None:
         self._conn = connection
         self._org = organization_id
-        self._direct = direct
 
     async def _next_position(self) -> int:
         upsert = pg_insert if self._conn.dialect.name == "postgresql" else sqlite_insert
@@ -69,20 +64,6 @@ class SqlOutbox:
 
     async def add(self, event_type: EventType, data: Mapping[str, Any], now: datetime) -> str:
         public_id = new_event_id()
-        if self._direct is not None:
-            # Position, event and deliveries in one statement, sent with the COMMIT: the
-            # sequence row is then locked for that one round trip only.
-            self._direct.defer(
-                pg.OUTBOX_EVENT,
-                {
-                    "org": self._org,
-                    "public_id": public_id,
-                    "type": event_type.value,
-                    "data": orjson.dumps(data).decode(),
-                    "now": now,
-                },
-            )
-            return public_id
         event_id = (
             await self._conn.execute(
                 insert(outbox_event)

@@ -7,7 +7,6 @@ session share a session_key and may overlap each other (their count is enforced 
 
 from __future__ import annotations
 
-import psycopg
 from alembic import op
 from sqlalchemy.exc import DBAPIError
 
@@ -60,27 +59,9 @@ def drop_sqlite_overlap_triggers() -> None:
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
 
 
-CREDITS_CONSTRAINT = "ck_organization_credits_not_negative"
-
-
 def _driver_error(error: BaseException) -> BaseException | None:
-    # Through SQLAlchemy the driver's error is wrapped; the booking path's own statements
-    # (pg_direct) raise psycopg's directly.
-    if isinstance(error, DBAPIError):
-        return error.orig
-    if isinstance(error, psycopg.Error):
-        return error
-    return None
-
-
-def credits_refused(error: BaseException) -> bool:
-    """Whether the database refused a debit the balance cannot cover (its CHECK constraint)."""
-    original = _driver_error(error)
-    return (
-        isinstance(original, psycopg.Error)
-        and original.sqlstate == "23514"
-        and original.diag.constraint_name == CREDITS_CONSTRAINT
-    )
+    # Through SQLAlchemy the driver's error is wrapped.
+    return error.orig if isinstance(error, DBAPIError) else None
 
 
 def refusal(error: BaseException) -> DomainError | None:

@@ -22,6 +22,7 @@ from slotbook.domain.appointments import AWAITED_STATUSES
 from slotbook.domain.errors import Conflict, InvalidRequest
 from slotbook.domain.organizations import Organization, Worker
 from slotbook.domain.users import Role
+from slotbook.infra.db.agenda_version import bump_agenda_version, bump_department_owner
 from slotbook.infra.db.tables import (
     api_key,
     appointment,
@@ -118,6 +119,7 @@ class SqlRegistry:
         department_id: int | None = None,
     ) -> int:
         async with self._engine.begin() as conn:
+            await bump_agenda_version(conn, organization_id)
             return await self._insert(
                 conn,
                 department,
@@ -166,6 +168,7 @@ class SqlRegistry:
                 worker_id,
             )
             if department_ids:
+                await bump_agenda_version(conn, organization_id)
                 await conn.execute(
                     insert(department_worker),
                     [{"department_id": d, "worker_id": new_id} for d in department_ids],
@@ -433,6 +436,7 @@ class SqlRegistry:
         self, department_id: int, limit: int | None, window_days: int
     ) -> bool:
         async with self._engine.begin() as conn:
+            await bump_department_owner(conn, department_id)
             result = await conn.execute(
                 update(department)
                 .where(department.c.id == department_id)

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from functools import lru_cache
 from typing import Any
-from uuid import UUID
 
-import orjson
 from sqlalchemy import and_, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
@@ -16,18 +13,12 @@ from sqlalchemy.sql.elements import ColumnElement
 from slotbook.application.ports import AppointmentFilter, NewAppointment, Page
 from slotbook.domain.appointments import Appointment, AppointmentStatus, CancellationReason
 from slotbook.domain.organizations import Department, Organization
-from slotbook.domain.policy import BookingPolicy
 from slotbook.domain.reminders import format_offsets, parse_offsets
-from slotbook.domain.schedules import SchedulingSettings
-from slotbook.infra.db import pg_statements as pg
+from slotbook.infra.db.agenda_version import AgendaVersion
 from slotbook.infra.db.listing import listing_conditions, listing_order
-from slotbook.infra.db.pg_compiled import compiled_read
-from slotbook.infra.db.pg_direct import PgDirect
-from slotbook.infra.db.scheduling_statements import _POLICY_COLUMNS
 from slotbook.infra.db.tables import (
     appointment,
     department,
-    department_worker,
     organization,
 )
 
@@ -89,7 +80,7 @@ _appointment_columns = (
 _appointment_from = appointment.join(
     department, department.c.id == appointment.c.department_id
 ).join(organization, organization.c.id == appointment.c.organization_id)
-_APPOINTMENT_BY_ID = compiled_read(
+_APPOINTMENT_BY_ID = (
     select(*_appointment_columns)
     .select_from(_appointment_from)
     .where(appointment.c.organization_id == bindparam("org"), appointment.c.id == bindparam("id"))
@@ -110,50 +101,6 @@ def _department(row: Any) -> Department:
         uuid=row.uuid,
         booking_page_enabled=bool(row.booking_page_enabled),
     )
-
-
-_DepartmentRead = tuple[
-    Department,
-    tuple[tuple[int, str, UUID], ...],
-    tuple[tuple[int, ...], tuple[tuple[int | None, int, int, int], ...]],
-    SchedulingSettings,
-    bool,
-]
-
-
-# The same department is read by every booking of it: its row (without the reserved id) parsed
-# once, into immutable parts, costs a lookup instead of 20-30 µs. Keyed by the whole row, so a
-# changed department is parsed anew.
-@lru_cache(maxsize=256)
-def _department_read(row: tuple[Any, ...]) -> _DepartmentRead:
-    """The department, its workers, its and their weekly hours, its scheduling settings, and
-    whether its organization watches its balance, from a row of pg_statements.DEPARTMENT."""
-    (id_, org, org_name, name, description, show_admins, own_zone, org_zone) = row[:8]
-    (no_show_limit, no_show_window, interval, capacity, public_id, page_on) = row[8:14]
-    policy, (workers, hours) = row[15:-2], row[-2:]
-    staff = tuple((w[0], w[1], UUID(w[2])) for w in orjson.loads(workers))
-    settings = SchedulingSettings(
-        department_id=id_,
-        time_zone=own_zone or org_zone,
-        slot_interval_minutes=interval,
-        slot_capacity=capacity,
-        policy=BookingPolicy(**dict(zip(_POLICY_COLUMNS, policy, strict=True))),
-    )
-    found = Department(
-        id=id_,
-        organization_id=org,
-        organization_name=org_name,
-        name=name,
-        description=description,
-        show_admins_in_booking=bool(show_admins),
-        time_zone=own_zone if own_zone is not None else org_zone,
-        no_show_limit=no_show_limit,
-        no_show_window_days=no_show_window,
-        uuid=public_id,
-        booking_page_enabled=bool(page_on),
-    )
-    week = tuple((h[0], h[1], h[2], h[3]) for h in orjson.loads(hours))
-    return found, staff, (tuple(w[0] for w in staff), week), settings, bool(row[14])
 
 
 def _appointment(row: Any) -> Appointment:
@@ -217,13 +164,20 @@ def _appointment_conditions(
 
 
 class _Scoped:
-    def __init__(
-        self, connection: AsyncConnection, organization_id: int, direct: PgDirect | None = None
-    ) -> None:
+    def __init__(self, connection: AsyncConnection, organization_id: int) -> None:
         self._conn = connection
         self._org = organization_id
-        # PostgreSQL: the booking path's statements run straight through psycopg (pg_direct).
-        self._direct = direct
+
+
+class _AgendaWriter(_Scoped):
+    """A repository of agenda rows: each of its writes bumps the organization's agenda
+    version (infra/db/agenda_version.py)."""
+
+    def __init__(
+        self, connection: AsyncConnection, organization_id: int, agenda: AgendaVersion
+    ) -> None:
+        super().__init__(connection, organization_id)
+        self._agenda = agenda
 
 
 class SqlOrganization(_Scoped):
@@ -241,22 +195,17 @@ class SqlOrganization(_Scoped):
         return Organization(row.id, row.name, row.time_zone, row.credits) if row else None
 
 
-_DEPARTMENTS = compiled_read(
-    select(*_department_columns)
-    .select_from(_department_from)
-    .where(department.c.organization_id == bindparam("org"))
-    .order_by(department.c.id)
-)
-
-
 class SqlDepartments(_Scoped):
     async def list(self) -> Sequence[Department]:
-        rows = await _DEPARTMENTS.all(self._conn, self._direct, {"org": self._org})
+        rows = await self._conn.execute(
+            select(*_department_columns)
+            .select_from(_department_from)
+            .where(department.c.organization_id == self._org)
+            .order_by(department.c.id)
+        )
         return [_department(row) for row in rows]
 
     async def get(self, department_id: int) -> Department | None:
-        if self._direct is not None:
-            return await self._get_direct(department_id)
         row = (
             await self._conn.execute(
                 select(*_department_columns)
@@ -265,40 +214,6 @@ class SqlDepartments(_Scoped):
             )
         ).first()
         return _department(row) if row else None
-
-    async def _get_direct(self, department_id: int) -> Department | None:
-        assert self._direct is not None
-        direct = self._direct
-        reserve = direct.id_wanted
-        row = await direct.first(pg.DEPARTMENT, (reserve, self._org, department_id))
-        if row is None:
-            return None
-        if reserve:
-            direct.id_wanted = False
-            direct.reserved_ids.append(row[-1])
-        parsed = _department_read(row[:-1])
-        department_, staff, hours, settings, watched = parsed
-        direct.low_credits_watched = watched
-        direct.workers[department_.id] = staff
-        direct.hours[department_.id] = hours
-        # The booking reads the settings next: scheduling.settings finds them here.
-        direct.settings[department_.id] = settings
-        return department_
-
-    async def has_worker(self, department_id: int, worker_id: int) -> bool:
-        # The department was already checked to be ours, so the membership row is enough.
-        if self._direct is not None:
-            found = await self._direct.first(pg.HAS_WORKER, (department_id, worker_id))
-            return found is not None
-        row = (
-            await self._conn.execute(
-                select(department_worker.c.worker_id).where(
-                    department_worker.c.department_id == department_id,
-                    department_worker.c.worker_id == worker_id,
-                )
-            )
-        ).first()
-        return row is not None
 
     async def reminder_offsets(self, department_id: int) -> tuple[int, ...]:
         text = (
@@ -319,55 +234,8 @@ class SqlDepartments(_Scoped):
 
 
 class SqlAppointments(_Scoped):
-    def prepare_add(self) -> None:
-        if self._direct is not None:
-            self._direct.id_wanted = True
-
     async def add(self, new: NewAppointment, now: datetime) -> tuple[int, datetime]:
         ends_at = new.ends_at or new.starts_at + LEGACY_DURATION
-        if self._direct is not None:
-            reserved = self._direct.reserved_ids
-            if reserved:
-                appointment_id = reserved.pop()
-            else:
-                taken = await self._direct.first(pg.NEXT_APPOINTMENT_ID, ())
-                assert taken is not None
-                appointment_id = int(taken[0])
-            # Sent with the commit: the overlap guard's refusal, if any, comes from there.
-            self._direct.defer(
-                pg.INSERT_APPOINTMENT,
-                (
-                    appointment_id,
-                    new.uuid,
-                    self._org,
-                    new.department_id,
-                    new.worker_id,
-                    new.name,
-                    new.external_user_id,
-                    new.starts_at,
-                    AppointmentStatus.SCHEDULED.value,
-                    new.qr_token,
-                    new.created_by_key_id,
-                    now,
-                    now,
-                    ends_at,
-                    new.appointment_type_id,
-                    new.blocked_from or new.starts_at,
-                    new.blocked_until or ends_at,
-                    new.session_key or new.qr_token,
-                    new.client_id,
-                    new.patient_id,
-                    new.notes,
-                    new.reason,
-                    new.is_urgent,
-                    new.source,
-                    new.from_web,
-                    new.telehealth_url,
-                    new.repeated_from_id,
-                    new.cancel_token,
-                ),
-            )
-            return appointment_id, now
         row = (
             await self._conn.execute(
                 insert(appointment)
@@ -406,9 +274,9 @@ class SqlAppointments(_Scoped):
         return row.id, row.created_at
 
     async def get(self, appointment_id: int) -> Appointment | None:
-        row = await _APPOINTMENT_BY_ID.first(
-            self._conn, self._direct, {"org": self._org, "id": appointment_id}
-        )
+        row = (
+            await self._conn.execute(_APPOINTMENT_BY_ID, {"org": self._org, "id": appointment_id})
+        ).first()
         return _appointment(row) if row else None
 
     async def list(self, criteria: AppointmentFilter, page: int, size: int) -> Page[Appointment]:

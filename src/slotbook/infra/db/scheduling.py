@@ -29,26 +29,24 @@ from slotbook.domain.schedules import (
     ScheduleException,
     SchedulingSettings,
 )
-from slotbook.infra.db import pg_availability
-from slotbook.infra.db import pg_statements as pg
-from slotbook.infra.db.pg_direct import PgDirect
-from slotbook.infra.db.repositories import _Scoped
+from slotbook.infra.db.agenda_version import AgendaVersion
+from slotbook.infra.db.repositories import _AgendaWriter
 from slotbook.infra.db.scheduling_statements import (
     _ADVISORY_LOCK,
     _BOOKED_SECONDS,
+    _BOOKING_LOCK,
     _BOOKINGS,
     _BUSY_TIMES,
     _CLIENT_BOOKINGS,
-    _CLIENT_LOCK,
-    _DEPARTMENT_LOCK,
     _HOURS,
     _LONGEST_BLOCK,
+    _LONGEST_BUFFER,
     _NONE,
     _POLICY_COLUMNS,
     _SETTINGS,
     _WORKERS,
-    _client_key,
     _exception,
+    _lock_key,
     _owner,
 )
 from slotbook.infra.db.tables import (
@@ -59,48 +57,27 @@ from slotbook.infra.db.tables import (
 )
 
 
-class SqlScheduling(_Scoped):
+class SqlScheduling(_AgendaWriter):
     def __init__(
-        self, connection: AsyncConnection, organization_id: int, direct: PgDirect | None = None
+        self, connection: AsyncConnection, organization_id: int, agenda: AgendaVersion
     ) -> None:
-        super().__init__(connection, organization_id, direct)
+        super().__init__(connection, organization_id, agenda)
         self._sqlite = connection.dialect.name == "sqlite"
         # Settings read once per unit of work (a booking needs them in several steps).
         self._settings: dict[int, SchedulingSettings | None] = {}
-        # PostgreSQL: client locks asked for in this transaction (until a
-        # savepoint is undone), and a client's appointments read ahead (client_bookings_ahead).
-        self._client_locks: set[str] = set()
-        self._ahead: dict[tuple[str | None, int | None], list[tuple[Any, ...]]] = {}
 
     async def _advisory_lock(self, space: int, key: int) -> None:
         # SQLite write units of work begin with BEGIN IMMEDIATE: writers are already serial.
-        if self._direct is not None:
-            # Taken in the round trip of the next statement, which is the read it protects
-            # (the client's or the overlapping bookings): one round trip for both.
-            self._direct.defer(pg.ADVISORY_LOCK, (space, key))
-        elif not self._sqlite:
+        if not self._sqlite:
             await self._conn.execute(_ADVISORY_LOCK, {"space": space, "key": key})
 
-    async def lock_department(self, department_id: int) -> None:
-        await self._advisory_lock(_DEPARTMENT_LOCK, department_id)
-
-    async def lock_client(self, identity: str) -> None:
-        if self._direct is not None:
-            if identity in self._client_locks:
-                return  # held until the transaction ends: taking it again changes nothing
-            self._client_locks.add(identity)
-        await self._advisory_lock(_CLIENT_LOCK, _client_key(self._org, identity))
-
-    def savepoint_undone(self) -> None:
-        """The locks taken inside it were released with it, and reads deferred in it dropped."""
-        self._client_locks.clear()
-        self._ahead.clear()
+    async def lock(self, names: Sequence[str]) -> None:
+        for name in sorted(set(names)):
+            await self._advisory_lock(_BOOKING_LOCK, _lock_key(self._org, name))
 
     async def settings(self, department_id: int) -> SchedulingSettings | None:
         if department_id in self._settings:
             return self._settings[department_id]
-        if self._direct is not None and department_id in self._direct.settings:
-            return self._direct.settings[department_id]
         row = (
             await self._conn.execute(_SETTINGS, {"org": self._org, "department_id": department_id})
         ).first()
@@ -138,6 +115,7 @@ class SqlScheduling(_Scoped):
         }
 
     async def add_department(self, changes: DepartmentChanges, now: datetime) -> int:
+        await self._agenda.changed()
         return int(
             (
                 await self._conn.execute(
@@ -154,8 +132,7 @@ class SqlScheduling(_Scoped):
 
     async def update_department(self, department_id: int, changes: DepartmentChanges) -> None:
         self._settings.pop(department_id, None)
-        if self._direct is not None:
-            self._direct.settings.pop(department_id, None)
+        await self._agenda.changed()
         await self._conn.execute(
             update(department)
             .where(department.c.organization_id == self._org, department.c.id == department_id)
@@ -163,11 +140,6 @@ class SqlScheduling(_Scoped):
         )
 
     async def department_workers(self, department_id: int) -> Sequence[Worker]:
-        if self._direct is not None:
-            found = self._direct.workers.pop(department_id, None)
-            if found is None:
-                found = await self._direct.rows(pg.WORKERS, (self._org, department_id))
-            return [Worker(id_, self._org, name, public_id) for id_, name, public_id in found]
         rows = await self._conn.execute(
             _WORKERS, {"org": self._org, "department_id": department_id}
         )
@@ -177,16 +149,7 @@ class SqlScheduling(_Scoped):
         self, department_id: int, worker_ids: Sequence[int]
     ) -> dict[int | None, tuple[DailyRange, ...]]:
         params = {"org": self._org, "department_id": department_id, "worker_ids": list(worker_ids)}
-        rows: Sequence[Any]
-        if self._direct is not None:
-            read = self._direct.hours.pop(department_id, None)
-            # Read with the department for its own workers: valid for exactly those.
-            if read is not None and read[0] == tuple(worker_ids):
-                rows = read[1]
-            else:
-                rows = await self._direct.rows(pg.HOURS, params)
-        else:
-            rows = (await self._conn.execute(_HOURS, params)).all()
+        rows = (await self._conn.execute(_HOURS, params)).all()
         found: dict[int | None, list[DailyRange]] = defaultdict(list)
         for owner, weekday, start_minute, end_minute in rows:
             found[owner].append(DailyRange(weekday, start_minute, end_minute))
@@ -209,6 +172,7 @@ class SqlScheduling(_Scoped):
         department_id: int | None,
         ranges: Sequence[DailyRange],
     ) -> None:
+        await self._agenda.changed()
         await self._conn.execute(
             delete(working_hours).where(
                 working_hours.c.organization_id == self._org, *_owner(worker_id, department_id)
@@ -231,14 +195,12 @@ class SqlScheduling(_Scoped):
             )
 
     async def exceptions(
-        self, department_id: int, worker_ids: Sequence[int], since: datetime, until: datetime
+        self, department_id: int, worker_ids: Sequence[int]
     ) -> Sequence[ScheduleException]:
         rows = await self._conn.execute(
             select(schedule_exception)
             .where(
                 schedule_exception.c.organization_id == self._org,
-                schedule_exception.c.starts_at < until,
-                schedule_exception.c.ends_at > since,
                 or_(
                     schedule_exception.c.worker_id.in_(worker_ids),
                     and_(
@@ -270,6 +232,7 @@ class SqlScheduling(_Scoped):
         return [_exception(row) for row in rows]
 
     async def add_exception(self, exception: ScheduleException, now: datetime) -> int:
+        await self._agenda.changed()
         return int(
             (
                 await self._conn.execute(
@@ -290,6 +253,7 @@ class SqlScheduling(_Scoped):
         )
 
     async def delete_exception(self, exception_id: int, worker_id: int | None) -> bool:
+        await self._agenda.changed()
         result = await self._conn.execute(
             delete(schedule_exception).where(
                 schedule_exception.c.organization_id == self._org,
@@ -308,6 +272,7 @@ class SqlScheduling(_Scoped):
         return [Closure(row.id, row.department_id, row.day, row.reason) for row in rows]
 
     async def add_closure(self, new: Closure) -> int:
+        await self._agenda.changed()
         exists = (
             await self._conn.execute(
                 select(closure.c.id).where(
@@ -336,6 +301,7 @@ class SqlScheduling(_Scoped):
         )
 
     async def delete_closure(self, department_id: int, closure_id: int) -> bool:
+        await self._agenda.changed()
         result = await self._conn.execute(
             delete(closure).where(
                 closure.c.organization_id == self._org,
@@ -368,13 +334,7 @@ class SqlScheduling(_Scoped):
     ) -> Sequence[Booking]:
         params = self._window(department_id, worker_ids, since, until)
         params["exclude"] = _NONE if exclude is None else exclude
-        rows: Sequence[Any]
-        if self._direct is not None:
-            rows = await self._direct.rows(pg.BOOKINGS[bool(worker_ids)], params)
-        else:
-            rows = (
-                await self._conn.execute(_BOOKINGS[self._sqlite, bool(worker_ids)], params)
-            ).all()
+        rows = (await self._conn.execute(_BOOKINGS[self._sqlite, bool(worker_ids)], params)).all()
         of = Booking.of_epochs
         return [of(*row) for row in rows]
 
@@ -388,12 +348,8 @@ class SqlScheduling(_Scoped):
     ) -> dict[int | None, BusyTimes]:
         params = self._window(department_id, worker_ids, since, until)
         params["session_type"] = session_type
-        rows: Sequence[Any]
-        if self._direct is not None:
-            rows = await self._direct.rows(pg_availability.BUSY_TIMES[bool(worker_ids)], params)
-        else:
-            statement = _BUSY_TIMES[self._sqlite, bool(worker_ids)]
-            rows = (await self._conn.execute(statement, params)).all()
+        statement = _BUSY_TIMES[self._sqlite, bool(worker_ids)]
+        rows = (await self._conn.execute(statement, params)).all()
         return {
             owner: BusyTimes(_numbers(blocked_from), _numbers(blocked_until), _numbers(starts))
             for owner, blocked_from, blocked_until, starts in rows
@@ -409,6 +365,7 @@ class SqlScheduling(_Scoped):
                 "worker_ids": list(worker_ids),
                 "since": since,
                 "until": until,
+                "earliest": since - _LONGEST_BUFFER,
                 "exclude": _NONE if exclude is None else exclude,
             },
         )
@@ -420,31 +377,9 @@ class SqlScheduling(_Scoped):
         if external_user_id is None and client_id is None:
             return []
         params = self._client_params(external_user_id, since, client_id)
-        rows: Sequence[Any]
-        ahead = self._ahead.pop((external_user_id, client_id), None)
-        if ahead is not None and self._direct is not None:
-            if self._direct.deferred:
-                await self._direct.flush()  # the read ahead may not have been sent yet
-            cutoff = since.timestamp()
-            return [Booking.of_epochs(*row) for row in ahead if row[3] > cutoff]
-        if self._direct is not None:
-            rows = await self._direct.rows(_client_statement(external_user_id, client_id), params)
-        else:
-            rows = (await self._conn.execute(_CLIENT_BOOKINGS[self._sqlite], params)).all()
+        rows = (await self._conn.execute(_CLIENT_BOOKINGS[self._sqlite], params)).all()
         of = Booking.of_epochs
         return [of(*row) for row in rows]
-
-    def client_bookings_ahead(
-        self, external_user_id: str | None, since: datetime, client_id: int | None = None
-    ) -> None:
-        # PostgreSQL: deferred behind the client's locks, so the round trip that reads the
-        # department also takes the locks and reads this (one round trip fewer per booking).
-        if self._direct is None or (external_user_id is None and client_id is None):
-            return
-        rows: list[tuple[Any, ...]] = []
-        params = self._client_params(external_user_id, since, client_id)
-        self._direct.defer(_client_statement(external_user_id, client_id), params, into=rows)
-        self._ahead[(external_user_id, client_id)] = rows
 
     def _client_params(
         self, external_user_id: str | None, since: datetime, client_id: int | None
@@ -455,11 +390,6 @@ class SqlScheduling(_Scoped):
             "client_id": client_id,
             "since": since,
         }
-
-
-def _client_statement(external_user_id: str | None, client_id: int | None) -> str:
-    """PostgreSQL's read of a client's appointments by the identities given."""
-    return pg.CLIENT_BOOKINGS[(external_user_id is not None, client_id is not None)]
 
 
 def _numbers(aggregated: str | list[int] | None) -> Sequence[int]:

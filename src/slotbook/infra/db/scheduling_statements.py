@@ -96,22 +96,22 @@ def _owner(worker_id: int | None, department_id: int | None) -> list[ColumnEleme
     ]
 
 
-# Namespaces (first key of pg_advisory_xact_lock(int, int)) of the booking locks; see
+# The namespace (first key of pg_advisory_xact_lock(int, int)) of the booking locks; see
 # docs/scheduling.md "Lock order". The two-key space never meets the one-key space.
-_DEPARTMENT_LOCK = 0x5B00_0001
-_CLIENT_LOCK = 0x5B00_0002
+_BOOKING_LOCK = 0x5B00_0002
 _ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:space, :key)")
 
 # A stored blocked interval is at most the longest appointment plus both buffers, so a booking
 # meeting [since, until) has blocked_from in (since - _LONGEST_BLOCK, until): a bounded range
 # of the (worker_id, blocked_from) index instead of every earlier row.
 _LONGEST_BLOCK = timedelta(minutes=MAX_DURATION_MINUTES + 2 * MINUTES_PER_DAY)
+_LONGEST_BUFFER = timedelta(minutes=MINUTES_PER_DAY)
 
 
-def _client_key(organization_id: int, identity: str) -> int:
-    """A signed 32-bit key for one client of one organization (a collision only serialises
-    two clients' bookings needlessly; it never lets anything through)."""
-    digest = hashlib.blake2b(f"{organization_id}:{identity}".encode(), digest_size=4).digest()
+def _lock_key(organization_id: int, name: str) -> int:
+    """A signed 32-bit key for one lock name of one organization (a collision only makes two
+    bookings wait for each other needlessly; it never lets anything through)."""
+    digest = hashlib.blake2b(f"{organization_id}:{name}".encode(), digest_size=4).digest()
     return int.from_bytes(digest, "big", signed=True)
 
 
@@ -241,6 +241,10 @@ def _booked_seconds_statement(sqlite: bool) -> Any:
             a.worker_id.in_(bindparam("worker_ids", expanding=True)),
             a.starts_at >= bindparam("since"),
             a.starts_at < bindparam("until"),
+            # The same rows, said so the (worker_id, blocked_from) index bounds the read: an
+            # appointment's blocked time starts at most one day (the longest buffer) earlier.
+            a.blocked_from >= bindparam("earliest"),
+            a.blocked_from < bindparam("until"),
             a.id != bindparam("exclude"),
         )
         .group_by(a.worker_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -102,6 +103,8 @@ organization = Table(
     # credits.low is sent when a debit takes the balance below this (None: never).
     Column("credits_low_threshold", Integer),
     Column("created_at", UTCDateTime, nullable=False),
+    # Changes of the organization's agenda, counted so each process may cache it (0013).
+    Column("agenda_version", BigInteger, nullable=False, server_default="0"),
     CheckConstraint("credits >= 0", name="credits_not_negative"),
 )
 

@@ -30,6 +30,7 @@ from slotbook.api.deps import CurrentPrincipal, CurrentServices
 from slotbook.api.preconditions import expected_versions
 from slotbook.api.schemas.common import MAX_ID
 from slotbook.application import appointments as use_cases
+from slotbook.application import booking
 from slotbook.application import series as series_cases
 from slotbook.application.access import Principal, Scope
 from slotbook.application.appointment_details import (
@@ -168,7 +169,7 @@ async def create_individual_appointment(
         refused = _ends_at_error(body.ends_at, body.starts_at, duration)
         if refused is not None:
             return refused
-    booking = use_cases.BookingRequest(
+    wanted = booking.BookingRequest(
         department_id=body.business_id,
         date_time=body.starts_at,  # aware (UTC): not read as the department's wall clock
         name=None,  # the patient's (client's) name
@@ -179,9 +180,9 @@ async def create_individual_appointment(
     )
     rule = body.repeat_rule.rule() if body.repeat_rule is not None else None
     if rule is None:
-        first = await use_cases.create_appointment(services, principal, booking)
+        first = await booking.create_appointment(services, principal, wanted)
     else:
-        first = (await series_cases.create_series(services, principal, booking, rule))[0]
+        first = (await series_cases.create_series(services, principal, wanted, rule))[0]
     return _one(request, first, 201)
 
 

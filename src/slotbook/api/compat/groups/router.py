@@ -4,8 +4,6 @@ appointment type, fiche = client). Paths also answer with seed 002's `.json` suf
 
 from __future__ import annotations
 
-import random
-from dataclasses import replace
 from typing import Annotated, Any
 
 import orjson
@@ -17,16 +15,11 @@ from slotbook.api.compat.groups.schemas import AppointmentBody, appointment_reco
 from slotbook.api.deps import CurrentPrincipal, CurrentServices
 from slotbook.api.schemas.common import MAX_ID, Id
 from slotbook.application import appointments as use_cases
-from slotbook.application.access import Principal
-from slotbook.application.availability import explain
+from slotbook.application.booking import BookingRequest, create_appointment
 from slotbook.application.cancellation import cancel_appointment
-from slotbook.application.ports import Services
-from slotbook.domain.appointments import Appointment
 from slotbook.domain.errors import (
     AppointmentNotFound,
-    DomainError,
     InvalidRequest,
-    SlotConflict,
 )
 
 router = APIRouter(route_class=GroupsRoute, include_in_schema=False)
@@ -41,51 +34,6 @@ def _json(body: Any, status: int = 200) -> Response:
     return Response(orjson.dumps(body), status_code=status, media_type="application/json")
 
 
-async def _book_on_any_calendar(
-    services: Services, principal: Principal, request: use_cases.BookingRequest
-) -> Appointment:
-    """Seed 002 books without a calendar by assigning one of those available.
-
-    Where the department lets Slotbook choose, the native booking does (the least loaded free
-    worker, decided under the department's lock). Where it asks clients to name a worker
-    (showAdminsInBooking), a free one is drawn at random among those the schedule offers at
-    that time; if another booking takes it first, the next one is tried."""
-    try:
-        return await use_cases.create_appointment(services, principal, request)
-    except InvalidRequest as refused:
-        first_refusal = refused
-    try:
-        found = await explain(
-            services,
-            principal,
-            request.department_id,
-            request.date_time,
-            request.appointment_type_id,
-        )
-    except DomainError:
-        # The request was refused for a reason of its own (a fiche without a name, say).
-        raise first_refusal from None
-    if not found.agenda.department.show_admins_in_booking:
-        raise first_refusal
-    free = [v.worker_id for v in found.verdicts if v.bookable and v.worker_id is not None]
-    random.shuffle(free)
-    if not free:
-        # Booked on one of the workers that could take it, the time is refused with the
-        # precise reason (a booking rule, or why the slot is not free).
-        free = [v.worker_id for v in found.verdicts if v.worker_id is not None][:1]
-    if not free:
-        raise first_refusal
-    for n, worker_id in enumerate(free, start=1):
-        try:
-            return await use_cases.create_appointment(
-                services, principal, replace(request, worker_id=worker_id)
-            )
-        except SlotConflict as refused:
-            if refused.code != "SLOT_UNAVAILABLE" or n == len(free):
-                raise
-    raise AssertionError("unreachable")
-
-
 async def create(
     group_id: GroupId,
     body: AppointmentBody,
@@ -98,7 +46,7 @@ async def create(
         raise InvalidRequest("appointment.fiche is required")
     if fiche.group_id is not None and fiche.group_id != group_id:
         raise InvalidRequest(f"fiche.group_id {fiche.group_id} is not group {group_id}")
-    request = use_cases.BookingRequest(
+    request = BookingRequest(
         department_id=group_id,
         date_time=fields.local_start(),
         name=None,
@@ -106,11 +54,9 @@ async def create(
         appointment_type_id=fields.intervention_id(),
         client=fiche.upsert(),
         details=fields.details(),
+        any_worker=True,  # no calendar: any free one (docs/compat.md)
     )
-    if request.worker_id is None:
-        booked = await _book_on_any_calendar(services, principal, request)
-    else:
-        booked = await use_cases.create_appointment(services, principal, request)
+    booked = await create_appointment(services, principal, request)
     return _json(appointment_record(booked), 201)
 
 

@@ -23,8 +23,8 @@ from slotbook.api.compat.treats.schemas import (
 )
 from slotbook.api.deps import CurrentPrincipal, CurrentServices
 from slotbook.application.access import Scope
-from slotbook.application.appointments import BookingRequest, create_appointment
 from slotbook.application.availability import SlotQuery, available_slots
+from slotbook.application.booking import BookingRequest, create_appointment
 from slotbook.application.public_ids import (
     Named,
     appointment_by_public_id,
