@@ -45,8 +45,8 @@ _APPOINTMENT = {
     "externalUserId": "customer_12345",
     "workerId": 42,
     "timeZone": "Africa/Conakry",
-    "createdAt": "2027-01-21T09:30:00",
-    "updatedAt": "2027-01-21T09:30:00",
+    "createdAt": "2027-01-21T09:30:00Z",
+    "updatedAt": "2027-01-21T09:30:00Z",
     "endTime": "2027-02-15T10:30:00",
     "appointmentTypeId": 3,
     "version": 1,
@@ -60,8 +60,8 @@ _SECOND = {
     "qrCode": "QR-9vY3oXJ2b0Qq7pT4mWc1sA",
     "externalUserId": None,
     "workerId": None,
-    "createdAt": "2027-01-21T10:15:00",
-    "updatedAt": "2027-01-21T10:15:00",
+    "createdAt": "2027-01-21T10:15:00Z",
+    "updatedAt": "2027-01-21T10:15:00Z",
     "endTime": "2027-02-15T14:30:00",
 }
 _ORGANIZATION = {"id": 1, "name": "Ministry of Interior"}
@@ -96,7 +96,7 @@ OPERATIONS: dict[tuple[str, str], tuple[Any, Any]] = {
             **_APPOINTMENT,
             "status": "CANCELLED",
             "displayStatus": "Cancelled",
-            "cancelledAt": "2027-01-22T08:00:00",
+            "cancelledAt": "2027-01-22T08:00:00Z",
         },
     ),
     ("get", "/api/v1/departments"): (

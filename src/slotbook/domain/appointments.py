@@ -167,7 +167,7 @@ class AppointmentDetails:
     reason: str | None = None
     is_urgent: bool = False
     source: str | None = None
-    from_web: bool = True  # seed 002: from_web = 1 unless said otherwise
+    from_web: bool = False  # only the public booking page books from the web
     telehealth_url: str | None = None
 
 
@@ -196,7 +196,7 @@ class Appointment:
     reason: str | None = None
     is_urgent: bool = False
     source: str | None = None
-    from_web: bool = True  # seed 002: from_web = 1 unless said otherwise
+    from_web: bool = False  # only the public booking page books from the web
     telehealth_url: str | None = None
     version: int = 1
     arrived_at: datetime | None = None
