@@ -90,6 +90,21 @@ OPERATIONS: dict[tuple[str, str], tuple[Any, Any]] = {
         },
     ),
     ("get", "/api/v1/appointments/{appointment_id}"): (None, _APPOINTMENT),
+    # A PATCH sends only what changes: here a corrected name and a new time.
+    ("patch", "/api/v1/appointments/{appointment_id}"): (
+        {"name": "Amadou Diallo", "dateTime": "2027-02-16T11:00:00"},
+        {
+            **_APPOINTMENT,
+            "dateTime": "2027-02-16T11:00:00",
+            "endTime": "2027-02-16T11:30:00",
+            "updatedAt": "2027-01-22T08:00:00Z",
+            "version": 2,
+        },
+    ),
+    ("patch", "/api/v1/patients/{patient_id}"): (
+        {"species": "dog", "birthDate": "2019-04-02"},
+        None,
+    ),
     ("delete", "/api/v1/appointments/{appointment_id}"): (
         None,
         {

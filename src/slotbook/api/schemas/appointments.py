@@ -40,8 +40,8 @@ TelehealthUrl = Annotated[WebLink, Field(description="http(s) link of the video 
 
 
 class ClientInline(RequestModel):
-    """Seed 002's "fiche": with `id` the client is updated with the other fields; without, a
-    client is created."""
+    """A client written with the booking (the groups API's "fiche"): with `id` the client is
+    updated with the other fields; without, a client is created."""
 
     id: Id | None = None
     name: Name | None = None
@@ -64,7 +64,7 @@ class ClientInline(RequestModel):
 
 
 class RepeatRuleBody(RequestModel):
-    """Seed 003's repeat rule: `numberOfRepeats` appointments in all, the first included."""
+    """A repeat rule, as Cliniko's: `numberOfRepeats` appointments in all, the first included."""
 
     repeat_type: str = Field(examples=["Weekly"], description="Daily, Weekly or Monthly")
     repeating_interval: int = Field(1, ge=1, le=366, examples=[1])

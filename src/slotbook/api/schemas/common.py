@@ -151,13 +151,13 @@ class ErrorEnvelope(BaseModel):
     numeric_code: int | None = Field(
         None,
         alias="numericCode",
-        description="Seed 002's numeric code of a booking rule",
+        description="The booking rule's numeric code in the groups API (RDV360-style)",
         examples=[6],
     )
     legacy_code: str | None = Field(
         None,
         alias="legacyCode",
-        description="Seed 002's name of a booking rule",
+        description="The booking rule's name in the groups API (RDV360-style)",
         examples=["MaxRdvNumber"],
     )
     details: list[dict[str, str]] | None = None
