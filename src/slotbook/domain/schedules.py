@@ -50,7 +50,7 @@ def day_hours(hours: Iterable[DailyRange], weekday: int) -> str:
     spans = [
         f"{_clock(r.start_minute)}-{_clock(r.end_minute)}" for r in hours if r.weekday == weekday
     ]
-    return f"{day} {', '.join(spans)}" if spans else f"no working hours on {day}"
+    return f"{day} {', '.join(spans)}" if spans else f"none on {day}"
 
 
 def weekly_hours(ranges: Iterable[DailyRange]) -> tuple[DailyRange, ...]:

@@ -76,7 +76,7 @@ def _outside_hours(
     local_start, local_end = start.astimezone(tz), end.astimezone(tz)
     asked = f"{local_start:%H:%M}-{local_end:%H:%M}"
     hours = day_hours(resource.hours, local_start.weekday())
-    return f"The appointment ({asked}) is not inside working hours: {hours} ({schedule.time_zone})"
+    return f"The appointment ({asked}) is outside the working hours: {hours} ({schedule.time_zone})"
 
 
 def _schedule_findings(
