@@ -162,3 +162,14 @@ async def test_a_start_date_with_a_time_works_on_both_lists(
         params={"departmentId": tenant.department_id, "startDate": "next week"},
     )
     assert "ISO 8601 date" in assert_envelope(refused, 400, "INVALID_REQUEST")["message"]
+
+
+async def test_an_end_date_covers_its_whole_day(client: httpx.AsyncClient, tenant: Tenant) -> None:
+    booked = await book(client, tenant, future(9, 15))
+    day = booked["dateTime"][:10]
+    for params in ({"endDate": day}, {"startDate": day, "endDate": day}):
+        listed = await client.get(URL, headers=tenant.headers, params=params)
+        assert listed.status_code == 200, listed.text
+        assert [a["id"] for a in listed.json()["appointments"]] == [booked["id"]], params
+    before = await client.get(URL, headers=tenant.headers, params={"endDate": f"{day}T14:59:00"})
+    assert before.json()["appointments"] == []

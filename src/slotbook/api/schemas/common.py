@@ -114,6 +114,25 @@ def _local_date(value: object) -> object:
     return value
 
 
+def _day_end(value: object) -> object:
+    """An inclusive end given as a date covers that whole day: `endDate=2027-03-01` keeps
+    the appointments of March 1st, not only those at midnight."""
+    if isinstance(value, str):
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            return _iso_datetime(value)
+        return datetime.combine(day, datetime.max.time()).replace(microsecond=0)
+    return _iso_datetime(value)
+
+
+# The inclusive end of a range of date-times: a date alone stands for its last second.
+InclusiveEnd = Annotated[
+    datetime,
+    BeforeValidator(_day_end),
+    AfterValidator(_convertible),
+    Field(json_schema_extra={"pattern": r"^(19\d\d|[2-8]\d\d\d|9000)-"}),
+]
 # A local date in the department's zone; a date-time is accepted and its date is used.
 LocalDate = Annotated[date, BeforeValidator(_local_date)]
 # The start of an appointment: a date-time whose time is given (a date alone is refused).
