@@ -155,7 +155,7 @@ async def test_booking_for_clients(client: httpx.AsyncClient, tenant: Tenant) ->
         "ext-awa",
         "Vaccin",
     )
-    assert by_id["fromWeb"] is True
+    assert by_id["fromWeb"] is False  # only the booking page books from the web
     assert by_id["isUrgent"] is False
 
     created = await book(

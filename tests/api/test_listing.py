@@ -77,7 +77,7 @@ CASES: list[tuple[str, Callable[[Row], bool]]] = [
     ("q[]=id:>{id5}&q[]=id:<={id15}", lambda r: r["_id5"] < r["id"] <= r["_id15"]),
     ("q[]=workerId:={worker}&q[]=isUrgent:=false", lambda r: r["workerId"] and not r["isUrgent"]),
     ("q[]=cancellationReason:=50", lambda r: False),
-    ("q[]=created_at:<2027-03-01T09:10:00", lambda r: r["createdAt"] < "2027-03-01T09:10:00"),
+    ("q[]=created_at:<2027-03-01T08:10:00Z", lambda r: r["createdAt"] < "2027-03-01T08:10:00Z"),
 ]
 SORTS: list[tuple[str, Callable[[Row], Any], bool]] = [
     ("createdAt:desc", lambda r: r["createdAt"], True),

@@ -94,7 +94,7 @@ async def test_arrival_fields_and_labels(
     assert created["didNotArrive"] is False
     checked = (await _post(client, tenant, created["id"], S.CHECKED_IN)).json()
     assert checked["patientArrived"] is True
-    assert checked["arrivedAt"] == "2027-06-15T12:00:00"  # local time in Paris
+    assert checked["arrivedAt"] == "2027-06-15T10:00:00Z"  # UTC, like every record time
     assert checked["displayStatus"] == "Arrived"
     french = await client.get(f"{API}/{created['id']}?lang=fr", headers=tenant.headers)
     assert french.json()["displayStatus"] == "Arrivé"
@@ -146,7 +146,7 @@ async def test_qr_check_in(
     first = await _check_in(client, tenant, today["qrCode"])
     assert first.status_code == 200, first.text
     assert first.json()["status"] == "CHECKED_IN"
-    assert first.json()["arrivedAt"] == "2027-06-15T10:00:00"
+    assert first.json()["arrivedAt"] == "2027-06-15T08:00:00Z"
     twice = await _check_in(client, tenant, today["qrCode"])
     assert twice.status_code == 200
     assert twice.json()["version"] == first.json()["version"]

@@ -15,7 +15,7 @@ from sqlalchemy import update
 from slotbook.bootstrap import Container
 from slotbook.infra.db.tables import appointment
 from tests.scheduling_support import add_type, add_worker, set_worker_hours
-from tests.support import Tenant, balance, make_tenant, utc_text
+from tests.support import Tenant, TestClock, balance, make_tenant, utc_text
 
 PARIS = ZoneInfo("Europe/Paris")  # the tenant's zone (make_tenant)
 
@@ -594,7 +594,7 @@ async def test_booked_through_cliniko_read_natively(
 
 
 async def test_booked_natively_read_through_cliniko(
-    client: httpx.AsyncClient, clinic: Clinic, container: Container
+    client: httpx.AsyncClient, clinic: Clinic, container: Container, clock: TestClock
 ) -> None:
     tenant = clinic.tenant
     starts = at(31)
@@ -635,7 +635,8 @@ async def test_booked_natively_read_through_cliniko(
         )
     seen = (await client.get(f"{IA}/{native['id']}", auth=clinic.auth)).json()
     assert (seen["email_reminder_sent"], seen["sms_reminder_sent"]) == (True, False)
-    # A check-in natively is patient_arrived in Cliniko.
+    # A check-in natively is patient_arrived in Cliniko (made on the appointment's day).
+    clock.freeze(starts)
     checked = await client.post(f"{NATIVE}/{native['id']}/check-in", headers=tenant.headers)
     assert checked.status_code == 200, checked.text
     seen = (await client.get(f"{IA}/{native['id']}", auth=clinic.auth)).json()

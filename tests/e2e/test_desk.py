@@ -258,6 +258,14 @@ async def test_calendar_to_check_in_with_the_keyboard_alone(page: Page, server: 
     await tab_to(page, f'a[data-appointment-id="{appointment_id}"]')
     await page.keyboard.press("Enter")
     await expect(page.get_by_role("heading", level=1)).to_have_text("Ousmane Keita")
+    # Check-in is open on the appointment's day only: not for this one, booked ahead.
+    await expect(page.locator('form[action$="/check-in"]')).to_have_count(0)
+    await expect(
+        page.get_by_text("Check-in is possible on the day of the appointment.")
+    ).to_be_visible()
+    booked = await _book_today(server, "Arriving Today")
+    await page.goto(server.url(f"/dashboard/appointments/{booked['id']}"))
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Arriving Today")
     await tab_to(page, 'form[action$="/check-in"] button')
     await page.keyboard.press("Enter")
     await expect(page.get_by_role("status")).to_have_text("The appointment is checked in.")

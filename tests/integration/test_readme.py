@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -70,11 +71,54 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
         server.wait(timeout=10)
 
 
+def readme_answers() -> dict[str, object]:
+    """The answer the README shows after a curl command (the ```json block right after its
+    ```bash block), by the command's text."""
+    blocks = re.findall(r"```(\w+)\n(.*?)```", README.read_text(), flags=re.S)
+    shown: dict[str, object] = {}
+    for (kind, text), (next_kind, answer) in itertools.pairwise(blocks):
+        if kind == "bash" and next_kind == "json" and text.strip().startswith("curl "):
+            shown[text.strip()] = json.loads(answer)
+    return shown
+
+
+# Values that differ on every run; the README's must still have the same form.
+VOLATILE = {"uuid", "qrCode", "createdAt", "updatedAt"}
+
+
+def _form(value: str) -> str:
+    return re.sub(r"[0-9]", "9", re.sub(r"[A-Za-z_-]", "a", value))
+
+
+def assert_current(shown: object, actual: object, where: str = "") -> None:
+    """Every field the README shows is in the real answer, with the same value (or, for the
+    volatile ones, the same form): a sample answer never shows a field or value that is gone."""
+    if isinstance(shown, list):
+        assert isinstance(actual, list), where
+        assert actual, f"{where}: the README shows items, the answer has none"
+        assert_current(shown[0], actual[0], f"{where}[0]")
+        return
+    if isinstance(shown, dict):
+        assert isinstance(actual, dict), where
+        for key, value in shown.items():
+            assert key in actual, f"README shows {where}.{key}, the answer has no such field"
+            if key in VOLATILE and isinstance(value, str):
+                assert len(_form(value)) == len(_form(actual[key])), (where, key, actual[key])
+                if key.endswith("At"):
+                    assert _form(value) == _form(actual[key]), (where, key, actual[key])
+            else:
+                assert_current(value, actual[key], f"{where}.{key}")
+        return
+    assert shown == actual, f"README shows {where} = {shown!r}, the answer has {actual!r}"
+
+
 @pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
 def test_readme_curls_work_as_printed(served: tuple[str, str]) -> None:
     base, key = served
     commands = readme_curls()
+    answers = readme_answers()
     assert len(commands) >= 6
+    assert len(answers) >= 2
     for command in commands:
         runnable = command.replace("http://127.0.0.1:8000", base).replace("YOUR_API_KEY", key)
         result = subprocess.run(
@@ -87,9 +131,18 @@ def test_readme_curls_work_as_printed(served: tuple[str, str]) -> None:
         body, _, status = result.stdout.rpartition("\n")
         assert result.returncode == 0, (command, result.stderr)
         assert status in ("200", "201"), (command, status, body)
-        json.loads(body)
-        if command.startswith("curl -X POST") and "/appointments " in command + " ":
-            # The next steps use the id the README shows for this booking.
-            shown = re.search(r'"id": (\d+),\n  "dateTime"', README.read_text())
-            assert shown is not None
-            assert json.loads(body)["id"] == int(shown.group(1))
+        answer = json.loads(body)
+        if command in answers:
+            assert_current(answers[command], answer, command.split(" -H")[0])
+
+
+def test_an_outdated_sample_answer_is_caught() -> None:
+    actual = {"id": 5, "workerId": 42, "createdAt": "2026-12-07T20:43:46Z", "qrCode": "QR-ab"}
+    assert_current({"id": 5, "workerId": 42, "createdAt": "2026-11-26T10:30:00Z"}, actual)
+    for outdated in (
+        {"workerId": None},  # a value that changed
+        {"createdAt": "2026-11-26T10:30:00"},  # a form that changed
+        {"fromWeb": True},  # a field that is gone
+    ):
+        with pytest.raises(AssertionError):
+            assert_current(outdated, actual)

@@ -26,7 +26,8 @@ def _book(tenant: Tenant, when: str | datetime, **fields: Any) -> Any:
 
 
 async def test_confirm_check_in_complete_and_history(sdk: SDK, api: Any, tenant: Tenant) -> None:
-    booked = await sdk.call(api, _book(tenant, future()))
+    sdk.clock.freeze(NOW)  # check-in is open on the appointment's day
+    booked = await sdk.call(api, _book(tenant, NOW + timedelta(hours=2)))
     confirmed = await sdk.call(
         api, lambda c: c.appointments.confirm(booked.id, if_match=booked.version)
     )

@@ -46,7 +46,7 @@ def _tomorrow(hour: int) -> datetime:
 
 
 async def test_confirm_check_in_complete(
-    client: httpx.AsyncClient, staff: Login, tenant: Tenant
+    client: httpx.AsyncClient, staff: Login, tenant: Tenant, clock: TestClock
 ) -> None:
     booked = await book(client, tenant, _tomorrow(10), name="Awa Camara")
     await log_in(client, staff)
@@ -57,9 +57,9 @@ async def test_confirm_check_in_complete(
     assert "10:00\u201310:30" in page.text
     assert re.findall(r'action="/dashboard/appointments/\d+/([a-z-]+)"', page.text) == [
         "confirm",
-        "check-in",
         "cancel",
-    ]  # no-show only once it started; complete only after check-in
+    ]  # check-in on its day; no-show only once it started; complete only after check-in
+    assert "Check-in is possible on the day of the appointment." in page.text
     # The department has no opening hours, so no free time is listed to move to.
     assert 'id="no-slots"' in page.text
     assert "once it has started" in page.text
@@ -71,6 +71,17 @@ async def test_confirm_check_in_complete(
     assert "The appointment is confirmed." in shown.text
     assert (await _api(client, tenant, booked))["status"] == "CONFIRMED"
 
+    refused = await client.post(
+        f"{_page(booked)}/check-in",
+        data={
+            "csrf_token": hidden(shown.text, "csrf_token"),
+            "version": hidden(shown.text, "version"),
+        },
+    )
+    assert refused.status_code == 409  # not its day yet
+    clock.freeze(_tomorrow(9))
+    on_the_day = await client.get(_page(booked))
+    assert f'action="/dashboard/appointments/{booked["id"]}/check-in"' in on_the_day.text
     assert (await _post(client, booked, "check-in")).status_code == 303
     assert (await _api(client, tenant, booked))["status"] == "CHECKED_IN"
     assert (await _post(client, booked, "complete")).status_code == 303

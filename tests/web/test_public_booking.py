@@ -133,6 +133,7 @@ async def test_book_every_step_then_cancel_with_the_private_link(
     assert appointment["dateTime"].startswith(times[0])
     assert appointment["appointmentTypeId"] == desk.type_id
     assert appointment["source"] == "booking page"
+    assert appointment["fromWeb"] is True  # only the booking page books from the web
     found = await client.get(
         "/api/v1/clients/by-email", headers=tenant.headers, params={"email": EMAIL}
     )

@@ -20,7 +20,11 @@ SECURITY_SCHEMES: dict[str, dict[str, Any]] = {
     type(scheme).__name__: scheme.model.model_dump(mode="json", by_alias=True, exclude_none=True)
     for scheme in (
         APIKeyHeader(name="X-API-Key", auto_error=False, description="The API key"),
-        APIKeyQuery(name="apikey", auto_error=False, description="The API key, as seed 002"),
+        APIKeyQuery(
+            name="apikey",
+            auto_error=False,
+            description="The API key, as the groups API (RDV360-style) sends it",
+        ),
         HTTPBasic(auto_error=False, description="The API key as user name, empty password"),
     )
 }

@@ -140,12 +140,45 @@ def _field(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
-def _validation_response(exc: RequestValidationError) -> Response:
+def is_json(content_type: str | None) -> bool:
+    """FastAPI's rule for a body it parses as JSON: application/json or application/*+json."""
+    if not content_type:
+        return False
+    kind = content_type.split(";", 1)[0].strip().lower()
+    return kind == "application/json" or (
+        kind.startswith("application/") and kind.endswith("+json")
+    )
+
+
+def validation_text(message: str) -> str:
+    """Pydantic's message for a validator's ValueError, without the "Value error, " it adds."""
+    return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+
+
+def _whole_body_refused(exc: RequestValidationError, request: Request) -> str | None:
+    """The message for a body refused as a whole because it was not sent as JSON: what the
+    user has to change is the header, not the data ("Input should be a valid dictionary")."""
+    errors = exc.errors()
+    if not errors or tuple(errors[0].get("loc", ())) != ("body",):
+        return None
+    content_type = request.headers.get("content-type")
+    if errors[0].get("type") == "missing":
+        return "A JSON request body is required (send it with Content-Type: application/json)"
+    if is_json(content_type):
+        return None
+    got = f"Content-Type {content_type!r}" if content_type else "no Content-Type"
+    return f"Send the body as JSON with the header Content-Type: application/json (got {got})"
+
+
+def _validation_response(exc: RequestValidationError, request: Request) -> Response:
+    whole = _whole_body_refused(exc, request)
+    if whole is not None:
+        return error_response(400, "INVALID_REQUEST", whole, [{"field": "body", "message": whole}])
     details = []
     for error in exc.errors():
         if error.get("type") == "json_invalid":
             return error_response(400, "INVALID_REQUEST", "Malformed JSON body")
-        message = str(error.get("msg", "invalid value"))
+        message = validation_text(str(error.get("msg", "invalid value")))
         if error.get("type") == "extra_forbidden":
             message = "Unknown field"
         details.append({"field": _field(tuple(error.get("loc", ()))), "message": message})
@@ -201,7 +234,7 @@ def install(app: FastAPI, web_page: WebErrorPage | None = None) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
-        response = _validation_response(exc)
+        response = _validation_response(exc, request)
         if web_page is not None:
             message = orjson.loads(response.body)["message"]
             html = await page(request, response.status_code, InvalidRequest(message))

@@ -93,39 +93,118 @@ _PLACEHOLDERS: dict[str, Any] = {
 _FORMATS = {"date-time": "2027-02-15T10:00:00", "date": "2027-02-15", "time": "10:00:00"}
 
 
-def example_of(schema: dict[str, Any], components: dict[str, Any], depth: int = 0) -> Any:
+# Values of fields that state no example of their own, by field name, so a generated example
+# reads as a real request (never "name": "text" or "workerId": 1.0). (schema, field) first.
+_FIELD_EXAMPLES: dict[str, Any] = {
+    "name": "Amadou Diallo",
+    "description": "Passport issuance",
+    "notes": "Bring the previous passport",
+    "reason": "Annual vaccination",
+    "cancellationNote": "The client asked to come another day",
+    "qrCode": "QR-2Lq0v3W1cJ8cK1m3yqJbNw",
+    "externalUserId": "customer_12345",
+    "species": "dog",
+    "url": "https://example.org/slotbook/events",
+    "email": "awa@example.org",
+    "phone": "06 12 34 56 78",
+    "secondPhone": "06 98 76 54 32",
+    "source": "our iPhone application",
+    "timeZone": "Africa/Conakry",
+    "workerId": 42,
+    "departmentId": 5,
+    "appointmentTypeId": 3,
+    "clientId": 7,
+    "patientId": 11,
+    "capacity": 1,
+    "slotCapacity": 4,
+}
+_SCHEMA_FIELD_EXAMPLES: dict[tuple[str, str], Any] = {
+    ("DepartmentWrite", "name"): "Passport Service",
+    ("AppointmentTypeRead", "name"): "Passport application",
+    ("AppointmentTypeWrite", "name"): "Passport application",
+    ("WorkerWrite", "name"): "Mariam Touré",
+    ("WorkerRead", "name"): "Mariam Touré",
+    ("PatientCreate", "name"): "Rex",
+    ("PatientUpdate", "name"): "Rex",
+    ("PatientRead", "name"): "Rex",
+    ("WebhookCreate", "description"): "Our booking system",
+    ("WebhookUpdate", "description"): "Our booking system",
+    ("ClosureCreate", "reason"): "Public holiday",
+    ("ScheduleExceptionCreate", "reason"): "Training day",
+    ("PatientCreate", "notes"): "Allergic to penicillin",
+    ("PatientUpdate", "notes"): "Allergic to penicillin",
+    ("PatientRead", "notes"): "Allergic to penicillin",
+    ("ClientCreate", "notes"): "Prefers morning appointments",
+    ("ClientUpdate", "notes"): "Prefers morning appointments",
+    ("ClientRead", "notes"): "Prefers morning appointments",
+    ("ClientUpdate", "name"): "Awa Camara",
+    ("ClientRead", "name"): "Awa Camara",
+    ("ClientInline", "name"): "Awa Camara",
+}
+
+
+def _named(schema: dict[str, Any], owner: str | None, field: str | None) -> Any:
+    """The example of a field by its name, if it is of the field's type; else None."""
+    if field is None:
+        return None
+    value = _SCHEMA_FIELD_EXAMPLES.get((owner or "", field), _FIELD_EXAMPLES.get(field))
+    kinds = {schema.get("type")} | {o.get("type") for o in schema.get("anyOf", [])}
+    if isinstance(value, str) and "string" in kinds and "format" not in schema:
+        return value
+    if isinstance(value, int) and kinds & {"integer", "array"}:
+        return value
+    return None
+
+
+def example_of(
+    schema: dict[str, Any],
+    components: dict[str, Any],
+    depth: int = 0,
+    owner: str | None = None,
+    field: str | None = None,
+) -> Any:
     """An example built from a JSON schema: each field's own `examples`, else its default,
-    else its first enum value, else a placeholder of its type. Operations without a hand-written
-    example get one this way, so every example in the document stays checked by its schema."""
+    else a value by the field's name, else its first enum value, else a placeholder of its
+    type. Operations without a hand-written example get one this way, so every example in the
+    document stays checked by its schema."""
     if "$ref" in schema:
-        return example_of(components[schema["$ref"].rsplit("/", 1)[-1]], components, depth)
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        return example_of(components[name], components, depth, name, field)
     if schema.get("examples"):
         return schema["examples"][0]
     if "example" in schema:
         return schema["example"]
     if "default" in schema and schema["default"] is not None:
         return schema["default"]
+    named = _named(schema, owner, field)
+    if named is not None and schema.get("type") != "array":
+        return named
     if "enum" in schema:
         return schema["enum"][0]
     for key in ("anyOf", "oneOf", "allOf"):
         if key in schema:
             options = [o for o in schema[key] if o.get("type") != "null"] or schema[key]
-            return example_of(options[0], components, depth)
+            return example_of(options[0], components, depth, owner, field)
     kind = schema.get("type", "object")
     if kind == "object":
         if depth > 6:
             return {}
         properties = schema.get("properties", {})
         return {
-            name: example_of(sub, components, depth + 1)
+            name: example_of(sub, components, depth + 1, owner, name)
             for name, sub in properties.items()
             if name in schema.get("required", properties)
         }
     if kind == "array":
-        return [example_of(schema.get("items", {}), components, depth + 1)]
+        item = _FIELD_EXAMPLES.get(field.removesuffix("s")) if field else None
+        if isinstance(item, int) and schema.get("items", {}).get("type") == "integer":
+            return [item]
+        return [example_of(schema.get("items", {}), components, depth + 1, owner)]
     if kind == "string" and schema.get("format") in _FORMATS:
         return _FORMATS[schema["format"]]
-    if kind in ("integer", "number") and "minimum" in schema:
+    if kind == "integer" and "minimum" in schema:
+        return int(schema["minimum"])  # JSON Schema may state it as 1.0
+    if kind == "number" and "minimum" in schema:
         return schema["minimum"]
     return _PLACEHOLDERS.get(kind)
 

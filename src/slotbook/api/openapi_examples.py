@@ -45,8 +45,8 @@ _APPOINTMENT = {
     "externalUserId": "customer_12345",
     "workerId": 42,
     "timeZone": "Africa/Conakry",
-    "createdAt": "2027-01-21T09:30:00",
-    "updatedAt": "2027-01-21T09:30:00",
+    "createdAt": "2027-01-21T09:30:00Z",
+    "updatedAt": "2027-01-21T09:30:00Z",
     "endTime": "2027-02-15T10:30:00",
     "appointmentTypeId": 3,
     "version": 1,
@@ -60,8 +60,8 @@ _SECOND = {
     "qrCode": "QR-9vY3oXJ2b0Qq7pT4mWc1sA",
     "externalUserId": None,
     "workerId": None,
-    "createdAt": "2027-01-21T10:15:00",
-    "updatedAt": "2027-01-21T10:15:00",
+    "createdAt": "2027-01-21T10:15:00Z",
+    "updatedAt": "2027-01-21T10:15:00Z",
     "endTime": "2027-02-15T14:30:00",
 }
 _ORGANIZATION = {"id": 1, "name": "Ministry of Interior"}
@@ -90,13 +90,28 @@ OPERATIONS: dict[tuple[str, str], tuple[Any, Any]] = {
         },
     ),
     ("get", "/api/v1/appointments/{appointment_id}"): (None, _APPOINTMENT),
+    # A PATCH sends only what changes: here a corrected name and a new time.
+    ("patch", "/api/v1/appointments/{appointment_id}"): (
+        {"name": "Amadou Diallo", "dateTime": "2027-02-16T11:00:00"},
+        {
+            **_APPOINTMENT,
+            "dateTime": "2027-02-16T11:00:00",
+            "endTime": "2027-02-16T11:30:00",
+            "updatedAt": "2027-01-22T08:00:00Z",
+            "version": 2,
+        },
+    ),
+    ("patch", "/api/v1/patients/{patient_id}"): (
+        {"species": "dog", "birthDate": "2019-04-02"},
+        None,
+    ),
     ("delete", "/api/v1/appointments/{appointment_id}"): (
         None,
         {
             **_APPOINTMENT,
             "status": "CANCELLED",
             "displayStatus": "Cancelled",
-            "cancelledAt": "2027-01-22T08:00:00",
+            "cancelledAt": "2027-01-22T08:00:00Z",
         },
     ),
     ("get", "/api/v1/departments"): (

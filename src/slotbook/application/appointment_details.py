@@ -1,5 +1,5 @@
-"""Changing an appointment: when and with whom (reschedule), what it says (notes, reason,
-urgency, telehealth link), archiving it, and finding the appointments it conflicts with."""
+"""Changing an appointment: when and with whom (reschedule), what it says (name, notes,
+reason, urgency, telehealth link), archiving it, and finding the appointments it conflicts with."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from slotbook.domain.history import HistoryAction
 from slotbook.domain.time import local_to_utc, zone
 
 # The appointment fields a details update may set, by their attribute names.
-DETAIL_FIELDS = frozenset({"notes", "reason", "is_urgent", "telehealth_url"})
+DETAIL_FIELDS = frozenset({"name", "notes", "reason", "is_urgent", "telehealth_url"})
 
 # Only an appointment still to come can move; one in progress or finished stays where it was.
 _MOVABLE = frozenset({AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED})
@@ -59,7 +59,7 @@ async def change_appointment(
     assert set(values) <= DETAIL_FIELDS
     if change.move is not None and change.apply_to_repeats:
         raise InvalidRequest(
-            "applyToRepeats applies to notes, reason, isUrgent and telehealthUrl; "
+            "applyToRepeats applies to name, notes, reason, isUrgent and telehealthUrl; "
             "reschedule the occurrences of a series one at a time"
         )
     return await with_retries(lambda: _change(services, principal, appointment_id, change))

@@ -97,7 +97,7 @@ class NewAppointment:
     reason: str | None = None
     is_urgent: bool = False
     source: str | None = None
-    from_web: bool = True
+    from_web: bool = False
     telehealth_url: str | None = None
     repeated_from_id: int | None = None
     cancel_token: str | None = None  # the private cancel link's secret (application/cancel_links)

@@ -9,7 +9,7 @@ api/schemas, because the use cases that emit events (and the worker) cannot impo
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -30,9 +30,22 @@ def _local(value: datetime | None, tz: str) -> str | None:
     return local_text(value, tz) if value is not None else None
 
 
+def utc_text(value: datetime) -> str:
+    """When something happened, in UTC with `Z`, as every other timestamp of the API."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _utc(value: datetime | None) -> str | None:
+    return utc_text(value) if value is not None else None
+
+
 def appointment_document(a: Appointment, lang: str = "en") -> dict[str, Any]:
     """The appointment as the API returns it (camelCase keys, JSON-ready values); `lang` is
-    the language of the labels (displayStatus, the cancellation reason's description)."""
+    the language of the labels (displayStatus, the cancellation reason's description).
+
+    dateTime and endTime are the wall-clock times of the department (seed 000's form, which
+    clients send back); the times something happened (createdAt, updatedAt, cancelledAt,
+    arrivedAt, archivedAt) are UTC instants with `Z`, as every other timestamp of the API."""
     return dict(_document(a, lang))  # a copy: the remembered one is shared
 
 
@@ -63,8 +76,8 @@ def _document(a: Appointment, lang: str) -> dict[str, Any]:
         "telehealthUrl": a.telehealth_url,
         "patientArrived": a.patient_arrived,
         "didNotArrive": a.did_not_arrive,
-        "arrivedAt": _local(a.arrived_at, tz),
-        "archivedAt": _local(a.archived_at, tz),
+        "arrivedAt": _utc(a.arrived_at),
+        "archivedAt": _utc(a.archived_at),
         "cancellationReason": a.cancellation_reason,
         "cancellationReasonDescription": (
             cancellation_reason_label(a.cancellation_reason, lang)
@@ -75,9 +88,9 @@ def _document(a: Appointment, lang: str) -> dict[str, Any]:
         "repeatedFromId": a.repeated_from_id,
         "version": a.version,
         "timeZone": tz,
-        "createdAt": local_text(a.created_at, tz),
-        "updatedAt": local_text(a.updated_at, tz),
-        "cancelledAt": _local(a.cancelled_at, tz),
+        "createdAt": utc_text(a.created_at),
+        "updatedAt": utc_text(a.updated_at),
+        "cancelledAt": _utc(a.cancelled_at),
         "endTime": _local(a.ends_at, tz),
         "appointmentTypeId": a.appointment_type_id,
         "emailReminderSent": a.email_reminder_sent,

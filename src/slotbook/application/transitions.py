@@ -50,6 +50,8 @@ async def _move(
     now = services.clock.now()
     if not transition(appointment.status, target):
         return appointment
+    if target is S.CHECKED_IN:
+        check_in_day(appointment.starts_at, now, zone(appointment.time_zone))
     if target is S.MISSED and now < appointment.starts_at:
         raise InvalidTransition("An appointment cannot be marked as a no-show before it starts")
     values: dict[str, object] = {"status": target.value}
@@ -82,7 +84,8 @@ async def change_status(
 
 
 async def check_in_by_qr_code(services: Services, principal: Principal, token: str) -> Appointment:
-    """Mark arrival from a scanned qrCode: only today's, not cancelled, of this organization."""
+    """Mark arrival from a scanned qrCode: not cancelled, of this organization, and on the
+    appointment's day (the same rule as every check-in, in _move)."""
     require(principal, Scope.APPOINTMENTS_WRITE)
     async with services.uow(principal.organization_id, write=True) as uow:
         found = await uow.appointments.get_by_qr_token(token)
@@ -93,7 +96,6 @@ async def check_in_by_qr_code(services: Services, principal: Principal, token: s
         appointment = await appointment_for_update(services, uow, found.id)
         if appointment.status is S.CANCELLED:
             raise InvalidTransition("This appointment was cancelled")
-        check_in_day(appointment.starts_at, services.clock.now(), zone(appointment.time_zone))
         after = await _move(uow, Writer.of(principal), appointment, S.CHECKED_IN, services)
         await uow.commit()
     return after

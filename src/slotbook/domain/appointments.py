@@ -82,12 +82,20 @@ def check_version(current: int, expected: frozenset[int] | None, resource: str) 
         raise VersionMismatch(resource, current)
 
 
+def check_in_open(starts_at: datetime, now: datetime, tz: ZoneInfo) -> bool:
+    """The one check-in rule (QR scan, POST /appointments/{id}/check-in, the dashboard): a
+    client checks in on the day of the appointment, in the department's zone; not days ahead,
+    where a mistyped id would mark a future appointment as arrived, nor days later."""
+    return starts_at.astimezone(tz).date() == now.astimezone(tz).date()
+
+
 def check_in_day(starts_at: datetime, now: datetime, tz: ZoneInfo) -> None:
-    """A QR code is scanned at the desk on the day of the appointment, in the desk's zone."""
-    day, today = starts_at.astimezone(tz).date(), now.astimezone(tz).date()
-    if day != today:
+    """Refuse a check-in outside the appointment's day (see check_in_open)."""
+    if not check_in_open(starts_at, now, tz):
+        day, today = starts_at.astimezone(tz).date(), now.astimezone(tz).date()
         raise CheckInNotToday(
-            f"This appointment is on {day.isoformat()}, not today ({today.isoformat()})"
+            f"Check-in is only possible on the day of the appointment: it is on "
+            f"{day.isoformat()}, and today is {today.isoformat()} ({tz.key})"
         )
 
 
@@ -124,7 +132,7 @@ def display_status(status: AppointmentStatus, language: str = DEFAULT_LANGUAGE) 
 
 
 class CancellationReason(IntEnum):
-    """Seed 003's cancellation reasons, with their numeric values."""
+    """Cancellation reasons with their numeric values, as Cliniko's."""
 
     FEELING_BETTER = 10
     CONDITION_WORSE = 20
@@ -167,7 +175,7 @@ class AppointmentDetails:
     reason: str | None = None
     is_urgent: bool = False
     source: str | None = None
-    from_web: bool = True  # seed 002: from_web = 1 unless said otherwise
+    from_web: bool = False  # only the public booking page books from the web
     telehealth_url: str | None = None
 
 
@@ -196,7 +204,7 @@ class Appointment:
     reason: str | None = None
     is_urgent: bool = False
     source: str | None = None
-    from_web: bool = True  # seed 002: from_web = 1 unless said otherwise
+    from_web: bool = False  # only the public booking page books from the web
     telehealth_url: str | None = None
     version: int = 1
     arrived_at: datetime | None = None

@@ -106,14 +106,19 @@ class SortKey:
     descending: bool = False
 
 
-def _field(name: str) -> tuple[str, FieldSpec]:
+def _field(name: str) -> tuple[str, FieldSpec] | None:
     canonical = _ALIASES.get(name, name)
     spec = FIELDS.get(canonical)
-    if spec is None:
-        raise InvalidRequest(
-            f"Unknown filter field {name!r}. Known fields: {', '.join(sorted(FIELDS))}"
-        )
-    return canonical, spec
+    return None if spec is None else (canonical, spec)
+
+
+def _sortable() -> str:
+    return ", ".join(sorted(n for n, s in FIELDS.items() if s.sortable))
+
+
+# What a user typed where an operator belongs: a run of symbols (`=>`, `!=`) or a word
+# (`like`), so the message names the whole of it rather than its first two characters.
+_TYPED_OPERATOR = re.compile(r"\s*([^\w\s]+|\w+)")
 
 
 def _value(field: str, kind: FieldType, text: str) -> FilterValue:
@@ -151,14 +156,26 @@ def parse_filter(text: str) -> FieldFilter:
     name, colon, rest = text.partition(":")
     if not colon:
         raise InvalidRequest(f"Filter {text!r} must look like field:op value (e.g. status:=MISSED)")
-    field, spec = _field(name.strip())
+    known = _field(name.strip())
+    if known is None:
+        raise InvalidRequest(
+            f"Unknown filter field {name.strip()!r} in q[]={text!r}. "
+            f"Known fields: {', '.join(sorted(FIELDS))}"
+        )
+    field, spec = known
     op = next((o for o in _OPS_LONGEST_FIRST if rest.startswith(o.value)), None)
     allowed = _OPS_BY_TYPE[spec.type]
     if op is None or op not in allowed:
-        shown = rest[:2] or "(none)"
+        choices = ", ".join(sorted(o.value for o in allowed))
+        typed = _TYPED_OPERATOR.match(rest)
+        if typed is None:
+            raise InvalidRequest(
+                f"Filter {text!r} has no operator after {name.strip()}:; use one of {choices}"
+            )
+        shown = op.value if op is not None else typed.group(1)[:20]
         raise InvalidRequest(
-            f"Operator {shown!r} is not allowed on {field} ({spec.type.value}); use one of "
-            + ", ".join(sorted(o.value for o in allowed))
+            f"Operator {shown!r} is not allowed on {field} ({spec.type.value}); "
+            f"use one of {choices}"
         )
     return FieldFilter(field, spec.column, spec.type, op, _value(field, spec.type, rest[len(op) :]))
 
@@ -168,12 +185,22 @@ def parse_sort(text: str) -> tuple[SortKey, ...]:
     keys: list[SortKey] = []
     for part in text.split(","):
         name, _, direction = part.strip().partition(":")
-        field, spec = _field(name.strip())
+        known = _field(name.strip())
+        if known is None:
+            raise InvalidRequest(
+                f"Invalid sort {part.strip()!r}: unknown field {name.strip()!r}; "
+                f"sortable fields: {_sortable()} (e.g. sort=dateTime:desc)"
+            )
+        field, spec = known
         if not spec.sortable:
-            sortable = ", ".join(sorted(n for n, s in FIELDS.items() if s.sortable))
-            raise InvalidRequest(f"Cannot sort by {field}; sortable fields: {sortable}")
+            raise InvalidRequest(
+                f"Invalid sort {part.strip()!r}: cannot sort by {field}; "
+                f"sortable fields: {_sortable()}"
+            )
         direction = direction.strip().lower() or "asc"
         if direction not in ("asc", "desc"):
-            raise InvalidRequest(f"Sort direction {direction!r} must be asc or desc")
+            raise InvalidRequest(
+                f"Invalid sort {part.strip()!r}: the direction {direction!r} must be asc or desc"
+            )
         keys.append(SortKey(field, spec.column, direction == "desc"))
     return tuple(keys)

@@ -44,6 +44,15 @@ def _clock(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
+def day_hours(hours: Iterable[DailyRange], weekday: int) -> str:
+    """One weekday's hours as people read them: `Monday 09:00-12:00, 14:00-17:00`."""
+    day = WEEKDAYS[weekday].capitalize()
+    spans = [
+        f"{_clock(r.start_minute)}-{_clock(r.end_minute)}" for r in hours if r.weekday == weekday
+    ]
+    return f"{day} {', '.join(spans)}" if spans else f"none on {day}"
+
+
 def weekly_hours(ranges: Iterable[DailyRange]) -> tuple[DailyRange, ...]:
     """Ranges sorted by day and time; overlapping ranges on one day are refused."""
     ordered = tuple(sorted(ranges))

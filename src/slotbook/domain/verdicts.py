@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from slotbook.domain.schedules import (
     Booking,
@@ -17,6 +18,7 @@ from slotbook.domain.schedules import (
     DepartmentSchedule,
     ExceptionKind,
     ResourceSchedule,
+    day_hours,
 )
 from slotbook.domain.slots import (
     busy_by_resource,
@@ -66,6 +68,17 @@ def _overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: date
     return a_start < b_end and b_start < a_end
 
 
+def _outside_hours(
+    schedule: DepartmentSchedule, resource: ResourceSchedule, start: datetime, end: datetime
+) -> str:
+    """Says what the hours are, so the caller can pick a time that fits."""
+    tz = ZoneInfo(schedule.time_zone)
+    local_start, local_end = start.astimezone(tz), end.astimezone(tz)
+    asked = f"{local_start:%H:%M}-{local_end:%H:%M}"
+    hours = day_hours(resource.hours, local_start.weekday())
+    return f"The appointment ({asked}) is outside the working hours: {hours} ({schedule.time_zone})"
+
+
 def _schedule_findings(
     schedule: DepartmentSchedule, resource: ResourceSchedule, start: datetime, end: datetime
 ) -> list[Finding]:
@@ -94,7 +107,7 @@ def _schedule_findings(
     )
     if not contains(working, s, e):
         findings.append(
-            Finding(Reason.OUTSIDE_WORKING_HOURS, "The appointment is not inside working hours")
+            Finding(Reason.OUTSIDE_WORKING_HOURS, _outside_hours(schedule, resource, start, end))
         )
     elif not findings and not contains(open_spans(resource, frames, closed), s, e):
         # Cannot happen when the findings above are complete; kept so that a gap between the

@@ -167,6 +167,7 @@ MESSAGES: dict[str, str] = {
     "appointment.action.check-in": "Check in",
     "appointment.action.no-show": "Mark as no-show",
     "appointment.action.complete": "Complete",
+    "appointment.check_in_later": "Check-in is possible on the day of the appointment.",
     "appointment.no_show_later": "It can be marked as a no-show once it has started.",
     "appointment.done.confirm": "The appointment is confirmed.",
     "appointment.done.check-in": "The appointment is checked in.",

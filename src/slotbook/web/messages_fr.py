@@ -168,6 +168,7 @@ MESSAGES: dict[str, str] = {
     "appointment.action.check-in": "Enregistrer l'arrivée",
     "appointment.action.no-show": "Marquer absent",
     "appointment.action.complete": "Terminer",
+    "appointment.check_in_later": "L'arrivée s'enregistre le jour du rendez-vous.",
     "appointment.no_show_later": "Il pourra être marqué absent une fois commencé.",
     "appointment.done.confirm": "Le rendez-vous est confirmé.",
     "appointment.done.check-in": "L'arrivée est enregistrée.",

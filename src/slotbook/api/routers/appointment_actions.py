@@ -164,7 +164,7 @@ async def patch_appointment(
 ) -> AppointmentRead:
     """Move it (dateTime, workerId, appointmentTypeId) under the same rules and guarantees as
     a booking: the old slot is freed only if the new one is taken (409 SLOT_UNAVAILABLE, 422
-    for a booking rule). Change notes, reason, isUrgent or telehealthUrl (with
+    for a booking rule). Change name, notes, reason, isUrgent or telehealthUrl (with
     `applyToRepeats`, also on the later occurrences of the series). Both at once are one
     change: one transaction, one new version. Send `If-Match` to never overwrite someone
     else's change (412 VERSION_MISMATCH). Scope `appointments:write`."""

@@ -32,9 +32,9 @@ async def _list(
     "/appointments/types",
     response_model=list[AppointmentTypeRead],
     responses=_ERRORS,
-    summary="List appointment types (seed 004 path)",
+    summary="List appointment types (the treats.vet path)",
 )
-async def list_types_seed_path(
+async def list_types_treats_path(
     principal: CurrentPrincipal, services: CurrentServices, department_id: DepartmentFilter = None
 ) -> list[AppointmentTypeRead]:
     """Types that can be booked. Scope `appointments:read`."""

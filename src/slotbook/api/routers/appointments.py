@@ -19,6 +19,7 @@ from slotbook.api.schemas.common import (
     MAX_ID,
     DateTime,
     Id,
+    InclusiveEnd,
     LanguageQuery,
     PageFields,
     PageNumber,
@@ -118,7 +119,8 @@ async def list_appointments(
         DateTime | None, Query(alias="startDate", description="Appointments at or after")
     ] = None,
     end_date: Annotated[
-        DateTime | None, Query(alias="endDate", description="Appointments at or before")
+        InclusiveEnd | None,
+        Query(alias="endDate", description="Appointments at or before (a date: that whole day)"),
     ] = None,
     worker_id: Annotated[Id | None, Query(alias="workerId")] = None,
     client_id: Annotated[Id | None, Query(alias="clientId")] = None,

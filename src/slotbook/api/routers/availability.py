@@ -16,6 +16,7 @@ from slotbook.api.schemas.common import (
     CamelModel,
     DateTime,
     Id,
+    LocalDate,
     ShortText,
     error_responses,
 )
@@ -115,13 +116,14 @@ async def _slots(
 
 
 _DATES = {
-    "start_date": "First local date (default: today in the department's zone)",
+    "start_date": "First local date (default: today in the department's zone); a date-time "
+    "such as 2027-03-01T00:00:00 is taken as its date",
     "end_date": "Last local date, inclusive (default: 7 days from startDate; at most 62 days)",
 }
 TypeQuery = Annotated[Id | None, Query(alias="appointmentTypeId")]
 WorkerQuery = Annotated[Id | None, Query(alias="workerId")]
-StartDate = Annotated[date | None, Query(alias="startDate", description=_DATES["start_date"])]
-EndDate = Annotated[date | None, Query(alias="endDate", description=_DATES["end_date"])]
+StartDate = Annotated[LocalDate | None, Query(alias="startDate", description=_DATES["start_date"])]
+EndDate = Annotated[LocalDate | None, Query(alias="endDate", description=_DATES["end_date"])]
 
 
 @router.get(

@@ -10,7 +10,6 @@ from pydantic import Field
 from slotbook.api.schemas.common import (
     PUBLIC_ID,
     CamelModel,
-    DateTime,
     Email,
     Id,
     Language,
@@ -21,6 +20,7 @@ from slotbook.api.schemas.common import (
     RequestModel,
     RuleText,
     ShortText,
+    StartTime,
     WebLink,
 )
 from slotbook.application.appointment_details import DETAIL_FIELDS, RescheduleRequest
@@ -40,8 +40,8 @@ TelehealthUrl = Annotated[WebLink, Field(description="http(s) link of the video 
 
 
 class ClientInline(RequestModel):
-    """Seed 002's "fiche": with `id` the client is updated with the other fields; without, a
-    client is created."""
+    """A client written with the booking (the groups API's "fiche"): with `id` the client is
+    updated with the other fields; without, a client is created."""
 
     id: Id | None = None
     name: Name | None = None
@@ -64,7 +64,7 @@ class ClientInline(RequestModel):
 
 
 class RepeatRuleBody(RequestModel):
-    """Seed 003's repeat rule: `numberOfRepeats` appointments in all, the first included."""
+    """A repeat rule, as Cliniko's: `numberOfRepeats` appointments in all, the first included."""
 
     repeat_type: str = Field(examples=["Weekly"], description="Daily, Weekly or Monthly")
     repeating_interval: int = Field(1, ge=1, le=366, examples=[1])
@@ -73,8 +73,8 @@ class RepeatRuleBody(RequestModel):
 
 class AppointmentCreate(RequestModel):
     department_id: Id = Field(examples=[5])
-    date_time: DateTime = Field(
-        description="ISO 8601. Without an offset: wall-clock time of the department.",
+    date_time: StartTime = Field(
+        description="ISO 8601 date and time. Without an offset: wall-clock time of the department.",
         examples=["2027-02-15T10:00:00"],
     )
     name: Name | None = Field(
@@ -97,7 +97,10 @@ class AppointmentCreate(RequestModel):
     reason: LongText | None = Field(None, examples=["Vaccination annuelle"])
     is_urgent: bool = False
     source: ShortText | None = Field(None, examples=["our iPhone application"])
-    from_web: bool = True
+    from_web: bool = Field(
+        False,
+        description="true only for bookings made on a web page (as the public booking page does)",
+    )
     telehealth_url: TelehealthUrl | None = None
     repeat_rule: RepeatRuleBody | None = None
     rrule: RuleText | None = Field(
@@ -155,19 +158,21 @@ class AppointmentRead(CamelModel):
     telehealth_url: str | None = None
     patient_arrived: bool = False
     did_not_arrive: bool = False
-    arrived_at: str | None = None
-    archived_at: str | None = None
+    arrived_at: str | None = Field(None, description="UTC")
+    archived_at: str | None = Field(None, description="UTC")
     cancellation_reason: CancellationReason | None = None
     cancellation_reason_description: str | None = None
     cancellation_note: str | None = None
     repeated_from_id: int | None = None
     version: int = Field(1, description="Changes with every write; send it back in If-Match")
     time_zone: str = Field(
-        description="IANA zone of dateTime and the other times", examples=["Africa/Conakry"]
+        description="IANA zone of dateTime and endTime (createdAt and the other record times "
+        "are UTC)",
+        examples=["Africa/Conakry"],
     )
-    created_at: str = Field(examples=["2027-01-21T09:30:00"])
-    updated_at: str = Field(examples=["2027-01-21T09:30:00"])
-    cancelled_at: str | None = None
+    created_at: str = Field(examples=["2027-01-21T09:30:00Z"], description="UTC")
+    updated_at: str = Field(examples=["2027-01-21T09:30:00Z"], description="UTC")
+    cancelled_at: str | None = Field(None, examples=["2027-01-22T08:00:00Z"], description="UTC")
     end_time: str | None = Field(None, examples=["2027-02-15T10:30:00"])
     appointment_type_id: int | None = None
     email_reminder_sent: bool = Field(False, description="A reminder email went out")
@@ -183,11 +188,12 @@ class AppointmentPatch(RequestModel):
     """Only the fields you send change. dateTime, workerId and appointmentTypeId move the
     appointment under the booking rules; the others change what it says (null clears a text)."""
 
-    date_time: DateTime | None = Field(
+    date_time: StartTime | None = Field(
         None,
         description="New start; without an offset: wall-clock time of the department",
         examples=["2027-02-16T11:00:00"],
     )
+    name: Name | None = Field(None, description="Correct the name", examples=["Amadou Diallo"])
     worker_id: Id | None = Field(None, description="Move to this worker")
     appointment_type_id: Id | None = Field(None, description="Change the appointment type")
     notes: LongText | None = None
@@ -196,7 +202,7 @@ class AppointmentPatch(RequestModel):
     telehealth_url: TelehealthUrl | None = None
     apply_to_repeats: bool = Field(
         False,
-        description="Also change notes, reason, isUrgent and telehealthUrl on the later "
+        description="Also change name, notes, reason, isUrgent and telehealthUrl on the later "
         "occurrences of the series (not allowed with a move)",
     )
 
@@ -211,8 +217,8 @@ class AppointmentPatch(RequestModel):
         values: dict[str, object] = {}
         for name in self.model_fields_set & DETAIL_FIELDS:
             value = getattr(self, name)
-            if name == "is_urgent" and value is None:
-                raise ValueError("isUrgent cannot be null")
+            if name in ("is_urgent", "name") and value is None:
+                raise ValueError(f"{'isUrgent' if name == 'is_urgent' else name} cannot be null")
             values[name] = value
         return values
 

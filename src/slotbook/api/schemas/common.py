@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import Query
@@ -57,6 +57,20 @@ def _iso_datetime(value: object) -> object:
     raise ValueError("must be an ISO 8601 date-time, e.g. 2027-02-15T10:00:00")
 
 
+def _with_time(value: object) -> object:
+    """A start needs its time: `2030-01-28` alone would be read as midnight and then refused
+    as outside hours, a confusing answer to a missing time."""
+    if isinstance(value, str):
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            return _iso_datetime(value)
+        raise ValueError(
+            f"{value!r} is a date without a time; give the time too, e.g. {value}T10:00:00"
+        )
+    return _iso_datetime(value)
+
+
 def _convertible(value: datetime) -> datetime:
     """Years 1900 to 9000 only, as the domain accepts (domain/time.py): far from datetime's
     limits, so offsets, durations and margins never overflow."""
@@ -80,6 +94,51 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID), NOT_BOOLEAN]
 DateTime = Annotated[
     datetime,
     BeforeValidator(_iso_datetime),
+    AfterValidator(_convertible),
+    Field(json_schema_extra={"pattern": r"^(19\d\d|[2-8]\d\d\d|9000)-"}),
+]
+
+
+def _local_date(value: object) -> object:
+    """A date, or a date-time whose date is taken (`2027-03-01T00:00:00`), so the same
+    startDate value works on every endpoint that takes one."""
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+        try:
+            return datetime.fromisoformat(value).date()
+        except ValueError:
+            raise ValueError("must be an ISO 8601 date, e.g. 2027-03-01") from None
+    return value
+
+
+def _day_end(value: object) -> object:
+    """An inclusive end given as a date covers that whole day: `endDate=2027-03-01` keeps
+    the appointments of March 1st, not only those at midnight."""
+    if isinstance(value, str):
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            return _iso_datetime(value)
+        return datetime.combine(day, datetime.max.time()).replace(microsecond=0)
+    return _iso_datetime(value)
+
+
+# The inclusive end of a range of date-times: a date alone stands for its last second.
+InclusiveEnd = Annotated[
+    datetime,
+    BeforeValidator(_day_end),
+    AfterValidator(_convertible),
+    Field(json_schema_extra={"pattern": r"^(19\d\d|[2-8]\d\d\d|9000)-"}),
+]
+# A local date in the department's zone; a date-time is accepted and its date is used.
+LocalDate = Annotated[date, BeforeValidator(_local_date)]
+# The start of an appointment: a date-time whose time is given (a date alone is refused).
+StartTime = Annotated[
+    datetime,
+    BeforeValidator(_with_time),
     AfterValidator(_convertible),
     Field(json_schema_extra={"pattern": r"^(19\d\d|[2-8]\d\d\d|9000)-"}),
 ]
@@ -111,13 +170,13 @@ class ErrorEnvelope(BaseModel):
     numeric_code: int | None = Field(
         None,
         alias="numericCode",
-        description="Seed 002's numeric code of a booking rule",
+        description="The booking rule's numeric code in the groups API (RDV360-style)",
         examples=[6],
     )
     legacy_code: str | None = Field(
         None,
         alias="legacyCode",
-        description="Seed 002's name of a booking rule",
+        description="The booking rule's name in the groups API (RDV360-style)",
         examples=["MaxRdvNumber"],
     )
     details: list[dict[str, str]] | None = None

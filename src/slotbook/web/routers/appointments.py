@@ -27,6 +27,7 @@ from slotbook.domain.appointments import (
     AppointmentStatus,
     CancellationReason,
     cancellation_reason_label,
+    check_in_open,
 )
 from slotbook.domain.errors import (
     BookingRefused,
@@ -36,6 +37,7 @@ from slotbook.domain.errors import (
     VersionMismatch,
 )
 from slotbook.domain.slots import Slot
+from slotbook.domain.time import zone
 from slotbook.web.appointment_view import local, span_of
 from slotbook.web.errors import message_for, shows_errors_with
 from slotbook.web.forms import text_field
@@ -81,10 +83,13 @@ async def _page(
     t = translator(request)
     workers = {w.id: w.name for w, _ in await list_workers(services, principal)}
     allowed = TRANSITIONS[appointment.status]
+    check_in_now = check_in_open(appointment.starts_at, now, zone(appointment.time_zone))
     actions = [
         word
         for word, target in ACTIONS.items()
-        if target in allowed and (target is not S.MISSED or now >= appointment.starts_at)
+        if target in allowed
+        and (target is not S.MISSED or now >= appointment.starts_at)
+        and (target is not S.CHECKED_IN or check_in_now)
     ]
     movable = appointment.status in MOVABLE
     slots: list[Slot] = []
@@ -115,6 +120,7 @@ async def _page(
             "worker_name": workers.get(appointment.worker_id) if appointment.worker_id else None,
             "actions": actions,
             "no_show_later": S.MISSED in allowed and now < appointment.starts_at,
+            "check_in_later": S.CHECKED_IN in allowed and not check_in_now,
             "can_cancel": S.CANCELLED in allowed,
             "movable": movable,
             "move_day": day,

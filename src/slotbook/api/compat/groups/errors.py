@@ -110,7 +110,8 @@ def _validation_detail(exc: RequestValidationError) -> str:
         if error.get("type") == "json_invalid":
             return "Malformed JSON body"
         loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path")]
-        return f"{'.'.join(loc) or 'body'}: {error.get('msg', 'invalid value')}"
+        message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
+        return f"{'.'.join(loc) or 'body'}: {message}"
     return "invalid request"
 
 
