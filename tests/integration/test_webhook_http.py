@@ -185,6 +185,31 @@ async def test_private_targets_are_refused_before_connecting(server: Scripted) -
     await guarded.aclose()
 
 
+async def test_a_named_host_connects_only_to_the_address_the_guard_returned(
+    server: Scripted,
+) -> None:
+    async def resolve(host: str, port: int) -> list[str]:
+        assert host == "hooks.example.org"
+        return ["127.0.0.1"]
+
+    pinned = WebhookHttpClient(SsrfGuard(allow_private=True, resolver=resolve))
+    try:
+        url = f"http://hooks.example.org:{server.port}/hook"
+        assert (await pinned.post(url, HEADERS, b"{}")).status == 204
+    finally:
+        await pinned.aclose()
+    head = server.requests[0][0].lower()
+    assert f"host: hooks.example.org:{server.port}\r\n".encode() in head
+
+    guarded = WebhookHttpClient(SsrfGuard(allow_private=False, resolver=resolve))
+    try:
+        with pytest.raises(BlockedDestination):
+            await guarded.post(url, HEADERS, b"{}")
+    finally:
+        await guarded.aclose()
+    assert server.connections == 1
+
+
 async def test_a_refused_connection_is_an_os_error(http: WebhookHttpClient) -> None:
     probe = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
     port = probe.sockets[0].getsockname()[1]
