@@ -52,7 +52,11 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
     engine = make_async_engine(settings.database_url, settings.db_pool_size)
     url_guard = SsrfGuard(allow_private=settings.webhook_allow_private)
     services = Services(
-        uow=SqlUnitOfWorkFactory(engine, shared=settings.shared_booking_transactions),
+        uow=SqlUnitOfWorkFactory(
+            engine,
+            shared=settings.shared_booking_transactions,
+            direct=not settings.db_pgbouncer_transaction_mode,
+        ),
         registry=SqlRegistry(engine),
         clock=clock or SystemClock(),
         secrets=TokenSecrets(),

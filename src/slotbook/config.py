@@ -22,6 +22,10 @@ class Settings(BaseSettings):
     db_pool_size: int = 20
     # PostgreSQL: bookings that arrive together share one transaction (docs/benchmarks.md).
     shared_booking_transactions: bool = True
+    # PostgreSQL behind PgBouncer in transaction pooling (Debian's 1.18 keeps no prepared
+    # statements there): no server-side prepared statements and no connection state kept
+    # between transactions (docs/deploy.md). Costs booking throughput (docs/scaling.md).
+    db_pgbouncer_transaction_mode: bool = False
     # Dashboard logins: hours a session lasts, and the lockout after failed passwords.
     session_hours: float = 12.0
     login_max_failures: int = 5

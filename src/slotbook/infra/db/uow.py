@@ -180,14 +180,16 @@ class SqlUnitOfWork:
 
 
 class SqlUnitOfWorkFactory:
-    def __init__(self, engine: AsyncEngine, *, shared: bool = True) -> None:
+    def __init__(self, engine: AsyncEngine, *, shared: bool = True, direct: bool = True) -> None:
         self._engine = engine
         # PostgreSQL: the units of work's connections, kept between them (pg_direct), and
         # the groups of bookings sharing a transaction (booking_groups), unless `shared` is
-        # off.
+        # off. Without `direct` (PgBouncer in transaction pooling, where a server-side
+        # prepared statement would not outlive its transaction) every statement goes through
+        # SQLAlchemy, unprepared, as on SQLite.
         self.connections: DirectConnections | None = None
         self.groups: BookingGroups | None = None
-        if engine.dialect.name == "postgresql":
+        if engine.dialect.name == "postgresql" and direct:
             self.connections = DirectConnections(
                 engine,
                 keep=engine.pool.size(),  # type: ignore[attr-defined]
