@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint typecheck unit openapi clean
+.PHONY: run test lint typecheck unit openapi clean topology-test
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) || { echo "Could not create a virtual environment. On Debian: apt-get install python3-venv"; exit 1; }
@@ -35,6 +35,11 @@ typecheck: $(VENV)/.dev-installed
 
 test: lint typecheck
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# deploy/ brought up on loopback (nginx, PgBouncer, two instances, two workers), loaded and
+# killed mid-load; needs PostgreSQL, Redis, nginx, pgbouncer and openssl (docs/deploy.md).
+topology-test: $(VENV)/.installed
+	$(BIN)/python deploy/topology-test
 
 # The OpenAPI document, committed so clients and reviewers see API changes in diffs.
 openapi: $(VENV)/.installed
