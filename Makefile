@@ -6,7 +6,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-dates lint typecheck unit openapi clean
+
+.PHONY: run test test-dates lint typecheck unit openapi clean topology-test
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) || { echo "Could not create a virtual environment. On Debian: apt-get install python3-venv"; exit 1; }
@@ -40,6 +41,10 @@ test: lint typecheck
 # day, DST in Europe and America, ...): see docs/testing.md. CI runs it; it takes minutes.
 test-dates: $(VENV)/.dev-installed
 	$(BIN)/python -m tests.on_dates
+# deploy/ brought up on loopback (nginx, PgBouncer, two instances, two workers), loaded and
+# killed mid-load; needs PostgreSQL, Redis, nginx, pgbouncer and openssl (docs/deploy.md).
+topology-test: $(VENV)/.installed
+	$(BIN)/python deploy/topology-test
 
 # The OpenAPI document, committed so clients and reviewers see API changes in diffs.
 openapi: $(VENV)/.installed

@@ -1,5 +1,5 @@
-"""The delivery worker's HTTP/1.1 client against a raw socket server that answers scripted
-bytes: framing of the answers it must read, when it keeps or drops a connection, SSRF."""
+"""The delivery worker's HTTP client against a raw socket server that answers scripted bytes:
+framing of the answers it must read, when it keeps or drops a connection, SSRF."""
 
 from __future__ import annotations
 
@@ -82,6 +82,7 @@ async def test_sends_the_request_and_keeps_the_connection(
     assert server.connections == 1
     head, body = server.requests[0]
     assert head.startswith(b"POST /hook?a=1 HTTP/1.1\r\n")
+    head = head.lower()  # header names are case-insensitive
     assert f"host: 127.0.0.1:{server.port}\r\n".encode() in head
     assert b"webhook-id: evt_1\r\n" in head
     assert b"content-length: 14\r\n" in head
@@ -112,7 +113,9 @@ async def test_reads_each_framing_and_reuses_the_connection(
     [
         b"HTTP/1.1 200 OK\r\nConnection: close\r\ncontent-length: 0\r\n\r\n",
         b"HTTP/1.0 200 OK\r\ncontent-length: 0\r\n\r\n",
-        b"HTTP/1.1 200 OK\r\ncontent-length: 5000\r\n\r\n" + b"x" * 5000,  # over max_body
+        # Far over max_body: an answer that arrived whole in one read is complete and may
+        # keep its connection, one still arriving is not drained.
+        b"HTTP/1.1 200 OK\r\ncontent-length: 4000000\r\n\r\n" + b"x" * 4_000_000,
     ],
 )
 async def test_drops_a_connection_it_cannot_reuse(
@@ -180,6 +183,31 @@ async def test_private_targets_are_refused_before_connecting(server: Scripted) -
         await post(guarded, server)
     assert server.connections == 0
     await guarded.aclose()
+
+
+async def test_a_named_host_connects_only_to_the_address_the_guard_returned(
+    server: Scripted,
+) -> None:
+    async def resolve(host: str, port: int) -> list[str]:
+        assert host == "hooks.example.org"
+        return ["127.0.0.1"]
+
+    pinned = WebhookHttpClient(SsrfGuard(allow_private=True, resolver=resolve))
+    try:
+        url = f"http://hooks.example.org:{server.port}/hook"
+        assert (await pinned.post(url, HEADERS, b"{}")).status == 204
+    finally:
+        await pinned.aclose()
+    head = server.requests[0][0].lower()
+    assert f"host: hooks.example.org:{server.port}\r\n".encode() in head
+
+    guarded = WebhookHttpClient(SsrfGuard(allow_private=False, resolver=resolve))
+    try:
+        with pytest.raises(BlockedDestination):
+            await guarded.post(url, HEADERS, b"{}")
+    finally:
+        await guarded.aclose()
+    assert server.connections == 1
 
 
 async def test_a_refused_connection_is_an_os_error(http: WebhookHttpClient) -> None:

@@ -62,6 +62,13 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
     workers: Annotated[int, typer.Option(help="Server processes (use Redis when > 1)")] = 1,
+    worker_start_timeout: Annotated[
+        int,
+        typer.Option(
+            help="Seconds a server process may take to start or answer the supervisor before "
+            "it is replaced (with --workers > 1; a busy machine needs more than uvicorn's 5)"
+        ),
+    ] = 60,
     access_log: Annotated[bool, typer.Option(help="Log every request")] = False,
 ) -> None:
     """Serve the API, its docs (/docs) and health probes."""
@@ -79,6 +86,7 @@ def serve(
         host=host,
         port=port,
         workers=workers,
+        timeout_worker_healthcheck=worker_start_timeout,
         access_log=access_log,
         log_level=settings.log_level,
     )

@@ -70,7 +70,11 @@ def make_async_engine(url: str, pool_size: int = 20) -> AsyncEngine:
 
 
 def make_sync_engine(url: str) -> Engine:
-    engine = create_engine(sync_url(url))
+    # Nothing prepared here either: psycopg would prepare a statement run five times, which a
+    # PgBouncer in transaction pooling cannot keep (the CLI may be pointed at one).
+    engine = create_engine(
+        sync_url(url), connect_args={} if is_sqlite(url) else {"prepare_threshold": None}
+    )
     if is_sqlite(url):
         _configure_sqlite(engine)
     return engine

@@ -1,35 +1,34 @@
-"""The delivery worker's HTTP/1.1 client: POST, read the status, keep the connection.
+"""The delivery worker's HTTP client: aiohttp's, with the SSRF guard as its resolver.
 
-Why not httpx/httpcore: httpcore's connection pool rescans every connection (with a `poll`
-and a `getpeername` system call each) for every queued request, and probes for `sniffio` with
-a failing import on every request; at 50 requests in flight that was 4-6 ms of CPU per
-delivery, most of the worker's time. A webhook sender needs much less: one request shape, the
-status code and `Retry-After`, a capped read of the answer, and idle connections kept per
-origin. So this module keeps its own small pool of asyncio streams, and h11 (the HTTP/1.1
-protocol library httpcore itself is built on) writes the requests and parses the answers:
-framing, keep-alive and malformed answers are h11's rules, not ours. Every new connection
-goes through the SSRF guard and is pinned to the checked address; TLS verifies the URL's host
-name against certifi's roots (as httpx does). Redirects are never followed.
+Why aiohttp rather than httpx: httpcore's connection pool walks every connection for every
+request (a `poll` system call per idle one), which at 50 requests in flight cost the worker
+most of its CPU (docs/benchmarks.md). aiohttp keeps idle connections per origin and parses
+answers in C (llhttp), and lets us plug in the one thing a webhook sender must own: where it
+connects. Every new connection asks `GuardedResolver`, which resolves through
+`SsrfGuard.addresses` (refusing any non-public address), and aiohttp connects to exactly the
+addresses it returned, with the URL's host name for TLS (SNI and certificate check), so DNS
+cannot change between the check and the connection. aiohttp does not ask a resolver for an IP
+literal, so those are judged here before the request. TLS verifies against certifi's roots
+(as httpx does). Redirects are never followed, nothing is retried, no cookies are kept.
 """
 
 from __future__ import annotations
 
-import asyncio
+import socket
 import ssl
-import time
-from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from functools import cached_property
-from urllib.parse import quote, urlsplit
+from dataclasses import dataclass
+from ipaddress import ip_address
 
+import aiohttp
 import certifi
-import h11
+from aiohttp.abc import AbstractResolver, ResolveResult
+from yarl import URL
 
 from slotbook.infra.webhooks.ssrf import SsrfGuard
 
-HEAD_LIMIT = 64 * 1024  # the status line and headers of an answer may not be longer
 READ_SIZE = 64 * 1024
+HEAD_LIMIT = 64 * 1024  # the status line and each header of an answer may not be longer
 
 Header = tuple[bytes, bytes]
 
@@ -44,53 +43,45 @@ class Answer:
     headers: list[Header]  # names in lower case
 
 
-@dataclass(slots=True)
-class _Connection:
-    reader: asyncio.StreamReader
-    writer: asyncio.StreamWriter
-    protocol: h11.Connection = field(
-        default_factory=lambda: h11.Connection(h11.CLIENT, max_incomplete_event_size=HEAD_LIMIT)
-    )
-    idle_since: float = 0.0
+class GuardedResolver(AbstractResolver):
+    """aiohttp's resolver for every new connection: only addresses the guard accepted."""
 
-    def usable(self, now: float, keepalive: float) -> bool:
-        # A receiver that closed an idle connection has fed EOF to the reader by now.
-        return (
-            now - self.idle_since < keepalive
-            and not self.reader.at_eof()
-            and not self.writer.is_closing()
-        )
+    def __init__(self, guard: SsrfGuard) -> None:
+        self._guard = guard
 
-    def close(self) -> None:
-        self.writer.close()
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        addresses = await self._guard.addresses(host, port)
+        return [
+            ResolveResult(
+                hostname=host,
+                host=address,
+                port=port,
+                family=socket.AF_INET6 if ":" in address else socket.AF_INET,
+                proto=0,
+                flags=socket.AI_NUMERICHOST,
+            )
+            for address in addresses
+        ]
+
+    async def close(self) -> None:
+        pass
 
 
 @dataclass(frozen=True, slots=True)
 class _Target:
-    secure: bool
-    host: str
-    port: int
-    path: bytes  # the request target: path and query, percent-encoded
-    authority: bytes  # the Host header
-
-    @property
-    def origin(self) -> tuple[bool, str, int]:
-        return self.secure, self.host, self.port
+    url: URL
+    literal: bool  # the host is an IP address: aiohttp connects without asking the resolver
 
 
 def _target(url: str) -> _Target:
-    parts = urlsplit(url)
-    secure = parts.scheme.lower() == "https"
-    host = parts.hostname or ""
-    port = parts.port or (443 if secure else 80)
-    netloc = parts.netloc
-    if not netloc.isascii():
-        netloc = host.encode("idna").decode() + (f":{parts.port}" if parts.port else "")
-    # Already percent-encoded parts stay as they are; anything else non-ASCII is encoded.
-    path = quote(parts.path or "/", safe="/%:@!$&'()*+,;=~") + (
-        "?" + quote(parts.query, safe="/%:@!$&'()*+,;=~?") if parts.query else ""
-    )
-    return _Target(secure, host, port, path.encode("ascii"), netloc.encode("ascii"))
+    parsed = URL(url)
+    try:
+        ip_address(parsed.raw_host or "")
+    except ValueError:
+        return _Target(parsed, literal=False)
+    return _Target(parsed, literal=True)
 
 
 class WebhookHttpClient:
@@ -108,19 +99,35 @@ class WebhookHttpClient:
         self._given_tls = tls
         self._max_body = max_body
         self._keepalive = keepalive_expiry
-        self._idle: defaultdict[tuple[bool, str, int], list[_Connection]] = defaultdict(list)
+        self._session: aiohttp.ClientSession | None = None
         self._targets: dict[str, _Target] = {}
+        self._allowed_literals: set[str] = set()
 
-    @cached_property
-    def _tls(self) -> ssl.SSLContext:
-        # Built on first use: loading the roots takes a quarter of a second.
-        return self._given_tls or ssl.create_default_context(cafile=certifi.where())
+    def _open(self) -> aiohttp.ClientSession:
+        # Built on first use, inside the running loop; loading the roots takes a quarter of
+        # a second.
+        connector = aiohttp.TCPConnector(
+            resolver=GuardedResolver(self._guard),
+            use_dns_cache=False,  # the guard judges every new connection afresh
+            limit=0,  # the caller bounds the requests in flight
+            keepalive_timeout=self._keepalive,
+            ssl=self._given_tls or ssl.create_default_context(cafile=certifi.where()),
+        )
+        return aiohttp.ClientSession(
+            connector=connector,
+            cookie_jar=aiohttp.DummyCookieJar(),
+            skip_auto_headers=("Accept", "Accept-Encoding", "User-Agent"),
+            auto_decompress=False,
+            timeout=aiohttp.ClientTimeout(total=None),  # the caller's timeout governs
+            max_line_size=HEAD_LIMIT,
+            max_field_size=HEAD_LIMIT,
+            read_bufsize=READ_SIZE,
+        )
 
     async def aclose(self) -> None:
-        for connections in self._idle.values():
-            for connection in connections:
-                connection.close()
-        self._idle.clear()
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
 
     async def post(self, url: str, headers: Sequence[Header], body: bytes) -> Answer:
         """`headers`: (name, value) pairs, without host and content-length. Raises
@@ -130,99 +137,36 @@ class WebhookHttpClient:
         if target is None:
             if len(self._targets) > 10_000:
                 self._targets.clear()
+                self._allowed_literals.clear()
             target = self._targets[url] = _target(url)
-        connection = self._reuse(target) or await self._connect(target)
-        protocol = connection.protocol
+        if target.literal and url not in self._allowed_literals:
+            # An address never resolves to anything else: one verdict per URL is enough.
+            await self._guard.addresses(target.url.raw_host or "", target.url.port or 0)
+            self._allowed_literals.add(url)
+        session = self._session = self._session or self._open()
         try:
-            request = h11.Request(
-                method=b"POST",
-                target=target.path,
-                headers=[
-                    (b"host", target.authority),
-                    *headers,
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            )
-            connection.writer.write(
-                b"".join(
-                    (
-                        protocol.send(request) or b"",
-                        protocol.send(h11.Data(data=body)) or b"",
-                        protocol.send(h11.EndOfMessage()) or b"",
-                    )
+            async with session.post(
+                target.url,
+                data=body,
+                headers=[(name.decode(), value.decode()) for name, value in headers],
+                allow_redirects=False,
+            ) as response:
+                answer = Answer(
+                    response.status, [(name.lower(), value) for name, value in response.raw_headers]
                 )
-            )
-            answer, complete = await self._read_answer(connection)
-        except h11.ProtocolError as exc:
-            connection.close()
-            raise HttpProtocolError(str(exc) or type(exc).__name__) from None
-        except BaseException:
-            connection.close()
+                received = 0
+                while chunk := await response.content.readany():
+                    received += len(chunk)
+                    if received > self._max_body:
+                        # Not drained: the connection is dropped instead of reused.
+                        response.close()
+                        break
+        except aiohttp.ClientConnectorCertificateError as error:
+            raise error.certificate_error from None
+        except aiohttp.ClientConnectorError as error:
+            raise error.os_error from None
+        except aiohttp.ClientOSError:
             raise
-        if complete and protocol.our_state is h11.DONE and protocol.their_state is h11.DONE:
-            protocol.start_next_cycle()
-            connection.idle_since = time.monotonic()
-            self._idle[target.origin].append(connection)
-        else:
-            connection.close()
+        except aiohttp.ClientError as error:
+            raise HttpProtocolError(str(error) or type(error).__name__) from None
         return answer
-
-    def _reuse(self, target: _Target) -> _Connection | None:
-        idle = self._idle.get(target.origin)
-        now = time.monotonic()
-        while idle:
-            connection = idle.pop()  # the most recently used: the least likely to be stale
-            if connection.usable(now, self._keepalive):
-                return connection
-            connection.close()
-        return None
-
-    async def _connect(self, target: _Target) -> _Connection:
-        addresses = await self._guard.addresses(target.host, target.port)
-        error: OSError | None = None
-        for address in addresses:
-            try:
-                reader, writer = await asyncio.open_connection(
-                    address,
-                    target.port,
-                    ssl=self._tls if target.secure else None,
-                    server_hostname=target.host if target.secure else None,
-                    limit=HEAD_LIMIT,
-                )
-            except OSError as exc:
-                error = exc
-            else:
-                return _Connection(reader, writer)
-        assert error is not None
-        raise error
-
-    async def _read_answer(self, connection: _Connection) -> tuple[Answer, bool]:
-        """The answer, and whether its body was read to the end (a longer body than
-        `max_body` is not drained: the connection is closed instead)."""
-        protocol = connection.protocol
-        answer: Answer | None = None
-        received = 0
-        while True:
-            event = protocol.next_event()
-            if event is h11.NEED_DATA:
-                # At EOF h11 ends a body delimited by the connection, and raises for an
-                # answer cut short.
-                protocol.receive_data(await connection.reader.read(READ_SIZE))
-                continue
-            if isinstance(event, h11.InformationalResponse):
-                continue  # 1xx are interim answers: the real one follows
-            if isinstance(event, h11.Response):
-                answer = Answer(event.status_code, list(event.headers))
-                continue
-            if isinstance(event, h11.Data):
-                received += len(event.data)
-                if received > self._max_body:
-                    assert answer is not None
-                    return answer, False
-                continue
-            if isinstance(event, h11.EndOfMessage):
-                assert answer is not None
-                return answer, True
-            if isinstance(event, h11.ConnectionClosed):
-                raise HttpProtocolError("the connection closed before the answer")
-            raise HttpProtocolError(f"unexpected {type(event).__name__}")
