@@ -13,8 +13,9 @@ from enum import Enum, StrEnum
 
 from slotbook.domain.appointments import AppointmentStatus
 from slotbook.domain.errors import InvalidRequest
+from slotbook.domain.limits import MAX_ID
 
-MAX_INT = 2_147_483_647
+MAX_INT = MAX_ID  # the filters' integers are ids or counts, 32-bit in the database
 MAX_TEXT = 255
 
 

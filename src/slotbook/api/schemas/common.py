@@ -11,9 +11,15 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic.alias_generators import to_camel
 
 from slotbook.application.ports import Page
+from slotbook.domain.limits import (
+    EMAIL_PATTERN,
+    MAX_EMAIL_LENGTH,
+    MAX_ID,
+    SUPPORTED_YEARS,
+    is_supported_year,
+)
 
-MAX_ID = 2_147_483_647  # ids are 32-bit in the database; larger ones cannot exist
-
+__all__ = ["MAX_ID"]  # the adapters' routes read the largest id from here
 
 # What text fields accept, stated in the OpenAPI document exactly as the validator below
 # enforces it: no control characters but tab and line breaks, at least one visible character.
@@ -58,10 +64,9 @@ def _iso_datetime(value: object) -> object:
 
 
 def _convertible(value: datetime) -> datetime:
-    """Years 1900 to 9000 only, as the domain accepts (domain/time.py): far from datetime's
-    limits, so offsets, durations and margins never overflow."""
-    if not 1900 <= value.year <= 9000:
-        raise ValueError("date-time out of range (years 1900 to 9000)")
+    """The supported years only (domain/limits.py)."""
+    if not is_supported_year(value):
+        raise ValueError(f"date-time out of range ({SUPPORTED_YEARS})")
     return value
 
 
@@ -172,14 +177,11 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, object]]:
 
 LongText = Annotated[str, _text(10_000), AfterValidator(_clean_text)]
 # The schema states the whole rule, so what the document allows is exactly what is accepted.
-# Explicit classes rather than \s: the validator's regex engine and the fuzzer's disagree on
-# which characters are whitespace.
-_EMAIL_PART = r"[^@ \x00-\x1f\x7f-\x9f]"
 Email = Annotated[
     str,
     Field(
-        max_length=254,
-        pattern=rf"^{_EMAIL_PART}{{1,64}}@{_EMAIL_PART}+\.{_EMAIL_PART}+$",
+        max_length=MAX_EMAIL_LENGTH,
+        pattern=EMAIL_PATTERN,
         examples=["awa@example.org"],
     ),
 ]

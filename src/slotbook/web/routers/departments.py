@@ -14,6 +14,7 @@ from slotbook.application.organizations import list_departments, set_no_show_rul
 from slotbook.application.scheduling import DepartmentDetail
 from slotbook.application.users import SessionUser
 from slotbook.domain.errors import InvalidRequest
+from slotbook.domain.limits import MAX_ID
 from slotbook.domain.time import is_known_zone
 from slotbook.web.admin_forms import (
     checkbox,
@@ -27,7 +28,6 @@ from slotbook.web.errors import shows_errors_with
 from slotbook.web.forms import text_field
 from slotbook.web.i18n import Translator
 from slotbook.web.rendering import redirect, render, translator
-from slotbook.web.routers.calendar import MAX_ID
 from slotbook.web.session import OwnerUser, checked_form, container_of
 
 router = APIRouter(prefix="/dashboard/departments")
