@@ -14,6 +14,9 @@ from slotbook.domain.errors import InvalidRequest
 MIN_YEAR = 1900
 MAX_YEAR = 9000
 SUPPORTED_YEARS = f"years {MIN_YEAR} to {MAX_YEAR}"
+# The same years as the start of an ISO 8601 text, for the OpenAPI document (a test checks
+# that it agrees with MIN_YEAR and MAX_YEAR).
+SUPPORTED_YEAR_PATTERN = r"^(19\d\d|[2-8]\d\d\d|9000)-"
 
 # Ids are 32-bit integers in the database: a larger one cannot exist.
 MAX_ID = 2_147_483_647

@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from slotbook.application.users import csrf_matches
 from slotbook.domain.errors import CsrfRejected, InvalidRequest
-from slotbook.domain.limits import MAX_EMAIL_LENGTH, MAX_ID, is_email
+from slotbook.domain.limits import MAX_EMAIL_LENGTH, MAX_ID, is_email, is_supported_year
 from slotbook.web.forms import text_field
 from slotbook.web.i18n import LANGUAGES, Translator
 from slotbook.web.session import CSRF_FIELD, MAX_TOKEN_LENGTH, set_cookie
@@ -43,9 +43,10 @@ def iso_day(value: str | None) -> date | None:
     if value is None or len(value) != 10:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         return None
+    return day if is_supported_year(day) else None  # like any other date it cannot show
 
 
 def time_choice(start: datetime, worker_id: int | None) -> str:

@@ -15,6 +15,7 @@ from slotbook.api.schemas.common import (
     MAX_ID,
     CamelModel,
     DateTime,
+    Day,
     Id,
     ShortText,
     error_responses,
@@ -120,8 +121,8 @@ _DATES = {
 }
 TypeQuery = Annotated[Id | None, Query(alias="appointmentTypeId")]
 WorkerQuery = Annotated[Id | None, Query(alias="workerId")]
-StartDate = Annotated[date | None, Query(alias="startDate", description=_DATES["start_date"])]
-EndDate = Annotated[date | None, Query(alias="endDate", description=_DATES["end_date"])]
+StartDate = Annotated[Day | None, Query(alias="startDate", description=_DATES["start_date"])]
+EndDate = Annotated[Day | None, Query(alias="endDate", description=_DATES["end_date"])]
 
 
 @router.get(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Annotated, Any, Literal
 
 from fastapi import Query
@@ -15,6 +15,7 @@ from slotbook.domain.limits import (
     EMAIL_PATTERN,
     MAX_EMAIL_LENGTH,
     MAX_ID,
+    SUPPORTED_YEAR_PATTERN,
     SUPPORTED_YEARS,
     is_supported_year,
 )
@@ -70,6 +71,33 @@ def _convertible(value: datetime) -> datetime:
     return value
 
 
+def _iso_day(value: object) -> object:
+    """A date; a date-time at midnight reads as its date, as the appointment list reads a date
+    as midnight, so one value works for both (`startDate=2027-03-01T00:00:00`)."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if moment.time() == time() and moment.tzinfo is None:
+                return moment.date()
+            raise ValueError("must be a date, e.g. 2027-02-15 (or a date-time at midnight)")
+    raise ValueError("must be an ISO 8601 date, e.g. 2027-02-15")
+
+
+def _supported_day(value: date) -> date:
+    if not is_supported_year(value):
+        raise ValueError(f"date out of range ({SUPPORTED_YEARS})")
+    return value
+
+
 def _not_boolean(value: object) -> object:
     """JSON `true` is not the number 1, though pydantic's lax mode would read it so (1.0 is an
     integer in JSON Schema and stays accepted)."""
@@ -86,7 +114,14 @@ DateTime = Annotated[
     datetime,
     BeforeValidator(_iso_datetime),
     AfterValidator(_convertible),
-    Field(json_schema_extra={"pattern": r"^(19\d\d|[2-8]\d\d\d|9000)-"}),
+    Field(json_schema_extra={"pattern": SUPPORTED_YEAR_PATTERN}),
+]
+# A local date, in the same years.
+Day = Annotated[
+    date,
+    BeforeValidator(_iso_day),
+    AfterValidator(_supported_day),
+    Field(json_schema_extra={"pattern": SUPPORTED_YEAR_PATTERN}),
 ]
 Name = Annotated[str, _text(200), AfterValidator(_clean_text)]
 ShortText = Annotated[str, _text(255), AfterValidator(_clean_text)]
