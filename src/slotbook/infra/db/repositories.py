@@ -16,7 +16,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from slotbook.application.ports import AppointmentFilter, NewAppointment, Page
 from slotbook.domain.appointments import Appointment, AppointmentStatus, CancellationReason
 from slotbook.domain.organizations import Department, Organization
-from slotbook.domain.policy import BookingPolicy
+from slotbook.domain.policy import BookingPolicy, NoShowRule
 from slotbook.domain.reminders import format_offsets, parse_offsets
 from slotbook.domain.schedules import SchedulingSettings
 from slotbook.infra.db import pg_statements as pg
@@ -315,6 +315,13 @@ class SqlDepartments(_Scoped):
             update(department)
             .where(department.c.organization_id == self._org, department.c.id == department_id)
             .values(reminder_offsets=format_offsets(offsets))
+        )
+
+    async def set_no_show_rule(self, department_id: int, rule: NoShowRule) -> None:
+        await self._conn.execute(
+            update(department)
+            .where(department.c.organization_id == self._org, department.c.id == department_id)
+            .values(no_show_limit=rule.limit, no_show_window_days=rule.window_days)
         )
 
 
