@@ -633,7 +633,7 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     crowd = commands.add_parser("flash", help="a crowd of clients for the last free slots")
     crowd.add_argument("--clients", type=int, default=1000)
     crowd.add_argument("--slots", type=int, default=200)
-    crowd.add_argument("--seconds", type=int, default=20, help="how long the crowd may take")
+    crowd.add_argument("--seconds", type=int, default=60, help="how long the crowd may take")
     args = parser.parse_args(argv)
     host = make_url(args.server_url).host or ""
     if host not in LOOPBACK:
