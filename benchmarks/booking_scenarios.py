@@ -343,14 +343,18 @@ def throughput(args: argparse.Namespace) -> int:
                     port,
                     key,
                     department.id,
-                    options.warmup,
+                    options.warmup + options.drain,
                     monday_on_or_after(year),
                     extra,
                 ).created
-                run_wrk(options, bare_port, key, department.id, options.warmup, 0, extra)
+                run_wrk(
+                    options, bare_port, key, department.id, options.warmup + options.drain, 0, extra
+                )
                 booking_runs: list[Figures] = []
                 bare_runs: list[Figures] = []
-                seconds_each = options.duration // options.blocks
+                # Each wrk run sends for its share of --duration, then waits --drain seconds
+                # for the answers in flight (every booking made is then counted).
+                seconds_each = options.duration // options.blocks + options.drain
                 for block in range(options.blocks):
                     first = monday_on_or_after(year + 1 + block)
                     turns = ("booking", "bare") if block % 2 == 0 else ("bare", "booking")
@@ -397,7 +401,7 @@ def throughput(args: argparse.Namespace) -> int:
                     port,
                     key,
                     department.id,
-                    options.duration // options.blocks,
+                    options.duration // options.blocks + options.drain,
                     monday_on_or_after(year),
                     database_url,
                     paced,
@@ -624,8 +628,14 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     load.add_argument("--duration", type=int, default=8, help="seconds of load per server and size")
     load.add_argument("--connections", type=int, default=16)
-    load.add_argument("--warmup", type=int, default=3)
-    load.add_argument("--drain", type=int, default=1)
+    load.add_argument("--warmup", type=int, default=3, help="seconds of unmeasured load")
+    load.add_argument(
+        "--drain",
+        type=int,
+        default=3,
+        help="seconds each run waits, after sending, for the answers in flight (more than the "
+        "slowest answer, or the check in SQL finds bookings no answer counted)",
+    )
     load.add_argument("--blocks", type=int, default=2, help="alternating turns per server")
     load.add_argument(
         "--half-rate", action="store_true", help="then book at half the peak rate (latency)"
@@ -639,8 +649,8 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     if host not in LOOPBACK:
         parser.error(f"--server-url must be on a loopback address, not {host!r}")
     if args.command == "throughput":
-        if args.duration // args.blocks <= args.drain or args.warmup <= args.drain:
-            parser.error("--duration / --blocks and --warmup must be longer than --drain")
+        if args.duration // args.blocks < 1 or args.warmup < 1 or args.drain < 1:
+            parser.error("--duration / --blocks, --warmup and --drain must be 1 s or more")
         if not 1 <= args.threads <= args.connections:
             parser.error("--threads must be between 1 and --connections")
     elif args.clients % args.threads:
