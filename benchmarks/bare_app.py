@@ -18,6 +18,8 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI
 
+from slotbook.cli.main import WORKER_START_SECONDS
+
 
 def create_app(body: dict[str, Any]) -> FastAPI:
     app = FastAPI(title="Bare FastAPI")
@@ -53,6 +55,7 @@ def main() -> None:
         host=args.host,
         port=args.port,
         workers=args.workers,
+        timeout_worker_healthcheck=WORKER_START_SECONDS,  # as `slotbook serve`
         access_log=False,
         log_level="info",
     )

@@ -122,7 +122,9 @@ function response(status, _headers, body)
     if status == 409 then
       conflicts = conflicts + 1
     end
-    if unexpected == "" then
+    -- The first answer other than 201, or rather than a 409 (a slot taken, expected when
+    -- clients compete) the first of any other status.
+    if unexpected == "" or (status ~= 409 and string.sub(unexpected, 1, 4) == "409 ") then
       unexpected = status .. " " .. string.sub(body or "", 1, 200)
     end
   end
@@ -138,8 +140,10 @@ function done(summary, latency, _requests)
     conflicts_total = conflicts_total + thread:get("conflicts")
     started_min = math.min(started_min, thread:get("started"))
     last_max = math.max(last_max, thread:get("last"))
-    if unexpected_first == "" then
-      unexpected_first = thread:get("unexpected")
+    local seen = thread:get("unexpected")
+    if unexpected_first == "" or (seen ~= "" and string.sub(unexpected_first, 1, 4) == "409 "
+        and string.sub(seen, 1, 4) ~= "409 ") then
+      unexpected_first = seen
     end
   end
   local errors = summary.errors

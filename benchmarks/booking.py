@@ -71,7 +71,7 @@ class Load:
     p99_ms: float
     socket_errors: int
     timeouts: int
-    unexpected: str  # the first non-201 answer, if any
+    unexpected: str  # the first non-201 answer (one other than 409 if any), if any
     # Latency in µs at 0.1%, 0.2%, ... 100% of the requests (1,000 quantiles).
     quantiles: tuple[int, ...] = ()
     conflicts: int = 0  # 409 responses, among `other`

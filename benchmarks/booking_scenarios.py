@@ -276,7 +276,20 @@ def slotbook_server(
         str(processes),
     ]
     with serving(serve, env, port, work / "slotbook.log") as pid:
+        all_started(work / "slotbook.log", processes)
         yield pid, port, env
+
+
+def all_started(log: Path, processes: int, seconds: float = 180) -> None:
+    """Waits until every worker process has started the app (uvicorn logs it at info level):
+    the parent listens at once, and a request sent before then waits for a worker, or gives
+    one worker all the load while the other is still importing."""
+    deadline = time.monotonic() + seconds
+    while log.read_text().count("Application startup complete.") < processes:
+        if time.monotonic() > deadline:
+            print(f"warning: fewer than {processes} processes started in {seconds:.0f} s")
+            return
+        time.sleep(0.2)
 
 
 @contextmanager
@@ -294,6 +307,7 @@ def bare_server(processes: int, work: Path, body: bytes) -> Iterator[tuple[int, 
         str(processes),
     ]
     with serving(command, dict(os.environ), port, work / "bare.log") as pid:
+        all_started(work / "bare.log", processes)
         yield pid, port
 
 
@@ -551,7 +565,7 @@ def flash(args: argparse.Namespace) -> int:
     print(f"409: {load.conflicts}")
     ok = ok and load.conflicts == load.other
     if load.unexpected:
-        print(f"first non-201 answer: {load.unexpected}")
+        print(f"first non-201 answer (other than 409 if any): {load.unexpected}")
     ok = check(load.created, before, after) and ok
     print(f"flash crowd: {'OK' if ok else 'FAILED'}")
     print(

@@ -57,6 +57,9 @@ def _run(work: Callable[[Container], Awaitable[T]]) -> T:
         raise typer.Exit(1) from None
 
 
+WORKER_START_SECONDS = 60
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
@@ -79,6 +82,10 @@ def serve(
         host=host,
         port=port,
         workers=workers,
+        # A worker process answers the supervisor's first health check only once Python has
+        # started it; on a busy machine that takes longer than uvicorn's 5 s, and the worker
+        # would be killed and started again, forever.
+        timeout_worker_healthcheck=WORKER_START_SECONDS,
         access_log=access_log,
         log_level=settings.log_level,
     )
