@@ -210,7 +210,8 @@ def serving(command: list[str], env: dict[str, str], port: int, log: Path) -> It
     with log.open("wb") as output:
         process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 30
+        # Worker processes listen once the app is imported: on a busy machine that takes a while.
+        deadline = time.monotonic() + 180
         while True:
             if process.poll() is not None:
                 raise SystemExit(f"server exited ({process.returncode}):\n{log.read_text()}")
@@ -220,7 +221,8 @@ def serving(command: list[str], env: dict[str, str], port: int, log: Path) -> It
                     break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise SystemExit(f"server did not listen in 30 s:\n{log.read_text()}") from None
+                    message = f"server did not listen in 180 s:\n{log.read_text()}"
+                    raise SystemExit(message) from None
                 time.sleep(0.1)
         yield process.pid
     finally:
