@@ -7,7 +7,7 @@
 --
 -- Optional arguments of benchmarks/booking_scenarios.py, in this order:
 --   requests per second of each wrk thread (0: as fast as the connections go);
---   the most requests each thread sends (0: no limit);
+--   the most requests each thread sends (0: no limit; otherwise one per connection);
 --   "slots" followed by: appointment type id, worker ids joined by commas ("" lets the server
 --   assign one), bookings per slot (the number of workers), slots per day, first slot of a
 --   day (seconds after midnight), slot length (seconds), working days per week. Request n
@@ -48,6 +48,12 @@ function init(args)
   interval = rate > 0 and 1 / rate or 0
   next_at = started
   quota = tonumber(args[7] or "0")
+  if quota > 0 then
+    -- One request per connection: the server closes it after answering, and the connection
+    -- wrk opens again stays idle. Kept alive instead, the server would close it after its
+    -- keep-alive timeout and wrk open it again, over and over, until --duration ends.
+    headers["Connection"] = "close"
+  end
   slots = args[8] == "slots"
   if slots then
     type_id = tonumber(args[9])
