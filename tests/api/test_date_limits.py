@@ -148,12 +148,16 @@ async def test_a_midnight_date_time_reads_as_its_date_on_both_lists(
         assert listed.status_code == 200, listed.text
 
 
-async def test_a_date_time_that_is_not_midnight_is_no_date(
-    client: httpx.AsyncClient, tenant: Tenant
+@pytest.mark.parametrize(
+    "value",
+    ["2027-03-01T10:00", "2027-03-01T00:00:00+01:00", "20270301", "2027-W09-1", "2027-02-30"],
+)
+async def test_what_is_not_a_date_in_the_documented_form_is_refused(
+    client: httpx.AsyncClient, tenant: Tenant, value: str
 ) -> None:
     response = await client.get(
         SLOTS,
         headers=tenant.headers,
-        params={"departmentId": str(tenant.staffed_department_id), "startDate": "2027-03-01T10:00"},
+        params={"departmentId": str(tenant.staffed_department_id), "startDate": value},
     )
     refused(response)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import Query
@@ -71,25 +71,22 @@ def _convertible(value: datetime) -> datetime:
     return value
 
 
+# A date, or a date-time at midnight without offset (read as its date), in the extended form
+# only: the basic and week forms Python also reads are not what the document states.
+_DAY = re.compile(r"(\d{4}-\d\d-\d\d)(?:T00:00(?::00(?:\.0+)?)?)?")
+
+
 def _iso_day(value: object) -> object:
     """A date; a date-time at midnight reads as its date, as the appointment list reads a date
     as midnight, so one value works for both (`startDate=2027-03-01T00:00:00`)."""
-    if isinstance(value, date):
+    if isinstance(value, date) and not isinstance(value, datetime):
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) and (match := _DAY.fullmatch(value)):
         try:
-            return date.fromisoformat(value)
+            return date.fromisoformat(match.group(1))
         except ValueError:
             pass
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            pass
-        else:
-            if moment.time() == time() and moment.tzinfo is None:
-                return moment.date()
-            raise ValueError("must be a date, e.g. 2027-02-15 (or a date-time at midnight)")
-    raise ValueError("must be an ISO 8601 date, e.g. 2027-02-15")
+    raise ValueError("must be a date, e.g. 2027-02-15 (or the date-time 2027-02-15T00:00:00)")
 
 
 def _supported_day(value: date) -> date:
