@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -71,9 +71,10 @@ class Load:
     p99_ms: float
     socket_errors: int
     timeouts: int
-    unexpected: str  # the first non-201 answer, if any
+    unexpected: str  # the first non-201 answer (one other than 409 if any), if any
     # Latency in µs at 0.1%, 0.2%, ... 100% of the requests (1,000 quantiles).
     quantiles: tuple[int, ...] = ()
+    conflicts: int = 0  # 409 responses, among `other`
 
     @property
     def rate(self) -> float:
@@ -109,6 +110,7 @@ def pooled(loads: list[Load]) -> Load:
         timeouts=sum(load.timeouts for load in loads),
         unexpected=next((load.unexpected for load in loads if load.unexpected), ""),
         quantiles=(),
+        conflicts=sum(load.conflicts for load in loads),
     )
 
 
@@ -208,7 +210,8 @@ def serving(command: list[str], env: dict[str, str], port: int, log: Path) -> It
     with log.open("wb") as output:
         process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 30
+        # Worker processes listen once the app is imported: on a busy machine that takes a while.
+        deadline = time.monotonic() + 180
         while True:
             if process.poll() is not None:
                 raise SystemExit(f"server exited ({process.returncode}):\n{log.read_text()}")
@@ -218,7 +221,8 @@ def serving(command: list[str], env: dict[str, str], port: int, log: Path) -> It
                     break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise SystemExit(f"server did not listen in 30 s:\n{log.read_text()}") from None
+                    message = f"server did not listen in 180 s:\n{log.read_text()}"
+                    raise SystemExit(message) from None
                 time.sleep(0.1)
         yield process.pid
     finally:
@@ -234,6 +238,37 @@ def cpu_seconds(pid: int) -> float:
     """User plus system CPU time the process has used (a figure the machine's noise spares)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def process_tree(pid: int) -> list[int]:
+    """The process and its descendants (the worker processes of `uvicorn --workers`)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat.rpartition(")")[2].split()[1])
+        parents.setdefault(parent, []).append(int(entry.name))
+    tree, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        tree.append(current)
+        pending.extend(parents.get(current, ()))
+    return tree
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time of the process and its descendants (a process that left is not counted)."""
+    total = 0.0
+    for member in process_tree(pid):
+        try:
+            total += cpu_seconds(member)
+        except OSError:
+            continue
+    return total
 
 
 def backend_cpu_seconds(database_url: str) -> dict[int, float]:
@@ -257,20 +292,36 @@ def backend_cpu_seconds(database_url: str) -> dict[int, float]:
 
 
 def peak_rss_mib(pid: int) -> float:
-    status = Path(f"/proc/{pid}/status").read_text()
-    match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
-    return int(match.group(1)) / 1024 if match else float("nan")
+    """The highest peak memory of the process and its descendants."""
+    peaks = []
+    for member in process_tree(pid):
+        try:
+            status = Path(f"/proc/{member}/status").read_text()
+        except OSError:
+            continue
+        match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+        if match:
+            peaks.append(int(match.group(1)) / 1024)
+    return max(peaks, default=float("nan"))
 
 
 def run_wrk(
-    options: Options, port: int, key: str, department: int, seconds: int, first: int
+    options: Options,
+    port: int,
+    key: str,
+    department: int,
+    seconds: int,
+    first: int,
+    extra: Sequence[str] = (),
+    timeout: int = 10,
 ) -> Load:
+    """One wrk run; `extra` are the script's optional arguments (see booking.lua)."""
     command = [
         "wrk",
         f"--threads={options.threads}",
         f"--connections={options.connections}",
         f"--duration={seconds}s",
-        "--timeout=10s",
+        f"--timeout={timeout}s",
         "--latency",
         f"--script={LUA_SCRIPT}",
         f"http://127.0.0.1:{port}",
@@ -280,6 +331,7 @@ def run_wrk(
         str(first),
         str(options.threads),
         str(seconds - options.drain),
+        *extra,
     ]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
@@ -309,6 +361,7 @@ def run_wrk(
         timeouts=int(fields["timeouts"]),
         unexpected=unexpected,
         quantiles=quantiles,
+        conflicts=int(fields.get("conflicts", 0)),
     )
 
 
@@ -326,13 +379,14 @@ def measure(
     seconds: int,
     first: int,
     database_url: str | None = None,
+    extra: Sequence[str] = (),
 ) -> Figures:
-    """One measured run against the server `pid` (and the database's backends, when given),
-    booking from the date `first` on."""
+    """One measured run against the server `pid` and its worker processes (and the
+    database's backends, when given), booking from the date `first` on."""
     backends = backend_cpu_seconds(database_url) if database_url else {}
-    cpu_before = cpu_seconds(pid)
-    load = run_wrk(options, port, key, department, seconds, first)
-    cpu = cpu_seconds(pid) - cpu_before
+    cpu_before = tree_cpu_seconds(pid)
+    load = run_wrk(options, port, key, department, seconds, first, extra)
+    cpu = tree_cpu_seconds(pid) - cpu_before
     database_cpu = None
     if database_url:
         # A backend that connected during the run counts whole; one that left is lost (the

@@ -421,6 +421,9 @@ async def test_unknown_pages_and_links_answer_a_friendly_404(
     assert '<input type="radio" id="type-' in junk.text
     other_day = await client.get(f"{desk.page}?type={desk.type_id}&day=1999-01-01")
     assert "This day has no free time left." in other_day.text
+    for day in ("0001-01-01", "9999-12-30"):  # out of the supported years: not chosen
+        far = await client.get(f"{desk.page}?type={desk.type_id}&day={day}")
+        assert far.status_code == 200, far.text
 
 
 async def test_a_department_without_free_times_says_so(

@@ -17,7 +17,11 @@ from slotbook.application.lookups import (
 )
 from slotbook.application.ports import NewTime, Services, UnitOfWork
 from slotbook.application.representation import publish
-from slotbook.domain.appointments import Appointment, AppointmentStatus, check_version
+from slotbook.domain.appointments import (
+    MOVABLE_STATUSES,
+    Appointment,
+    check_version,
+)
 from slotbook.domain.errors import InvalidRequest, InvalidTransition
 from slotbook.domain.history import HistoryAction
 from slotbook.domain.time import local_to_utc, zone
@@ -26,7 +30,6 @@ from slotbook.domain.time import local_to_utc, zone
 DETAIL_FIELDS = frozenset({"name", "notes", "reason", "is_urgent", "telehealth_url"})
 
 # Only an appointment still to come can move; one in progress or finished stays where it was.
-_MOVABLE = frozenset({AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +114,7 @@ async def _new_time(
 ) -> dict[str, object]:
     """The columns of the appointment's new place on the schedule, checked like a new booking
     (none when it stays where it is)."""
-    if current.status not in _MOVABLE:
+    if current.status not in MOVABLE_STATUSES:
         raise InvalidTransition(
             f"An appointment with status {current.status.value} cannot be rescheduled"
         )

@@ -11,6 +11,7 @@ from slotbook.application.access import Principal, Scope, require
 from slotbook.application.agenda import DepartmentAgenda, agenda_of, type_of
 from slotbook.application.ports import Services, UnitOfWork
 from slotbook.domain.errors import InvalidRequest
+from slotbook.domain.limits import supported
 from slotbook.domain.organizations import Department, Worker
 from slotbook.domain.rules import BookingAttempt, Violation, violations
 from slotbook.domain.schedules import (
@@ -152,17 +153,16 @@ async def available_slots(services: Services, principal: Principal, query: SlotQ
         cached = await agenda_of(services, uow, query.department_id)
         department, settings = cached.department, cached.settings
         tz = zone(settings.time_zone)
-        first = query.start_date or now.astimezone(tz).date()
-        last = query.end_date or first + timedelta(days=DEFAULT_RANGE_DAYS - 1)
+        first = supported(query.start_date or now.astimezone(tz).date(), "startDate")
+        last = supported(
+            query.end_date or first + timedelta(days=DEFAULT_RANGE_DAYS - 1), "endDate"
+        )
         if last < first:
             raise InvalidRequest("endDate must not be before startDate")
         if (last - first).days >= MAX_RANGE_DAYS:
             raise InvalidRequest(f"A range covers at most {MAX_RANGE_DAYS} days")
-        try:
-            since = day_start(first, tz)
-            until = day_start(last + timedelta(days=1), tz)
-        except OverflowError:
-            raise InvalidRequest("startDate or endDate is out of range") from None
+        since = day_start(first, tz)
+        until = day_start(last + timedelta(days=1), tz)
         agenda = await load_agenda(
             services, uow, cached, query.appointment_type_id, since, until, with_bookings=False
         )

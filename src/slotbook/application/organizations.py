@@ -16,6 +16,7 @@ from slotbook.domain.errors import (
     OrganizationNotFound,
 )
 from slotbook.domain.organizations import Department, Organization, Worker
+from slotbook.domain.policy import NoShowRule
 from slotbook.domain.time import zone
 
 DEFAULT_RATE_LIMIT_PER_HOUR = 1000
@@ -162,9 +163,6 @@ async def set_no_show_rule(
 ) -> None:
     """Refuse bookings (TOO_MANY_NO_SHOWS) of clients with `limit` no-shows in the last
     `window_days` days in this department; `limit` None turns the rule off."""
-    if limit is not None and limit < 1:
-        raise InvalidRequest("The no-show limit must be at least 1")
-    if not 1 <= window_days <= 3660:
-        raise InvalidRequest("The no-show window must be between 1 and 3660 days")
+    NoShowRule(limit, window_days)  # refuses what the rule cannot be
     if not await services.registry.set_no_show_rule(department_id, limit, window_days):
         raise DepartmentNotFound(department_id)

@@ -42,6 +42,7 @@ from slotbook.domain.filters import FieldFilter, SortKey
 from slotbook.domain.history import Actor, Change, HistoryAction, HistoryEntry
 from slotbook.domain.identifiers import Entity
 from slotbook.domain.organizations import Department, Organization
+from slotbook.domain.policy import NoShowRule
 
 if TYPE_CHECKING:
     from slotbook.application.agenda import AgendaCache
@@ -199,6 +200,7 @@ class DepartmentRepository(Protocol):
     async def get(self, department_id: int) -> Department | None: ...
     async def reminder_offsets(self, department_id: int) -> tuple[int, ...]: ...
     async def set_reminder_offsets(self, department_id: int, offsets: Sequence[int]) -> None: ...
+    async def set_no_show_rule(self, department_id: int, rule: NoShowRule) -> None: ...
 
 
 class AppointmentRepository(Protocol):

@@ -17,7 +17,7 @@ from slotbook.domain.errors import (
     ScheduleExceptionNotFound,
 )
 from slotbook.domain.organizations import Department, Worker
-from slotbook.domain.policy import BookingPolicy
+from slotbook.domain.policy import BookingPolicy, NoShowRule
 from slotbook.domain.reminders import DEFAULT_OFFSETS, normalized_offsets
 from slotbook.domain.schedules import (
     AppointmentType,
@@ -84,9 +84,13 @@ def _department_changes(base: DepartmentChanges, changes: Mapping[str, Any]) -> 
 
 
 async def create_department(
-    services: Services, principal: Principal, changes: Mapping[str, Any]
+    services: Services,
+    principal: Principal,
+    changes: Mapping[str, Any],
+    no_show: NoShowRule | None = None,
 ) -> DepartmentDetail:
-    """`changes` has DepartmentChanges' field names (`policy`: BookingPolicy's, partial)."""
+    """`changes` has DepartmentChanges' field names (`policy`: BookingPolicy's, partial); the
+    no-show rule, when given, is set in the same transaction."""
     require(principal, Scope.ADMIN)
     base = DepartmentChanges("", None, False, None, 30, 1, BookingPolicy())
     changes, offsets = _split_reminders(changes)
@@ -95,15 +99,22 @@ async def create_department(
         department_id = await uow.scheduling.add_department(values, services.clock.now())
         if offsets is not None:
             await uow.departments.set_reminder_offsets(department_id, offsets)
+        if no_show is not None:
+            await uow.departments.set_no_show_rule(department_id, no_show)
         detail = await _detail(services, uow, department_id)
         await uow.commit()
     return detail
 
 
 async def update_department(
-    services: Services, principal: Principal, department_id: int, changes: Mapping[str, Any]
+    services: Services,
+    principal: Principal,
+    department_id: int,
+    changes: Mapping[str, Any],
+    no_show: NoShowRule | None = None,
 ) -> DepartmentDetail:
-    """Change only the given settings of a department."""
+    """Change only the given settings of a department (and its no-show rule, when given), in
+    one transaction: a refused change leaves everything as it was."""
     require(principal, Scope.ADMIN)
     changes, offsets = _split_reminders(changes)
     async with services.uow(principal.organization_id, write=True) as uow:
@@ -122,6 +133,8 @@ async def update_department(
         await uow.scheduling.update_department(d.id, _department_changes(base, changes))
         if offsets is not None:
             await uow.departments.set_reminder_offsets(d.id, offsets)
+        if no_show is not None:
+            await uow.departments.set_no_show_rule(d.id, no_show)
         detail = await _detail(services, uow, d.id)
         await uow.commit()
     return detail

@@ -57,6 +57,9 @@ def _run(work: Callable[[Container], Awaitable[T]]) -> T:
         raise typer.Exit(1) from None
 
 
+WORKER_START_SECONDS = 60
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
@@ -68,7 +71,7 @@ def serve(
             help="Seconds a server process may take to start or answer the supervisor before "
             "it is replaced (with --workers > 1; a busy machine needs more than uvicorn's 5)"
         ),
-    ] = 60,
+    ] = WORKER_START_SECONDS,
     access_log: Annotated[bool, typer.Option(help="Log every request")] = False,
 ) -> None:
     """Serve the API, its docs (/docs) and health probes."""

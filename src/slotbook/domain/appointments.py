@@ -29,6 +29,10 @@ ACTIVE_STATUSES = frozenset({S.SCHEDULED, S.CONFIRMED, S.CHECKED_IN})
 # Still waiting for the person to come: the no-show sweep looks at these.
 AWAITED_STATUSES = frozenset({S.SCHEDULED, S.CONFIRMED})
 
+# The statuses whose time, worker or type can still change (a reschedule); any other is 409
+# INVALID_TRANSITION.
+MOVABLE_STATUSES = frozenset({S.SCHEDULED, S.CONFIRMED})
+
 # The whole status machine: each status and the statuses it may change to. COMPLETED, MISSED
 # and CANCELLED are final; nothing leaves them (a wrongly marked no-show is corrected by
 # support, not by the API, so no-show counts and credits stay consistent).

@@ -13,8 +13,9 @@ from enum import Enum, StrEnum
 
 from slotbook.domain.appointments import AppointmentStatus
 from slotbook.domain.errors import InvalidRequest
+from slotbook.domain.limits import MAX_ID, supported
 
-MAX_INT = 2_147_483_647
+MAX_INT = MAX_ID  # the filters' integers are ids or counts, 32-bit in the database
 MAX_TEXT = 255
 
 
@@ -133,9 +134,10 @@ def _value(field: str, kind: FieldType, text: str) -> FilterValue:
         return text.lower() == "true"
     if kind is FieldType.DATETIME:
         try:
-            return datetime.fromisoformat(text)
+            moment = datetime.fromisoformat(text)
         except ValueError:
             raise InvalidRequest(f"{field}: {text!r} is not an ISO 8601 date-time") from None
+        return supported(moment, field)
     if kind is FieldType.STATUS:
         try:
             return AppointmentStatus(text.upper())

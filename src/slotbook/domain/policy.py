@@ -17,6 +17,26 @@ _LIMITS = {
 }
 
 
+MAX_NO_SHOW_WINDOW_DAYS = 3660
+
+
+@dataclass(frozen=True, slots=True)
+class NoShowRule:
+    """Refuse bookings (TOO_MANY_NO_SHOWS) of clients with `limit` no-shows in the last
+    `window_days` days in the department; `limit` None turns the rule off."""
+
+    limit: int | None = None
+    window_days: int = 90
+
+    def __post_init__(self) -> None:
+        if self.limit is not None and self.limit < 1:
+            raise InvalidRequest("The no-show limit must be at least 1")
+        if not 1 <= self.window_days <= MAX_NO_SHOW_WINDOW_DAYS:
+            raise InvalidRequest(
+                f"The no-show window must be between 1 and {MAX_NO_SHOW_WINDOW_DAYS} days"
+            )
+
+
 @dataclass(frozen=True, slots=True)
 class BookingPolicy:
     """None means the rule is off. Defaults are all off: booking works as before."""

@@ -7,6 +7,7 @@ from datetime import time as dt_time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from slotbook.domain.errors import InvalidRequest
+from slotbook.domain.limits import SUPPORTED_YEARS, is_supported_year
 
 
 def zone(name: str) -> ZoneInfo:
@@ -28,9 +29,8 @@ def local_to_utc(value: datetime, tz: ZoneInfo) -> datetime:
     autumn overlap happens twice; the first occurrence (fold=0, still on summer time) is taken,
     which is what a person who says "01:30" on that night means in most calendars.
     """
-    if not 1900 <= value.year <= 9000:
-        # Far from datetime's limits, so adding durations and margins never overflows.
-        raise InvalidRequest(f"{value.isoformat()} is out of range (years 1900 to 9000)")
+    if not is_supported_year(value):
+        raise InvalidRequest(f"{value.isoformat()} is out of range ({SUPPORTED_YEARS})")
     if value.tzinfo is not None:
         return value.astimezone(UTC)
     first = value.replace(tzinfo=tz, fold=0)

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from slotbook.domain.errors import InvalidRequest
+from slotbook.domain.limits import is_email
 
 MIN_PASSWORD_LENGTH = 8
 # argon2 hashes any length, but a megabyte password is a cheap way to burn server CPU.
 MAX_PASSWORD_LENGTH = 1024
-MAX_EMAIL_LENGTH = 254
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 class Role(StrEnum):
@@ -32,7 +30,7 @@ class LoginPolicy:
 def normalise_email(email: str) -> str:
     """The e-mail as stored and looked up: trimmed and lower-cased; refused when implausible."""
     value = email.strip().lower()
-    if len(value) > MAX_EMAIL_LENGTH or not _EMAIL.fullmatch(value):
+    if not is_email(value):
         raise InvalidRequest("Enter a valid e-mail address")
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
         raise InvalidRequest("Enter a valid e-mail address")

@@ -15,6 +15,7 @@ from starlette.responses import Response
 
 from slotbook.application.users import csrf_matches
 from slotbook.domain.errors import CsrfRejected, InvalidRequest
+from slotbook.domain.limits import MAX_EMAIL_LENGTH, MAX_ID, is_email, is_supported_year
 from slotbook.web.forms import text_field
 from slotbook.web.i18n import LANGUAGES, Translator
 from slotbook.web.session import CSRF_FIELD, MAX_TOKEN_LENGTH, set_cookie
@@ -23,13 +24,9 @@ from slotbook.web.session import CSRF_FIELD, MAX_TOKEN_LENGTH, set_cookie
 # dashboard's login form. The cookie is HttpOnly and SameSite=Lax, so another site's form posts
 # arrive without it and are refused.
 CSRF_COOKIE = "slotbook_book_csrf"
-MAX_ID = 2_147_483_647
 # The API's client fields (api/schemas/common.py: Email, Phone, Name), for the same refusals.
-_EMAIL_PART = r"[^@ \x00-\x1f\x7f-\x9f]"
-EMAIL = re.compile(rf"^{_EMAIL_PART}{{1,64}}@{_EMAIL_PART}+\.{_EMAIL_PART}+$")
 PHONE = re.compile(r"^[0-9+().\- /]*[0-9][0-9+().\- /]*$")
 MAX_NAME = 200
-MAX_EMAIL = 254
 MAX_PHONE = 64
 WORKER_SEPARATOR = "~"
 
@@ -46,9 +43,10 @@ def iso_day(value: str | None) -> date | None:
     if value is None or len(value) != 10:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         return None
+    return day if is_supported_year(day) else None  # like any other date it cannot show
 
 
 def time_choice(start: datetime, worker_id: int | None) -> str:
@@ -85,7 +83,7 @@ class Visitor:
     def of(cls, form: FormData) -> Visitor:
         return cls(
             name=text_field(form, "name", MAX_NAME * 2),
-            email=text_field(form, "email", MAX_EMAIL * 2),
+            email=text_field(form, "email", MAX_EMAIL_LENGTH * 2),
             phone=text_field(form, "phone", MAX_PHONE * 2),
             time=text_field(form, "time", 64),
         )
@@ -96,7 +94,7 @@ class Visitor:
         if not name or len(name) > MAX_NAME or any(ord(c) < 32 for c in name):
             raise InvalidRequest(t("book.name_required"))
         email = self.email.strip()
-        if len(email) > MAX_EMAIL or not EMAIL.match(email):
+        if not is_email(email):
             raise InvalidRequest(t("book.email_invalid"))
         phone = self.phone.strip()
         if not phone or len(phone) > MAX_PHONE or not PHONE.match(phone):

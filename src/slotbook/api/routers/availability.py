@@ -15,8 +15,8 @@ from slotbook.api.schemas.common import (
     MAX_ID,
     CamelModel,
     DateTime,
+    Day,
     Id,
-    LocalDate,
     ShortText,
     error_responses,
 )
@@ -122,8 +122,8 @@ _DATES = {
 }
 TypeQuery = Annotated[Id | None, Query(alias="appointmentTypeId")]
 WorkerQuery = Annotated[Id | None, Query(alias="workerId")]
-StartDate = Annotated[LocalDate | None, Query(alias="startDate", description=_DATES["start_date"])]
-EndDate = Annotated[LocalDate | None, Query(alias="endDate", description=_DATES["end_date"])]
+StartDate = Annotated[Day | None, Query(alias="startDate", description=_DATES["start_date"])]
+EndDate = Annotated[Day | None, Query(alias="endDate", description=_DATES["end_date"])]
 
 
 @router.get(

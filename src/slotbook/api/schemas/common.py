@@ -11,9 +11,16 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic.alias_generators import to_camel
 
 from slotbook.application.ports import Page
+from slotbook.domain.limits import (
+    EMAIL_PATTERN,
+    MAX_EMAIL_LENGTH,
+    MAX_ID,
+    SUPPORTED_YEAR_PATTERN,
+    SUPPORTED_YEARS,
+    is_supported_year,
+)
 
-MAX_ID = 2_147_483_647  # ids are 32-bit in the database; larger ones cannot exist
-
+__all__ = ["MAX_ID"]  # the adapters' routes read the largest id from here
 
 # What text fields accept, stated in the OpenAPI document exactly as the validator below
 # enforces it: no control characters but tab and line breaks, at least one visible character.
@@ -72,10 +79,33 @@ def _with_time(value: object) -> object:
 
 
 def _convertible(value: datetime) -> datetime:
-    """Years 1900 to 9000 only, as the domain accepts (domain/time.py): far from datetime's
-    limits, so offsets, durations and margins never overflow."""
-    if not 1900 <= value.year <= 9000:
-        raise ValueError("date-time out of range (years 1900 to 9000)")
+    """The supported years only (domain/limits.py)."""
+    if not is_supported_year(value):
+        raise ValueError(f"date-time out of range ({SUPPORTED_YEARS})")
+    return value
+
+
+# A date, or a date-time at midnight without offset (read as its date), in the extended form
+# only: the basic and week forms Python also reads are not what the document states.
+_DAY = re.compile(r"(\d{4}-\d\d-\d\d)(?:T00:00(?::00(?:\.0+)?)?)?")
+
+
+def _iso_day(value: object) -> object:
+    """A date; a date-time at midnight reads as its date, as the appointment list reads a date
+    as midnight, so one value works for both (`startDate=2027-03-01T00:00:00`)."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and (match := _DAY.fullmatch(value)):
+        try:
+            return date.fromisoformat(match.group(1))
+        except ValueError:
+            pass
+    raise ValueError("must be a date, e.g. 2027-02-15 (or the date-time 2027-02-15T00:00:00)")
+
+
+def _supported_day(value: date) -> date:
+    if not is_supported_year(value):
+        raise ValueError(f"date out of range ({SUPPORTED_YEARS})")
     return value
 
 
@@ -95,23 +125,15 @@ DateTime = Annotated[
     datetime,
     BeforeValidator(_iso_datetime),
     AfterValidator(_convertible),
-    Field(json_schema_extra={"pattern": r"^(19\d\d|[2-8]\d\d\d|9000)-"}),
+    Field(json_schema_extra={"pattern": SUPPORTED_YEAR_PATTERN}),
 ]
-
-
-def _local_date(value: object) -> object:
-    """A date, or a date-time whose date is taken (`2027-03-01T00:00:00`), so the same
-    startDate value works on every endpoint that takes one."""
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-        try:
-            return datetime.fromisoformat(value).date()
-        except ValueError:
-            raise ValueError("must be an ISO 8601 date, e.g. 2027-03-01") from None
-    return value
+# A local date, in the same years.
+Day = Annotated[
+    date,
+    BeforeValidator(_iso_day),
+    AfterValidator(_supported_day),
+    Field(json_schema_extra={"pattern": SUPPORTED_YEAR_PATTERN}),
+]
 
 
 def _day_end(value: object) -> object:
@@ -133,8 +155,6 @@ InclusiveEnd = Annotated[
     AfterValidator(_convertible),
     Field(json_schema_extra={"pattern": r"^(19\d\d|[2-8]\d\d\d|9000)-"}),
 ]
-# A local date in the department's zone; a date-time is accepted and its date is used.
-LocalDate = Annotated[date, BeforeValidator(_local_date)]
 # The start of an appointment: a date-time whose time is given (a date alone is refused).
 StartTime = Annotated[
     datetime,
@@ -231,14 +251,11 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, object]]:
 
 LongText = Annotated[str, _text(10_000), AfterValidator(_clean_text)]
 # The schema states the whole rule, so what the document allows is exactly what is accepted.
-# Explicit classes rather than \s: the validator's regex engine and the fuzzer's disagree on
-# which characters are whitespace.
-_EMAIL_PART = r"[^@ \x00-\x1f\x7f-\x9f]"
 Email = Annotated[
     str,
     Field(
-        max_length=254,
-        pattern=rf"^{_EMAIL_PART}{{1,64}}@{_EMAIL_PART}+\.{_EMAIL_PART}+$",
+        max_length=MAX_EMAIL_LENGTH,
+        pattern=EMAIL_PATTERN,
         examples=["awa@example.org"],
     ),
 ]

@@ -13,6 +13,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from slotbook.application.ports import AppointmentFilter, NewAppointment, Page
 from slotbook.domain.appointments import Appointment, AppointmentStatus, CancellationReason
 from slotbook.domain.organizations import Department, Organization
+from slotbook.domain.policy import NoShowRule
 from slotbook.domain.reminders import format_offsets, parse_offsets
 from slotbook.infra.db.agenda_version import AgendaVersion
 from slotbook.infra.db.listing import listing_conditions, listing_order
@@ -230,6 +231,13 @@ class SqlDepartments(_Scoped):
             update(department)
             .where(department.c.organization_id == self._org, department.c.id == department_id)
             .values(reminder_offsets=format_offsets(offsets))
+        )
+
+    async def set_no_show_rule(self, department_id: int, rule: NoShowRule) -> None:
+        await self._conn.execute(
+            update(department)
+            .where(department.c.organization_id == self._org, department.c.id == department_id)
+            .values(no_show_limit=rule.limit, no_show_window_days=rule.window_days)
         )
 
 

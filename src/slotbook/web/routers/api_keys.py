@@ -11,6 +11,7 @@ from slotbook.application.access import Scope
 from slotbook.application.organizations import issue_api_key, list_api_keys, revoke_api_key
 from slotbook.application.users import SessionUser
 from slotbook.domain.errors import InvalidRequest
+from slotbook.domain.limits import MAX_ID
 from slotbook.web.errors import shows_errors_with
 from slotbook.web.forms import text_field, text_fields
 from slotbook.web.rendering import redirect, render, translator
@@ -19,7 +20,6 @@ from slotbook.web.session import OwnerUser, checked_form, container_of
 router = APIRouter(prefix="/dashboard/settings/api")
 
 PAGE = "/dashboard/settings/api"
-MAX_ID = 2_147_483_647
 # The seed 001 quick start's minimum, ticked when the form is first shown.
 DEFAULT_SCOPES = frozenset({Scope.APPOINTMENTS_READ.value, Scope.APPOINTMENTS_CREATE.value})
 SCOPES = [s.value for s in Scope]

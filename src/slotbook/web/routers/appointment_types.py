@@ -13,6 +13,7 @@ from slotbook.application import scheduling as use_cases
 from slotbook.application.organizations import list_departments
 from slotbook.application.users import SessionUser
 from slotbook.domain.errors import InvalidRequest
+from slotbook.domain.limits import MAX_ID
 from slotbook.domain.schedules import MAX_DURATION_MINUTES, MINUTES_PER_DAY, AppointmentType
 from slotbook.web.admin_forms import (
     as_id,
@@ -25,7 +26,6 @@ from slotbook.web.admin_forms import (
 from slotbook.web.errors import shows_errors_with
 from slotbook.web.forms import text_field
 from slotbook.web.rendering import redirect, render, translator
-from slotbook.web.routers.calendar import MAX_ID
 from slotbook.web.session import OwnerUser, checked_form, container_of
 
 router = APIRouter(prefix="/dashboard/appointment-types")

@@ -22,6 +22,7 @@ from slotbook.application.scheduling import list_workers
 from slotbook.application.transitions import change_status
 from slotbook.application.users import SessionUser
 from slotbook.domain.appointments import (
+    MOVABLE_STATUSES,
     TRANSITIONS,
     Appointment,
     AppointmentStatus,
@@ -36,13 +37,14 @@ from slotbook.domain.errors import (
     NotFound,
     VersionMismatch,
 )
+from slotbook.domain.limits import MAX_ID, is_supported_year
 from slotbook.domain.slots import Slot
 from slotbook.domain.time import zone
 from slotbook.web.appointment_view import local, span_of
 from slotbook.web.errors import message_for, shows_errors_with
 from slotbook.web.forms import text_field
 from slotbook.web.rendering import redirect, render, translator
-from slotbook.web.routers.calendar import MAX_ID, optional_date
+from slotbook.web.routers.calendar import optional_date
 from slotbook.web.session import CurrentUser, checked_form, container_of
 
 router = APIRouter(prefix="/dashboard/appointments")
@@ -56,7 +58,6 @@ ACTIONS: dict[str, AppointmentStatus] = {
     "no-show": S.MISSED,
     "complete": S.COMPLETED,
 }
-MOVABLE = frozenset({S.SCHEDULED, S.CONFIRMED})
 DONE = frozenset({*ACTIONS, "cancel", "move"})
 MAX_NOTE = 10_000
 # Errors a person fixes on this page (a stale page, a slot taken meanwhile...): shown on it.
@@ -91,7 +92,7 @@ async def _page(
         and (target is not S.MISSED or now >= appointment.starts_at)
         and (target is not S.CHECKED_IN or check_in_now)
     ]
-    movable = appointment.status in MOVABLE
+    movable = appointment.status in MOVABLE_STATUSES
     slots: list[Slot] = []
     slots_error = None
     today = local(now, appointment.time_zone).date()
@@ -237,7 +238,7 @@ async def move(request: Request, user: CurrentUser, appointment_id: AppointmentI
         starts_at = datetime.fromisoformat(text_field(form, "starts_at", 40))
     except ValueError:
         raise InvalidRequest(t("appointment.move.slot_required")) from None
-    if starts_at.tzinfo is None or not 1900 <= starts_at.year <= 9000:
+    if starts_at.tzinfo is None or not is_supported_year(starts_at):
         raise InvalidRequest(t("appointment.move.slot_required"))
     await change_appointment(
         container_of(request).services,

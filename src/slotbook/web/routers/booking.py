@@ -27,8 +27,8 @@ from slotbook.application.public_booking import (
 )
 from slotbook.domain.appointments import TRANSITIONS, AppointmentStatus
 from slotbook.domain.errors import DomainError, InvalidRequest
+from slotbook.domain.limits import MAX_ID
 from slotbook.web.booking_form import (
-    MAX_ID,
     Visitor,
     check_csrf,
     csrf_token,

@@ -17,6 +17,7 @@ from slotbook.application.organizations import list_departments
 from slotbook.application.scheduling import list_workers
 from slotbook.domain.appointments import Appointment
 from slotbook.domain.errors import InvalidRequest
+from slotbook.domain.limits import MAX_ID, SUPPORTED_YEARS, is_supported_year
 from slotbook.domain.organizations import Worker
 from slotbook.web.appointment_view import span_of
 from slotbook.web.i18n import Translator
@@ -25,7 +26,6 @@ from slotbook.web.session import CurrentUser, container_of
 
 router = APIRouter(prefix="/dashboard/calendar")
 
-MAX_ID = 2_147_483_647
 # One page of the list use case: a week of a busy office fits; more is said on the page.
 MAX_SHOWN = 500
 View = Literal["day", "week"]
@@ -73,8 +73,8 @@ def optional_date(value: str | None) -> date | None:
         day = date.fromisoformat(value)
     except ValueError:
         raise InvalidRequest("date must be a date such as 2027-02-15") from None
-    if not 1900 <= day.year <= 9000:
-        raise InvalidRequest("date must be between the years 1900 and 9000")
+    if not is_supported_year(day):
+        raise InvalidRequest(f"date must be in the {SUPPORTED_YEARS}")
     return day
 
 

@@ -10,10 +10,12 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from slotbook.application import scheduling as use_cases
-from slotbook.application.organizations import list_departments, set_no_show_rule
+from slotbook.application.organizations import list_departments
 from slotbook.application.scheduling import DepartmentDetail
 from slotbook.application.users import SessionUser
 from slotbook.domain.errors import InvalidRequest
+from slotbook.domain.limits import MAX_ID
+from slotbook.domain.policy import MAX_NO_SHOW_WINDOW_DAYS, NoShowRule
 from slotbook.domain.time import is_known_zone
 from slotbook.web.admin_forms import (
     checkbox,
@@ -27,7 +29,6 @@ from slotbook.web.errors import shows_errors_with
 from slotbook.web.forms import text_field
 from slotbook.web.i18n import Translator
 from slotbook.web.rendering import redirect, render, translator
-from slotbook.web.routers.calendar import MAX_ID
 from slotbook.web.session import OwnerUser, checked_form, container_of
 
 router = APIRouter(prefix="/dashboard/departments")
@@ -85,8 +86,8 @@ def _posted(form: FormData) -> dict[str, Any]:
     return values
 
 
-def _changes(form: FormData, t: Translator) -> tuple[dict[str, Any], tuple[int | None, int]]:
-    """The use case's changes and the no-show rule (limit, window in days), from the form."""
+def _changes(form: FormData, t: Translator) -> tuple[dict[str, Any], NoShowRule]:
+    """The use case's changes and the no-show rule, from the form."""
     time_zone = text_field(form, "time_zone", 300).strip() or None
     if time_zone is not None and not is_known_zone(time_zone):
         raise InvalidRequest(t("departments.error.time_zone", zone=time_zone))
@@ -109,8 +110,10 @@ def _changes(form: FormData, t: Translator) -> tuple[dict[str, Any], tuple[int |
         "policy": policy,
     }
     limit = int_field(form, "no_show_limit", t, t("departments.no_show_limit"), 1, 10_000)
-    window = required_int(form, "no_show_window", t, t("departments.no_show_window"), 1, 3660)
-    return changes, (limit, window)
+    window = required_int(
+        form, "no_show_window", t, t("departments.no_show_window"), 1, MAX_NO_SHOW_WINDOW_DAYS
+    )
+    return changes, NoShowRule(limit, window)
 
 
 def _notice(request: Request, done: str | None) -> str | None:
@@ -153,10 +156,9 @@ async def _create_again(request: Request, status: int, message: str) -> Response
 @shows_errors_with(_create_again)
 async def create(request: Request, user: OwnerUser) -> Response:
     form = await checked_form(request, user)
-    changes, (limit, window) = _changes(form, translator(request))
+    changes, no_show = _changes(form, translator(request))
     services = container_of(request).services
-    detail = await use_cases.create_department(services, user.principal, changes)
-    await set_no_show_rule(services, detail.department.id, limit, window)
+    detail = await use_cases.create_department(services, user.principal, changes, no_show)
     return redirect(f"{PAGE}/{detail.department.id}?done=created")
 
 
@@ -212,10 +214,9 @@ async def _save_again(request: Request, status: int, message: str) -> Response:
 @shows_errors_with(_save_again)
 async def save(request: Request, user: OwnerUser, department_id: DepartmentId) -> Response:
     form = await checked_form(request, user)
-    changes, (limit, window) = _changes(form, translator(request))
+    changes, no_show = _changes(form, translator(request))
     services = container_of(request).services
-    await use_cases.update_department(services, user.principal, department_id, changes)
-    await set_no_show_rule(services, department_id, limit, window)
+    await use_cases.update_department(services, user.principal, department_id, changes, no_show)
     return redirect(f"{PAGE}/{department_id}?done=saved")
 
 

@@ -22,10 +22,10 @@ from slotbook.application.webhooks import (
 )
 from slotbook.domain.errors import InvalidRequest
 from slotbook.domain.events import EventType
+from slotbook.domain.limits import MAX_ID
 from slotbook.web.errors import shows_errors_with
 from slotbook.web.forms import text_field, text_fields
 from slotbook.web.rendering import redirect, render, translator
-from slotbook.web.routers.calendar import MAX_ID
 from slotbook.web.session import OwnerUser, checked_form, container_of
 
 router = APIRouter(prefix="/dashboard/webhooks")

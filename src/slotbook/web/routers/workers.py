@@ -15,6 +15,7 @@ from slotbook.application import scheduling as use_cases
 from slotbook.application.organizations import list_departments
 from slotbook.application.users import SessionUser
 from slotbook.domain.errors import InvalidRequest
+from slotbook.domain.limits import MAX_ID
 from slotbook.domain.schedules import DailyRange, ExceptionKind
 from slotbook.web.admin_forms import (
     clock,
@@ -29,7 +30,6 @@ from slotbook.web.errors import FormPage, shows_errors_with
 from slotbook.web.forms import text_field, text_fields
 from slotbook.web.i18n import Translator
 from slotbook.web.rendering import redirect, render, translator
-from slotbook.web.routers.calendar import MAX_ID
 from slotbook.web.session import OwnerUser, checked_form, container_of
 
 router = APIRouter(prefix="/dashboard/workers")

@@ -11,6 +11,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from slotbook.api.schemas.common import MAX_ID
 from slotbook.domain.appointments import Appointment, CancellationReason
+from slotbook.domain.limits import SUPPORTED_YEARS, is_supported_year
 from slotbook.domain.recurrence import MAX_OCCURRENCES, RepeatRule, RepeatType
 
 # The descriptions of seed 003's cancellation reason enum, as Cliniko spells them.
@@ -47,8 +48,8 @@ def parse_utc(text: str) -> datetime:
         raise ValueError(
             "must be an ISO 8601 date-time in UTC, e.g. 2027-08-24T14:15:22Z"
         ) from None
-    if not 1900 <= value.year <= 9000:
-        raise ValueError("is out of range (years 1900 to 9000)")
+    if not is_supported_year(value):
+        raise ValueError(f"is out of range ({SUPPORTED_YEARS})")
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC)

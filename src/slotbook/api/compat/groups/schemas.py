@@ -26,6 +26,7 @@ from slotbook.application.clients import ClientUpsert
 from slotbook.application.ports import ClientFields
 from slotbook.domain.appointments import Appointment, AppointmentDetails, AppointmentStatus
 from slotbook.domain.errors import InvalidRequest
+from slotbook.domain.limits import SUPPORTED_YEARS, is_supported_year
 from slotbook.domain.time import naive_local, zone
 
 LOCAL_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -101,8 +102,8 @@ class AppointmentFields(Legacy):
             value = datetime.strptime(text, LOCAL_FORMAT)
         except ValueError:
             raise InvalidRequest(f"date {self.date!r} does not exist") from None
-        if not 1900 <= value.year <= 9000:
-            raise InvalidRequest("date out of range (years 1900 to 9000)")
+        if not is_supported_year(value):
+            raise InvalidRequest(f"date out of range ({SUPPORTED_YEARS})")
         return value
 
     def intervention_id(self) -> int | None:

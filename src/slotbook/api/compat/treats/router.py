@@ -7,7 +7,6 @@ envelope (seed 004 documents no error body)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -22,6 +21,7 @@ from slotbook.api.compat.treats.schemas import (
     utc_text,
 )
 from slotbook.api.deps import CurrentPrincipal, CurrentServices
+from slotbook.api.schemas.common import Day
 from slotbook.application.access import Scope
 from slotbook.application.availability import SlotQuery, available_slots
 from slotbook.application.booking import BookingRequest, create_appointment
@@ -103,9 +103,9 @@ async def slots(
     vet_id: VetQuery = None,
     appointment_type_id: TypeQuery = None,
     clinic_id: ClinicQuery = None,
-    day: Annotated[date | None, Query(alias="date")] = None,
-    start_date: Annotated[date | None, Query(alias="startDate")] = None,
-    end_date: Annotated[date | None, Query(alias="endDate")] = None,
+    day: Annotated[Day | None, Query(alias="date")] = None,
+    start_date: Annotated[Day | None, Query(alias="startDate")] = None,
+    end_date: Annotated[Day | None, Query(alias="endDate")] = None,
 ) -> Response:
     """Free times to send as scheduledAt, in UTC, with the vets free at each."""
     if day is not None:
