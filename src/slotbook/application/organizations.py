@@ -127,11 +127,8 @@ async def list_api_keys(services: Services, principal: Principal) -> Sequence[St
 
 
 async def revoke_api_key(services: Services, principal: Principal, key_id: int) -> StoredApiKey:
-    """Revoke a key for good; revoking a revoked key changes nothing.
-
-    Other processes stop accepting it within their key cache TTL; the caller should also call
-    `Authenticator.forget()` so this process stops at once.
-    """
+    """Revoke a key for good; revoking a revoked key changes nothing. Every process refuses
+    it from its next request on (the Authenticator reads a known key on every request)."""
     require(principal, Scope.ADMIN)
     stored = await services.registry.get_api_key(key_id)
     if stored is None:
