@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from slotbook import __version__
 from slotbook.api import docs, errors, openapi
@@ -144,4 +145,11 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         container=container,
         invalid_bodies=[("/compat/groups/", groups_invalid)],
     )
+    # Before the guard counts per address: the client's address and scheme as a trusted
+    # proxy forwarded them (X-Forwarded-For, X-Forwarded-Proto), from no one when unset.
+    # `slotbook serve` turns uvicorn's own handling off so this is the only one.
+    if container.settings.trusted_proxy_list:
+        app.add_middleware(
+            ProxyHeadersMiddleware, trusted_hosts=container.settings.trusted_proxy_list
+        )
     return app

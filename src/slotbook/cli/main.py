@@ -81,6 +81,9 @@ def serve(
         workers=workers,
         access_log=access_log,
         log_level=settings.log_level,
+        # The app applies SLOTBOOK_TRUSTED_PROXIES itself (api/app.py); uvicorn's default would
+        # believe X-Forwarded-For from 127.0.0.1 whatever the configuration says.
+        proxy_headers=False,
     )
 
 
