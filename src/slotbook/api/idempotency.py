@@ -16,7 +16,7 @@ import orjson
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from slotbook.api.errors import BodyTooLarge, envelope, status_for
+from slotbook.api.errors import CLIENT_CLOSED_REQUEST, BodyTooLarge, envelope, status_for
 from slotbook.api.middleware import PROTECTED_PREFIXES
 from slotbook.application.access import Principal
 from slotbook.application.ports import Clock, IdempotencyClaim, IdempotencyStore, StoredResponse
@@ -138,7 +138,7 @@ class IdempotencyMiddleware:
             status = int(start["status"])
             headers: list[tuple[bytes, bytes]] = list(start.get("headers", []))
             content = b"".join(chunks)
-            if status >= 500:
+            if status >= 500 or status == CLIENT_CLOSED_REQUEST:
                 await self.store.abandon(claim)  # not stored: the client may retry
             else:
                 content_type = next(

@@ -13,7 +13,9 @@ from urllib.parse import parse_qs, parse_qsl
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from slotbook.api.errors import BodyTooLarge, envelope
+from slotbook.application.access import KEY_PREFIX_LENGTH
 from slotbook.bootstrap import Container
+from slotbook.infra.logs import current_request
 from slotbook.infra.ratelimit import CounterStoreUnavailable
 
 log = logging.getLogger("slotbook.api")
@@ -115,6 +117,11 @@ class GuardMiddleware:
             return
         settings = self.container.settings
         if principal is not None:
+            context = current_request.get()
+            if context is not None:  # for the access log: never the key itself
+                assert raw_key is not None
+                context.key_prefix = raw_key[:KEY_PREFIX_LENGTH]
+                context.organization_id = principal.organization_id
             bucket, limit = f"key:{principal.api_key_id}", principal.rate_limit_per_hour
         else:
             # The client's address: the connection's, or the one a trusted proxy forwarded

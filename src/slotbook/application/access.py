@@ -26,6 +26,8 @@ class Scope(StrEnum):
 
 
 ALL_SCOPES = frozenset(s.value for s in Scope)
+# The first characters of a key, stored and shown (sb_live_abcd), and written in access logs.
+KEY_PREFIX_LENGTH = 12
 
 # What a dashboard user may do, as scopes, so every use case authorizes them like a key.
 # Staff work the calendar and the check-in desk (which shows and filters by worker); owners do

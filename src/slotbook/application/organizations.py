@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from slotbook.application.access import ALL_SCOPES, Principal, Scope, require
+from slotbook.application.access import (
+    ALL_SCOPES,
+    KEY_PREFIX_LENGTH,
+    Principal,
+    Scope,
+    require,
+)
 from slotbook.application.credits import add_credits
 from slotbook.application.ports import Services, StoredApiKey
 from slotbook.domain.errors import (
@@ -95,7 +101,7 @@ async def create_api_key(
     stored = await services.registry.create_api_key(
         organization_id,
         name,
-        key[:12],
+        key[:KEY_PREFIX_LENGTH],
         services.secrets.hash_api_key(key),
         scopes,
         rate_limit_per_hour,
