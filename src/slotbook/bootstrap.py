@@ -20,6 +20,7 @@ from slotbook.infra.db.registry import SqlRegistry
 from slotbook.infra.db.reminders import SqlReminderStore
 from slotbook.infra.db.uow import SqlUnitOfWorkFactory
 from slotbook.infra.documents import Documents
+from slotbook.infra.login_throttle import CounterLoginThrottle
 from slotbook.infra.notifications.sms import HttpSmsSender
 from slotbook.infra.notifications.smtp import SmtpMailer, SmtpSettings
 from slotbook.infra.passwords import Argon2Passwords
@@ -38,6 +39,7 @@ class Container:
     authenticator: Authenticator
     rate_limiter: RateLimiter
     counters: CounterStore  # Redis or in process: rate limits and login throttling
+    login_throttle: CounterLoginThrottle
     url_guard: SsrfGuard
     idempotency: SqlIdempotencyStore
     # .ics files and QR codes for the public booking pages (which may not import infra).
@@ -75,6 +77,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         authenticator=Authenticator(services, ttl=settings.key_cache_ttl),
         rate_limiter=RateLimiter(counters),
         counters=counters,
+        login_throttle=CounterLoginThrottle(counters),
         url_guard=url_guard,
         idempotency=SqlIdempotencyStore(
             engine,

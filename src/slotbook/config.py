@@ -43,10 +43,18 @@ class Settings(BaseSettings):
     db_max_overflow: int = 5
     # PostgreSQL: bookings that arrive together share one transaction (docs/benchmarks.md).
     shared_booking_transactions: bool = True
-    # Dashboard logins: hours a session lasts, and the lockout after failed passwords.
+    # Cookies of the dashboard and booking pages get `Secure` (sent over HTTPS only). Unset: on
+    # when public_base_url is https, the usual case behind a TLS-terminating proxy, where the
+    # requests Slotbook sees are plain HTTP.
+    secure_cookies: bool | None = None
+    # Dashboard logins: hours a session lasts; wrong passwords make the next attempt wait,
+    # from 1 s doubling up to the cap, once an e-mail (or a client address) has had this many
+    # within an hour (docs/dashboard.md).
     session_hours: float = 12.0
-    login_max_failures: int = 5
-    login_lockout_minutes: float = 15.0
+    login_free_failures: int = 5
+    login_max_delay_seconds: float = 60.0
+    login_address_free_failures: int = 20
+    login_address_max_delay_seconds: float = 900.0
     # Minutes after its start before an unattended appointment is marked MISSED by the sweep.
     no_show_grace_minutes: int = 30
     log_level: str = "info"
@@ -93,6 +101,12 @@ class Settings(BaseSettings):
             if item != "*":
                 ipaddress.ip_network(item)  # ValueError names the bad entry
         return value
+
+    @property
+    def cookies_secure(self) -> bool:
+        if self.secure_cookies is not None:
+            return self.secure_cookies
+        return self.public_base_url.lower().startswith("https://")
 
     @property
     def trusted_proxy_list(self) -> list[str]:

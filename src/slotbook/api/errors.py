@@ -17,7 +17,6 @@ from starlette.responses import Response
 from starlette.routing import compile_path
 
 from slotbook.domain.errors import (
-    AccountLocked,
     Conflict,
     DomainError,
     Forbidden,
@@ -26,6 +25,7 @@ from slotbook.domain.errors import (
     InsufficientCredits,
     InvalidRequest,
     InvalidTransition,
+    LoginThrottled,
     NotFound,
     PolicyRefused,
     ServiceUnavailable,
@@ -39,7 +39,7 @@ log = logging.getLogger("slotbook.api")
 
 # Most specific class first.
 _STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
-    (AccountLocked, 429),
+    (LoginThrottled, 429),
     (Unauthorized, 401),
     (InsufficientCredits, 402),
     (Forbidden, 403),
