@@ -45,7 +45,7 @@ def logging_config(level: str = "info", fmt: LogFormat = "json") -> dict[str, An
     if fmt == "json":
         formatter = {
             "()": "pythonjsonlogger.orjson.OrjsonFormatter",
-            "fmt": "%(levelname)s %(name)s %(message)s",
+            "fmt": "%(levelname)s %(name)s %(process)d %(message)s",
             "rename_fields": {"levelname": "level", "name": "logger"},
             "timestamp": "time",  # ISO 8601, UTC
         }
