@@ -26,9 +26,11 @@ current_request: ContextVar[RequestContext | None] = ContextVar("current_request
 
 
 class RequestIdFilter(logging.Filter):
-    """Adds `request_id` to every record logged while a request is handled."""
+    """Adds `request_id` to every record logged while a request is handled (and drops
+    uvicorn's `color_message`, the same message with terminal colour codes)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        record.__dict__.pop("color_message", None)
         if not hasattr(record, "request_id"):
             context = current_request.get()
             if context is not None:
