@@ -106,6 +106,8 @@ def test_settings(database_url: str) -> Settings:
     return Settings(
         database_url=database_url,
         anonymous_rate_limit=10**9,
+        page_rate_limit=10**9,
+        login_address_free_failures=10**6,  # every test logs in from the same address
         db_pool_size=20,
         webhook_allow_private=True,  # the test receivers listen on 127.0.0.1
         webhook_timeout=5.0,

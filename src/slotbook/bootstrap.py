@@ -21,10 +21,11 @@ from slotbook.infra.db.registry import SqlRegistry
 from slotbook.infra.db.reminders import SqlReminderStore
 from slotbook.infra.db.uow import SqlUnitOfWorkFactory
 from slotbook.infra.documents import Documents
+from slotbook.infra.login_throttle import CounterLoginThrottle
 from slotbook.infra.notifications.sms import HttpSmsSender
 from slotbook.infra.notifications.smtp import SmtpMailer, SmtpSettings
 from slotbook.infra.passwords import Argon2Passwords
-from slotbook.infra.ratelimit import RateLimiter
+from slotbook.infra.ratelimit import CounterStore, RateLimiter
 from slotbook.infra.security import TokenSecrets
 from slotbook.infra.webhooks.delivery import DeliveryWorker, WorkerSettings
 from slotbook.infra.webhooks.queue import DeliveryQueue
@@ -38,6 +39,8 @@ class Container:
     services: Services
     authenticator: Authenticator
     rate_limiter: RateLimiter
+    counters: CounterStore  # Redis or in process: rate limits and login throttling
+    login_throttle: CounterLoginThrottle
     url_guard: SsrfGuard
     idempotency: SqlIdempotencyStore
     # .ics files and QR codes for the public booking pages (which may not import infra).
@@ -48,8 +51,16 @@ class Container:
 
 
 def build(settings: Settings, clock: Clock | None = None) -> Container:
-    engine = make_async_engine(settings.database_url, settings.db_pool_size)
+    engine = make_async_engine(
+        settings.database_url, settings.db_pool_size, settings.db_max_overflow
+    )
     url_guard = SsrfGuard(allow_private=settings.webhook_allow_private)
+    counters = CounterStore(
+        settings.redis_url,
+        timeout=settings.redis_timeout,
+        retry_seconds=settings.redis_retry_seconds,
+        fail=settings.rate_limit_fail,
+    )
     services = Services(
         uow=SqlUnitOfWorkFactory(engine),
         registry=SqlRegistry(engine),
@@ -64,7 +75,9 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         engine=engine,
         services=services,
         authenticator=Authenticator(services, ttl=settings.key_cache_ttl),
-        rate_limiter=RateLimiter(settings.redis_url),
+        rate_limiter=RateLimiter(counters),
+        counters=counters,
+        login_throttle=CounterLoginThrottle(counters),
         url_guard=url_guard,
         idempotency=SqlIdempotencyStore(
             engine,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
+from typing import Literal
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -16,17 +19,49 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     # Requests per hour for callers without a valid key, counted per client address.
     anonymous_rate_limit: int = 1000
+    # Requests per hour per client address for the dashboard and the booking pages (/dashboard,
+    # /book, /static): their own budget, apart from anonymous API calls. The probes (/health,
+    # /ready) and /metrics are never counted.
+    page_rate_limit: int = 3000
+    # Reverse proxies (comma-separated addresses or CIDR networks) whose X-Forwarded-For and
+    # X-Forwarded-Proto are believed. Empty: nobody's; the connection's address is the client's.
+    trusted_proxies: str = ""
+    # Redis calls (rate-limit counters, login throttling) give up after this many seconds; after
+    # a failure Redis is left alone for redis_retry_seconds (one log line per such interval).
+    redis_timeout: float = 0.1
+    redis_retry_seconds: float = 5.0
+    # While Redis is unavailable: "open" counts in each process instead (limits stay, per
+    # process), "closed" refuses rate-limited requests with 503 SERVICE_UNAVAILABLE.
+    rate_limit_fail: Literal["open", "closed"] = "open"
     max_body_bytes: int = 1_048_576
-    # Seconds a key lookup is cached in process (revocation takes effect within this time).
+    # Seconds an unknown key's refusal is cached in process. Known keys are read on every
+    # request, so a revoked key is refused at once in every process.
     key_cache_ttl: float = 1.0
-    db_pool_size: int = 20
-    # Dashboard logins: hours a session lasts, and the lockout after failed passwords.
+    # PostgreSQL connections one process keeps open, and how many more it may open at a peak:
+    # at most db_pool_size + db_max_overflow per process (docs/database.md has the formula).
+    db_pool_size: int = 10
+    db_max_overflow: int = 5
+    # Cookies of the dashboard and booking pages get `Secure` (sent over HTTPS only). Unset: on
+    # when public_base_url is https, the usual case behind a TLS-terminating proxy, where the
+    # requests Slotbook sees are plain HTTP.
+    secure_cookies: bool | None = None
+    # Dashboard logins: hours a session lasts; wrong passwords make the next attempt wait,
+    # from 1 s doubling up to the cap, once an e-mail (or a client address) has had this many
+    # within an hour (docs/dashboard.md).
     session_hours: float = 12.0
-    login_max_failures: int = 5
-    login_lockout_minutes: float = 15.0
+    login_free_failures: int = 5
+    login_max_delay_seconds: float = 60.0
+    login_address_free_failures: int = 20
+    login_address_max_delay_seconds: float = 900.0
     # Minutes after its start before an unattended appointment is marked MISSED by the sweep.
     no_show_grace_minutes: int = 30
     log_level: str = "info"
+    # "json": one JSON object per line (docs/observability.md); "text": for a terminal.
+    log_format: Literal["json", "text"] = "json"
+    # GET /metrics: allowed with `Authorization: Bearer <token>`, or from these client
+    # addresses (comma-separated addresses or CIDR networks). Neither: 403.
+    metrics_token: str | None = None
+    metrics_allowed_addresses: str = ""
 
     # Webhooks (see docs/webhooks.md).
     webhook_timeout: float = 10.0  # seconds for one delivery attempt, connection included
@@ -56,6 +91,35 @@ class Settings(BaseSettings):
     # Reminder texts are POSTed as JSON {"to", "text"} here; unset: no SMS.
     sms_webhook_url: str | None = None
     reminder_interval: float = 30.0  # seconds between the worker's looks for due reminders
+
+    @field_validator("trusted_proxies", "metrics_allowed_addresses")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        for item in split_list(value):
+            if item != "*":
+                ipaddress.ip_network(item)  # ValueError names the bad entry
+        return value
+
+    @property
+    def cookies_secure(self) -> bool:
+        if self.secure_cookies is not None:
+            return self.secure_cookies
+        return self.public_base_url.lower().startswith("https://")
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return split_list(self.trusted_proxies)
+
+    @property
+    def metrics_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        return [
+            ipaddress.ip_network(n, strict=False)
+            for n in split_list(self.metrics_allowed_addresses)
+        ]
+
+
+def split_list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 @lru_cache(maxsize=1)

@@ -52,6 +52,25 @@ def test_rotation_signs_with_both_secrets() -> None:
         ("::ffff:127.0.0.1", False),
         ("2002:7f00:1::", False),  # 6to4 around 127.0.0.1
         ("224.0.0.1", False),
+        # IPv4 carried in IPv6 is judged as that IPv4 address (issue 21, F3).
+        ("::127.0.0.1", False),  # IPv4-compatible
+        ("::8.8.8.8", True),
+        ("64:ff9b::7f00:1", False),  # NAT64 well-known prefix around 127.0.0.1
+        ("64:ff9b::a9fe:a9fe", False),  # ... around the cloud metadata address
+        ("64:ff9b::808:808", True),  # ... around a public address
+        ("64:ff9b:1::a9fe:a9fe", False),  # local NAT64 prefix, /96 position
+        ("64:ff9b:1:a9fe:a9:fe00::", False),  # local NAT64 prefix, /48 position
+        ("::ffff:0:7f00:1", False),  # IPv4-translated
+        ("::ffff:0:a9fe:a9fe", False),
+        ("::ffff:0:808:808", True),
+        ("::ffff:169.254.169.254", False),  # IPv4-mapped
+        ("2002:a9fe:a9fe::1", False),  # 6to4
+        ("2002:808:808::1", True),
+        ("2001:0:4136:e378:8000:63bf:80ff:fffe", False),  # Teredo (client 127.0.0.1)
+        ("::", False),
+        ("4000::1", False),  # outside global unicast
+        ("2001:db8::1", False),
+        ("198.18.0.1", False),
     ],
 )
 def test_public_addresses(address: str, public: bool) -> None:
@@ -100,6 +119,29 @@ async def test_registration_refuses_internal_targets(url: str) -> None:
     )
     with pytest.raises(InvalidWebhookUrl):
         await guard.check(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://[::127.0.0.1]:8480/",
+        "http://[64:ff9b::7f00:1]/",
+        "http://[64:ff9b::a9fe:a9fe]/",
+        "http://[64:ff9b:1::a9fe:a9fe]/",
+        "http://[::ffff:0:a9fe:a9fe]/",
+        "http://[2002:a9fe:a9fe::1]/",
+    ],
+)
+async def test_ipv4_inside_ipv6_is_judged_as_the_ipv4_address(url: str) -> None:
+    with pytest.raises(InvalidWebhookUrl, match="non-public"):
+        await SsrfGuard().check(url)
+
+
+@pytest.mark.parametrize(
+    "url", ["http://[64:ff9b::808:808]/", "http://[::ffff:0:808:808]/", "http://[::8.8.8.8]/"]
+)
+async def test_ipv4_inside_ipv6_around_a_public_address_is_accepted(url: str) -> None:
+    await SsrfGuard().check(url)
 
 
 async def test_the_system_resolver_reads_odd_ip_notations() -> None:

@@ -486,7 +486,8 @@ async def test_french_day_names_and_language_switch_keep_the_step(
 
 @pytest.fixture
 async def strict_anonymous_client(container: Container) -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(database_url=container.settings.database_url, anonymous_rate_limit=2)
+    # The booking pages have their own budget per address (docs/rate-limits.md).
+    settings = Settings(database_url=container.settings.database_url, page_rate_limit=2)
     own = build(settings)
     transport = httpx.ASGITransport(app=create_app(container=own))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:

@@ -12,11 +12,11 @@ import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 from starlette.routing import compile_path
 
 from slotbook.domain.errors import (
-    AccountLocked,
     Conflict,
     DomainError,
     Forbidden,
@@ -25,6 +25,7 @@ from slotbook.domain.errors import (
     InsufficientCredits,
     InvalidRequest,
     InvalidTransition,
+    LoginThrottled,
     NotFound,
     PolicyRefused,
     ServiceUnavailable,
@@ -32,12 +33,13 @@ from slotbook.domain.errors import (
     Unauthorized,
     VersionMismatch,
 )
+from slotbook.infra.logs import current_request
 
 log = logging.getLogger("slotbook.api")
 
 # Most specific class first.
 _STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
-    (AccountLocked, 429),
+    (LoginThrottled, 429),
     (Unauthorized, 401),
     (InsufficientCredits, 402),
     (Forbidden, 403),
@@ -67,6 +69,9 @@ _CODE_BY_HTTP_STATUS = {
     503: "SERVICE_UNAVAILABLE",
 }
 
+
+# The status logged for a request whose client went away before its answer (nginx's).
+CLIENT_CLOSED_REQUEST = 499
 
 # The dashboard's HTML error pages: given the status this module chose, a page, or None when
 # the path is not a page (then the JSON envelope is sent).
@@ -102,6 +107,11 @@ def envelope(
     extra: dict[str, Any] | None = None,
 ) -> bytes:
     body: dict[str, Any] = {"code": code, "message": message, "timestamp": timestamp()}
+    context = current_request.get()
+    if context is not None:
+        # The id in the X-Request-Id header, so a client can quote it when reporting an error.
+        body["requestId"] = context.request_id
+        context.error_code = code
     if extra:
         body.update(extra)
     if details:
@@ -266,6 +276,12 @@ def install(app: FastAPI, web_page: WebErrorPage | None = None) -> None:
                 html.headers.update(headers)
             return html
         return error_response(exc.status_code, code, message, headers=headers)
+
+    @app.exception_handler(ClientDisconnect)
+    async def _gone(request: Request, _exc: ClientDisconnect) -> Response:
+        # Nobody will read an answer; 499 (nginx's "client closed request") in the access log.
+        log.info("client disconnected during %s %s", request.method, request.url.path)
+        return Response(status_code=CLIENT_CLOSED_REQUEST)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

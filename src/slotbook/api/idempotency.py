@@ -16,7 +16,7 @@ import orjson
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from slotbook.api.errors import BodyTooLarge, envelope, status_for
+from slotbook.api.errors import CLIENT_CLOSED_REQUEST, BodyTooLarge, envelope, status_for
 from slotbook.api.middleware import PROTECTED_PREFIXES
 from slotbook.application.access import Principal
 from slotbook.application.ports import Clock, IdempotencyClaim, IdempotencyStore, StoredResponse
@@ -26,6 +26,9 @@ from slotbook.infra.db.idempotency import PendingCommit, pending_commit
 log = logging.getLogger("slotbook.api")
 
 KEYED_METHODS = frozenset({"POST", "PATCH", "DELETE"})
+# Secrets an answer shows only once (a webhook's signing secret, on creation and rotation):
+# never written to the stored copy, so a replay says what was done, without them.
+SHOWN_ONCE_FIELDS = ("secret",)
 MAX_KEY_LENGTH = 255
 REPLAYED = (b"idempotent-replayed", b"true")
 
@@ -138,13 +141,14 @@ class IdempotencyMiddleware:
             status = int(start["status"])
             headers: list[tuple[bytes, bytes]] = list(start.get("headers", []))
             content = b"".join(chunks)
-            if status >= 500:
+            if status >= 500 or status == CLIENT_CLOSED_REQUEST:
                 await self.store.abandon(claim)  # not stored: the client may retry
             else:
                 content_type = next(
                     (v.decode("latin-1") for k, v in headers if k.lower() == b"content-type"), None
                 )
-                await self.store.finish(claim, StoredResponse(status, content_type, content))
+                stored = StoredResponse(status, content_type, without_secrets(content))
+                await self.store.finish(claim, stored)
         except BaseException:
             await self.store.abandon(claim)
             raise
@@ -152,6 +156,19 @@ class IdempotencyMiddleware:
             pending_commit.reset(token)
         await send(start)
         await send({"type": "http.response.body", "body": content})
+
+
+def without_secrets(content: bytes) -> bytes:
+    """The answer to store: a JSON object loses its SHOWN_ONCE_FIELDS."""
+    if not any(f'"{name}"'.encode() in content for name in SHOWN_ONCE_FIELDS):
+        return content
+    try:
+        body = orjson.loads(content)
+    except orjson.JSONDecodeError:
+        return content
+    if not isinstance(body, dict):
+        return content
+    return orjson.dumps({k: v for k, v in body.items() if k not in SHOWN_ONCE_FIELDS})
 
 
 def _is_an_operation(scope: Scope) -> bool:

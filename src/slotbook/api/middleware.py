@@ -13,12 +13,21 @@ from urllib.parse import parse_qs, parse_qsl
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from slotbook.api.errors import BodyTooLarge, envelope
+from slotbook.application.access import KEY_PREFIX_LENGTH
 from slotbook.bootstrap import Container
+from slotbook.infra.logs import current_request
+from slotbook.infra.ratelimit import CounterStoreUnavailable
 
 log = logging.getLogger("slotbook.api")
 
 # Paths under these prefixes need an API key; the rest (health, docs) are public.
 PROTECTED_PREFIXES = ("/api/",)
+# Never counted against any budget: an orchestrator that polls the probes must never get a
+# 429 (it would restart a healthy server), nor a scraper of the metrics.
+UNCOUNTED_PATHS = frozenset({"/health", "/ready", "/metrics"})
+# The dashboard and the public booking pages (with their files): a budget of their own per
+# client address (SLOTBOOK_PAGE_RATE_LIMIT), apart from anonymous API calls.
+PAGE_PREFIXES = ("/dashboard", "/book", "/static/")
 
 # A compatibility dialect's body for a 400 refused here, given the message: a path prefix and
 # its formatter, so a malformed request gets that dialect's error shape, not the envelope.
@@ -92,6 +101,9 @@ class GuardMiddleware:
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
+        if path in UNCOUNTED_PATHS:
+            await self.app(scope, receive, send)
+            return
         raw_key = presented_key(scope)
         principal = None
         try:
@@ -103,13 +115,30 @@ class GuardMiddleware:
                 send, 503, envelope("SERVICE_UNAVAILABLE", "Please retry shortly"), []
             )
             return
+        settings = self.container.settings
         if principal is not None:
+            context = current_request.get()
+            if context is not None:  # for the access log: never the key itself
+                assert raw_key is not None
+                context.key_prefix = raw_key[:KEY_PREFIX_LENGTH]
+                context.organization_id = principal.organization_id
             bucket, limit = f"key:{principal.api_key_id}", principal.rate_limit_per_hour
         else:
+            # The client's address: the connection's, or the one a trusted proxy forwarded
+            # (set by the proxy-headers middleware from SLOTBOOK_TRUSTED_PROXIES).
             client = scope.get("client")
-            bucket = f"ip:{client[0] if client else 'unknown'}"
-            limit = self.container.settings.anonymous_rate_limit
-        decision = await self.container.rate_limiter.hit(bucket, limit)
+            address = client[0] if client else "unknown"
+            if path.startswith(PAGE_PREFIXES):
+                bucket, limit = f"page:{address}", settings.page_rate_limit
+            else:
+                bucket, limit = f"ip:{address}", settings.anonymous_rate_limit
+        try:
+            decision = await self.container.rate_limiter.hit(bucket, limit)
+        except CounterStoreUnavailable:
+            wait = str(max(1, round(settings.redis_retry_seconds))).encode()
+            body = envelope("SERVICE_UNAVAILABLE", "Rate limits cannot be checked; retry shortly")
+            await self._reply(send, 503, body, [(b"retry-after", wait)])
+            return
         rate_headers = [
             (b"x-ratelimit-limit", str(decision.limit).encode()),
             (b"x-ratelimit-remaining", str(decision.remaining).encode()),

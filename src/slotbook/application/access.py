@@ -26,6 +26,8 @@ class Scope(StrEnum):
 
 
 ALL_SCOPES = frozenset(s.value for s in Scope)
+# The first characters of a key, stored and shown (sb_live_abcd), and written in access logs.
+KEY_PREFIX_LENGTH = 12
 
 # What a dashboard user may do, as scopes, so every use case authorizes them like a key.
 # Staff work the calendar and the check-in desk (which shows and filters by worker); owners do
@@ -96,9 +98,11 @@ def require(principal: Principal, scope: Scope) -> None:
 class Authenticator:
     """Turns a presented API key into a Principal.
 
-    Keys are looked up by their SHA-256 hash. Results (found or not) are cached in process for
-    `ttl` seconds so the hot path does not pay a database round trip per request; revoking a key
-    therefore takes effect within `ttl` seconds in every process (at once in this one).
+    Keys are looked up by their SHA-256 hash (one indexed read). A key that exists is read
+    again on every request, so a revoked or expired key is refused at once in every process,
+    not after some cache lifetime. Only refusals of unknown keys are cached in process for
+    `ttl` seconds (a client hammering with a wrong key costs no round trip): a key that is
+    created later cannot have been presented before, so this cache never delays a new key.
     `last_used_at` is written at most once per `touch_every` seconds per key.
     """
 
@@ -109,31 +113,31 @@ class Authenticator:
         self._ttl = ttl
         self._touch_every = touch_every
         self._size = size
-        self._cache: OrderedDict[str, tuple[float, Principal | None]] = OrderedDict()
+        self._unknown: OrderedDict[str, float] = OrderedDict()
         self._touched: dict[int, float] = {}
 
     async def authenticate(self, raw_key: str) -> Principal | None:
         key_hash = self._services.secrets.hash_api_key(raw_key)
         now_mono = time.monotonic()
-        cached = self._cache.get(key_hash)
-        if cached is not None and cached[0] > now_mono:
-            principal = cached[1]
-        else:
-            stored = await self._services.registry.find_api_key(key_hash)
-            principal = self._principal(stored)
-            self._cache[key_hash] = (now_mono + self._ttl, principal)
-            self._cache.move_to_end(key_hash)
-            while len(self._cache) > self._size:
-                self._cache.popitem(last=False)
-        key_id = principal.api_key_id if principal is not None else None
-        if key_id is not None and self._touched.get(key_id, 0.0) < now_mono:
-            self._touched[key_id] = now_mono + self._touch_every
-            await self._services.registry.touch_api_key(key_id, self._services.clock.now())
+        refused_until = self._unknown.get(key_hash)
+        if refused_until is not None and refused_until > now_mono:
+            return None
+        stored = await self._services.registry.find_api_key(key_hash)
+        if stored is None:
+            self._unknown[key_hash] = now_mono + self._ttl
+            self._unknown.move_to_end(key_hash)
+            while len(self._unknown) > self._size:
+                self._unknown.popitem(last=False)
+            return None
+        principal = self._principal(stored)
+        if principal is not None and self._touched.get(stored.id, 0.0) < now_mono:
+            self._touched[stored.id] = now_mono + self._touch_every
+            await self._services.registry.touch_api_key(stored.id, self._services.clock.now())
         return principal
 
     def forget(self) -> None:
-        """Drop every cached answer (after a key was revoked or changed in this process)."""
-        self._cache.clear()
+        """Drop every cached refusal."""
+        self._unknown.clear()
 
     def _principal(self, stored: StoredApiKey | None) -> Principal | None:
         if stored is None or stored.revoked_at is not None:

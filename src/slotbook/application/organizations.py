@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from slotbook.application.access import ALL_SCOPES, Principal, Scope, require
+from slotbook.application.access import (
+    ALL_SCOPES,
+    KEY_PREFIX_LENGTH,
+    Principal,
+    Scope,
+    require,
+)
 from slotbook.application.credits import add_credits
 from slotbook.application.ports import Services, StoredApiKey
 from slotbook.domain.errors import (
@@ -96,7 +102,7 @@ async def create_api_key(
     stored = await services.registry.create_api_key(
         organization_id,
         name,
-        key[:12],
+        key[:KEY_PREFIX_LENGTH],
         services.secrets.hash_api_key(key),
         scopes,
         rate_limit_per_hour,
@@ -128,11 +134,8 @@ async def list_api_keys(services: Services, principal: Principal) -> Sequence[St
 
 
 async def revoke_api_key(services: Services, principal: Principal, key_id: int) -> StoredApiKey:
-    """Revoke a key for good; revoking a revoked key changes nothing.
-
-    Other processes stop accepting it within their key cache TTL; the caller should also call
-    `Authenticator.forget()` so this process stops at once.
-    """
+    """Revoke a key for good; revoking a revoked key changes nothing. Every process refuses
+    it from its next request on (the Authenticator reads a known key on every request)."""
     require(principal, Scope.ADMIN)
     stored = await services.registry.get_api_key(key_id)
     if stored is None:

@@ -1,31 +1,49 @@
-"""Use cases for dashboard users: create, log in (with lockout), sessions, log out."""
+"""Use cases for dashboard users: create, log in (throttled), sessions, log out."""
 
 from __future__ import annotations
 
 import asyncio
 import hmac
+import math
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Protocol
 
 from slotbook.application.access import Principal, user_principal
 from slotbook.application.ports import Services, StoredUser
 from slotbook.domain.errors import (
-    AccountLocked,
     InvalidCredentials,
     InvalidRequest,
+    LoginThrottled,
     OrganizationNotFound,
 )
 from slotbook.domain.users import (
+    MAX_EMAIL_LENGTH,
     MAX_PASSWORD_LENGTH,
     LoginPolicy,
     Role,
     check_password,
-    is_locked,
-    lock_after_failure,
+    login_delay,
     normalise_email,
 )
 
 DEFAULT_SESSION_LIFETIME = timedelta(hours=12)
+
+
+class LoginThrottle(Protocol):
+    """Failure counts and waits of login attempts, shared by the server processes."""
+
+    async def not_before(self, key: str) -> datetime | None:
+        """Until when attempts for `key` must wait, if they must."""
+        ...
+
+    async def count_failure(self, key: str, window: timedelta) -> int:
+        """One more failure for `key`; the failures within `window` so far."""
+        ...
+
+    async def hold(self, key: str, until: datetime, now: datetime) -> None: ...
+
+    async def forget(self, key: str) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,32 +101,40 @@ def csrf_matches(expected: str, presented: str | None) -> bool:
 
 async def log_in(
     services: Services,
+    throttle: LoginThrottle,
     email: str,
     password: str,
+    address: str,
     policy: LoginPolicy = LoginPolicy(),
     lifetime: timedelta = DEFAULT_SESSION_LIFETIME,
 ) -> LoggedIn:
-    """Check the password and open a session; `policy` failures in a row lock the account."""
+    """Check the password and open a session.
+
+    Unknown e-mails and wrong passwords get the same answer (InvalidCredentials) after the
+    same work (one password hash check), and are throttled alike (LoginThrottled), so neither
+    the answer nor its time tells whether an account exists. Wrong passwords only delay the
+    next attempt (`policy`); the owner is never locked out for long.
+    """
     now = services.clock.now()
+    account = "email:" + email.strip().lower()[: MAX_EMAIL_LENGTH + 1]
+    origin = "address:" + address
+    for key in (account, origin):
+        until = await throttle.not_before(key)
+        if until is not None and until > now:
+            raise LoginThrottled(max(1, math.ceil((until - now).total_seconds())))
     try:
-        address = normalise_email(email)
+        user = await services.registry.find_user_by_email(normalise_email(email))
     except InvalidRequest:
-        raise InvalidCredentials() from None
-    user = await services.registry.find_user_by_email(address)
-    if user is None:
-        # Spend the same time as a real check, so response times do not reveal who exists.
-        await _verify(services, _DUMMY_HASH.get(services), password)
+        user = None
+    # The same hash check whether or not the account exists (a real argon2 hash either way).
+    password_hash = user.password_hash if user is not None else _DUMMY_HASH.get(services)
+    if not await _verify(services, password_hash, password) or user is None:
+        await _failed(throttle, account, policy.free_failures, policy.max_delay, policy, now)
+        await _failed(
+            throttle, origin, policy.address_free_failures, policy.address_max_delay, policy, now
+        )
         raise InvalidCredentials()
-    if is_locked(user.locked_until, now):
-        assert user.locked_until is not None
-        raise AccountLocked(int((user.locked_until - now).total_seconds()))
-    if not await _verify(services, user.password_hash, password):
-        failures = await services.registry.count_login_failure(user.id)
-        until = lock_after_failure(failures, now, policy)
-        if until is not None:
-            await services.registry.lock_user(user.id, until)
-            raise AccountLocked(int(policy.lockout.total_seconds()))
-        raise InvalidCredentials()
+    await throttle.forget(account)
     rehashed = (
         await asyncio.to_thread(services.passwords.hash, password)
         if services.passwords.needs_rehash(user.password_hash)
@@ -121,6 +147,20 @@ async def log_in(
         user, services.secrets.hash_token(token), now, now + lifetime
     )
     return LoggedIn(token, await _session_user(services, user, token))
+
+
+async def _failed(
+    throttle: LoginThrottle,
+    key: str,
+    free_failures: int,
+    cap: timedelta,
+    policy: LoginPolicy,
+    now: datetime,
+) -> None:
+    failures = await throttle.count_failure(key, policy.window)
+    delay = login_delay(failures, free_failures, cap)
+    if delay:
+        await throttle.hold(key, now + delay, now)
 
 
 async def session_user(services: Services, token: str) -> SessionUser | None:

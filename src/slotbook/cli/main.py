@@ -72,10 +72,14 @@ def serve(
             "it is replaced (with --workers > 1; a busy machine needs more than uvicorn's 5)"
         ),
     ] = WORKER_START_SECONDS,
-    access_log: Annotated[bool, typer.Option(help="Log every request")] = False,
+    access_log: Annotated[
+        bool, typer.Option(help="One JSON line per request (docs/observability.md)")
+    ] = True,
 ) -> None:
     """Serve the API, its docs (/docs) and health probes."""
     import uvicorn
+
+    from slotbook.infra.logs import logging_config
 
     settings = get_settings()
     if workers > 1 and not settings.redis_url:
@@ -83,6 +87,11 @@ def serve(
             "warning: several workers without SLOTBOOK_REDIS_URL count rate limits per process",
             err=True,
         )
+    if workers > 1:
+        _prepare_multiprocess_metrics()
+    config = logging_config(settings.log_level, settings.log_format)
+    if not access_log:
+        config["loggers"]["slotbook.access"] = {"level": "WARNING"}
     uvicorn.run(
         "slotbook.api.app:create_app",
         factory=True,
@@ -90,9 +99,30 @@ def serve(
         port=port,
         workers=workers,
         timeout_worker_healthcheck=worker_start_timeout,
-        access_log=access_log,
+        access_log=False,  # the app writes its own access line
+        log_config=config,
         log_level=settings.log_level,
+        # The app applies SLOTBOOK_TRUSTED_PROXIES itself (api/app.py); uvicorn's default would
+        # believe X-Forwarded-For from 127.0.0.1 whatever the configuration says.
+        proxy_headers=False,
     )
+
+
+def _prepare_multiprocess_metrics() -> None:
+    """Server processes count their metrics in files of one directory, which a scrape adds
+    up (prometheus-client's multiprocess mode). PROMETHEUS_MULTIPROC_DIR, or a new temporary
+    one; emptied first, since what it holds belongs to processes that are gone."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        Path(directory).mkdir(parents=True, exist_ok=True)
+        for stale in Path(directory).glob("*.db"):
+            stale.unlink()
+    else:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="slotbook-metrics-")
 
 
 @app.command()
@@ -105,9 +135,10 @@ def worker() -> None:
     import signal
 
     from slotbook.bootstrap import delivery_worker, reminder_worker
+    from slotbook.infra.logs import configure_logging
 
     settings = get_settings()
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(message)s")
+    configure_logging(settings.log_level, settings.log_format)
 
     async def main() -> None:
         container = build(settings)

@@ -155,12 +155,13 @@ class InvalidCredentials(Unauthorized):
         super().__init__("Invalid e-mail or password")
 
 
-class AccountLocked(DomainError):
-    code = "ACCOUNT_LOCKED"
+class LoginThrottled(DomainError):
+    """Too many wrong passwords lately for this e-mail or from this address: wait a little."""
+
+    code = "LOGIN_THROTTLED"
 
     def __init__(self, retry_after_seconds: int) -> None:
-        minutes = max(1, -(-retry_after_seconds // 60))
-        super().__init__(f"Too many failed logins; try again in {minutes} minute(s)")
+        super().__init__(f"Too many failed logins; wait {retry_after_seconds} s and try again")
         self.retry_after_seconds = retry_after_seconds
 
 

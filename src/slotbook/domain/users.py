@@ -1,9 +1,9 @@
-"""Dashboard users: roles, e-mail and password rules, and the lockout after failed logins."""
+"""Dashboard users: roles, e-mail and password rules, and the waits after failed logins."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from enum import StrEnum
 
 from slotbook.domain.errors import InvalidRequest
@@ -21,10 +21,28 @@ class Role(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class LoginPolicy:
-    """After `max_failures` wrong passwords in a row an account is locked for `lockout`."""
+    """Wrong passwords make the next attempt wait, longer after each one, never for long.
 
-    max_failures: int = 5
-    lockout: timedelta = timedelta(minutes=15)
+    Counted per e-mail address, whether or not an account has it (so the answers cannot tell
+    which e-mails exist), and per client address. From the `free_failures`-th failure of an
+    e-mail within `window` on, the next attempt waits 1 s, then 2, 4, ... up to `max_delay`:
+    a guesser gets a few dozen tries an hour, the owner is kept out a minute at most. An
+    address's failures, over all e-mails, are allowed more before waiting, and longer waits.
+    """
+
+    free_failures: int = 5
+    max_delay: timedelta = timedelta(seconds=60)
+    address_free_failures: int = 20
+    address_max_delay: timedelta = timedelta(minutes=15)
+    window: timedelta = timedelta(hours=1)  # failures older than this are forgotten
+
+
+def login_delay(failures: int, free_failures: int, cap: timedelta) -> timedelta:
+    """How long the next attempt waits after `failures` recent failures."""
+    if failures < free_failures:
+        return timedelta(0)
+    exponent = min(failures - free_failures, 32)  # 2**32 s is far past any cap
+    return min(cap, timedelta(seconds=2**exponent))
 
 
 def normalise_email(email: str) -> str:
@@ -45,14 +63,3 @@ def check_password(password: str) -> str:
     if "\x00" in password:
         raise InvalidRequest("A password cannot contain NUL characters")
     return password
-
-
-def is_locked(locked_until: datetime | None, now: datetime) -> bool:
-    return locked_until is not None and locked_until > now
-
-
-def lock_after_failure(failures: int, now: datetime, policy: LoginPolicy) -> datetime | None:
-    """When `failures` consecutive wrong passwords lock the account: until when, else None."""
-    if failures >= policy.max_failures:
-        return now + policy.lockout
-    return None

@@ -13,7 +13,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from slotbook.domain.errors import (
-    AccountLocked,
     BookingRefused,
     Conflict,
     CsrfRejected,
@@ -22,6 +21,7 @@ from slotbook.domain.errors import (
     InvalidCredentials,
     InvalidRequest,
     InvalidTransition,
+    LoginThrottled,
     Unauthorized,
 )
 from slotbook.web.rendering import redirect, render, translator
@@ -38,7 +38,7 @@ FORM_ERRORS: tuple[type[DomainError], ...] = (
     InvalidRequest,
     Conflict,
     InvalidCredentials,
-    AccountLocked,
+    LoginThrottled,
     CsrfRejected,
     InsufficientCredits,
     InvalidTransition,
@@ -72,8 +72,8 @@ def message_for(request: Request, error: DomainError) -> str:
     """The refusal in the user's language where the catalogue has its code, else as raised
     (the domain's English sentence)."""
     t = translator(request)
-    if isinstance(error, AccountLocked):
-        return t("error.ACCOUNT_LOCKED", minutes=max(1, -(-error.retry_after_seconds // 60)))
+    if isinstance(error, LoginThrottled):
+        return t("error.LOGIN_THROTTLED", seconds=error.retry_after_seconds)
     key = f"error.{error.code}"
     return t(key) if t.has(key) else error.message
 

@@ -25,7 +25,7 @@ MESSAGES: dict[str, str] = {
     "login.logged_out": "You are logged out.",
     "login.expired": "Your session has ended; please log in again.",
     "error.INVALID_CREDENTIALS": "Invalid e-mail or password.",
-    "error.ACCOUNT_LOCKED": "Too many failed logins. Try again in {minutes} minute(s).",
+    "error.LOGIN_THROTTLED": "Too many failed logins. Wait {seconds} s and try again.",
     "error.CSRF_REJECTED": "This form has expired or did not come from this site. "
     "Reload the page and try again.",
     "error.FORBIDDEN": "You do not have access to this page.",

@@ -25,7 +25,7 @@ MESSAGES: dict[str, str] = {
     "login.logged_out": "Vous êtes déconnecté.",
     "login.expired": "Votre session a pris fin ; veuillez vous reconnecter.",
     "error.INVALID_CREDENTIALS": "Adresse e-mail ou mot de passe incorrect.",
-    "error.ACCOUNT_LOCKED": "Trop d'échecs de connexion. Réessayez dans {minutes} minute(s).",
+    "error.LOGIN_THROTTLED": "Trop d'échecs de connexion. Attendez {seconds} s avant de réessayer.",
     "error.CSRF_REJECTED": "Ce formulaire a expiré ou ne provient pas de ce site. "
     "Rechargez la page et réessayez.",
     "error.FORBIDDEN": "Vous n'avez pas accès à cette page.",

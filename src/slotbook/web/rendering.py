@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from slotbook.application.users import SessionUser
 from slotbook.web.i18n import LANGUAGE_COOKIE, LANGUAGES, Translator, negotiate, requested_language
+from slotbook.web.session import secure_cookies
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).with_name("templates"))
 
@@ -104,7 +105,7 @@ def remember_language(request: Request, response: Response) -> None:
             max_age=LANGUAGE_COOKIE_SECONDS,
             path="/",
             samesite="lax",
-            secure=request.url.scheme == "https",
+            secure=secure_cookies(request),
         )
 
 

@@ -31,8 +31,10 @@ def container_of(request: Request) -> Container:
 def login_policy(container: Container) -> LoginPolicy:
     settings = container.settings
     return LoginPolicy(
-        max_failures=settings.login_max_failures,
-        lockout=timedelta(minutes=settings.login_lockout_minutes),
+        free_failures=settings.login_free_failures,
+        max_delay=timedelta(seconds=settings.login_max_delay_seconds),
+        address_free_failures=settings.login_address_free_failures,
+        address_max_delay=timedelta(seconds=settings.login_address_max_delay_seconds),
     )
 
 
@@ -40,14 +42,17 @@ def session_lifetime(container: Container) -> timedelta:
     return timedelta(hours=container.settings.session_hours)
 
 
+def secure_cookies(request: Request) -> bool:
+    """Whether cookies get `Secure`: as configured (SLOTBOOK_SECURE_COOKIES, by default on
+    when SLOTBOOK_PUBLIC_BASE_URL is https), since behind a TLS-terminating proxy the request
+    itself is plain HTTP; and always for a request that did arrive over HTTPS."""
+    return container_of(request).settings.cookies_secure or request.url.scheme == "https"
+
+
 def set_cookie(
     request: Request, response: Response, name: str, value: str, max_age: int | None
 ) -> None:
-    """HttpOnly and SameSite=Lax always; Secure whenever the page was served over HTTPS.
-
-    Behind a TLS-terminating proxy the scheme comes from X-Forwarded-Proto (uvicorn trusts it
-    from the addresses in --forwarded-allow-ips).
-    """
+    """HttpOnly and SameSite=Lax always; Secure as `secure_cookies` says."""
     response.set_cookie(
         name,
         value,
@@ -55,13 +60,13 @@ def set_cookie(
         path="/",
         httponly=True,
         samesite="lax",
-        secure=request.url.scheme == "https",
+        secure=secure_cookies(request),
     )
 
 
 def clear_cookie(request: Request, response: Response, name: str) -> None:
     response.delete_cookie(
-        name, path="/", httponly=True, samesite="lax", secure=request.url.scheme == "https"
+        name, path="/", httponly=True, samesite="lax", secure=secure_cookies(request)
     )
 
 

@@ -1,23 +1,15 @@
-"""Dashboard user rules: e-mail normalisation, password bounds, the lockout arithmetic."""
+"""Dashboard user rules: e-mail normalisation, password bounds, the login waits."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from slotbook.domain.errors import InvalidRequest
-from slotbook.domain.users import (
-    LoginPolicy,
-    check_password,
-    is_locked,
-    lock_after_failure,
-    normalise_email,
-)
-
-NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
+from slotbook.domain.users import check_password, login_delay, normalise_email
 
 
 def test_email_is_trimmed_and_lower_cased() -> None:
@@ -50,16 +42,18 @@ def test_password_bounds(bad: str) -> None:
     assert check_password("x" * 8) == "x" * 8
 
 
-@given(st.integers(min_value=0, max_value=50))
-def test_lock_only_from_the_limit_on(failures: int) -> None:
-    policy = LoginPolicy(max_failures=5, lockout=timedelta(minutes=15))
-    until = lock_after_failure(failures, NOW, policy)
-    assert (until is not None) == (failures >= 5)
-    if until is not None:
-        assert until == NOW + timedelta(minutes=15)
-        assert is_locked(until, NOW + timedelta(minutes=14, seconds=59))
-        assert not is_locked(until, until)
+@given(st.integers(min_value=0, max_value=10_000))
+def test_waits_start_at_the_limit_double_and_stay_under_the_cap(failures: int) -> None:
+    cap = timedelta(seconds=60)
+    delay = login_delay(failures, 5, cap)
+    if failures < 5:
+        assert delay == timedelta(0)
+    else:
+        assert timedelta(seconds=1) <= delay <= cap
+        following = login_delay(failures + 1, 5, cap)
+        assert following == min(cap, delay * 2)
 
 
-def test_never_locked_without_a_date() -> None:
-    assert not is_locked(None, NOW)
+def test_the_first_waits() -> None:
+    waits = [login_delay(n, 5, timedelta(seconds=60)).total_seconds() for n in range(4, 13)]
+    assert waits == [0, 1, 2, 4, 8, 16, 32, 60, 60]

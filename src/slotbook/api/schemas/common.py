@@ -187,6 +187,12 @@ class ErrorEnvelope(BaseModel):
         examples=["Insufficient credits to create appointment. Current: 0, Required: 1"]
     )
     timestamp: str = Field(examples=["2026-01-21T10:00:00Z"])
+    request_id: str | None = Field(
+        None,
+        alias="requestId",
+        description="The request's X-Request-Id: quote it when reporting an error",
+        examples=["9f2c4be0d3a44b6c8e1b1f6f4f7f2a10"],
+    )
     numeric_code: int | None = Field(
         None,
         alias="numericCode",

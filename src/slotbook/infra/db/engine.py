@@ -53,7 +53,8 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
-def make_async_engine(url: str, pool_size: int = 20) -> AsyncEngine:
+def make_async_engine(url: str, pool_size: int = 10, max_overflow: int = 5) -> AsyncEngine:
+    """An engine holding at most pool_size + max_overflow PostgreSQL connections."""
     if is_sqlite(url):
         engine = create_async_engine(async_url(url))
         _configure_sqlite(engine.sync_engine)
@@ -61,7 +62,7 @@ def make_async_engine(url: str, pool_size: int = 20) -> AsyncEngine:
     return create_async_engine(
         async_url(url),
         pool_size=pool_size,
-        max_overflow=pool_size,
+        max_overflow=max_overflow,
         pool_pre_ping=False,
         # psycopg prepares nothing: after any ROLLBACK it would send DEALLOCATE ALL (a round
         # trip of its own), and a refused booking rolls back.

@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, bindparam, exists, literal, select, update
+from sqlalchemy import String, bindparam, exists, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -54,6 +54,22 @@ def _due(minutes: int, now: datetime) -> list[ColumnElement[bool]]:
         appointment.c.starts_at <= now + timedelta(minutes=minutes),
         ~recorded,
     ]
+
+
+async def count_due(conn: AsyncConnection, now: datetime) -> int:
+    """Reminders whose time has come and that are not sent yet (the worker's backlog)."""
+    total = 0
+    for minutes in await _offsets_in_use(conn):
+        total += (
+            await conn.execute(
+                select(func.count())
+                .select_from(
+                    appointment.join(department, department.c.id == appointment.c.department_id)
+                )
+                .where(*_due(minutes, now))
+            )
+        ).scalar_one()
+    return total
 
 
 class SqlReminderClaim:

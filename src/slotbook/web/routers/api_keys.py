@@ -98,8 +98,5 @@ async def revoke_key(
     request: Request, user: OwnerUser, key_id: Annotated[int, Path(ge=1, le=MAX_ID)]
 ) -> Response:
     await checked_form(request, user)
-    container = container_of(request)
-    revoked = await revoke_api_key(container.services, user.principal, key_id)
-    # This process stops accepting the key at once; others within the key cache TTL.
-    container.authenticator.forget()
+    revoked = await revoke_api_key(container_of(request).services, user.principal, key_id)
     return redirect(f"{PAGE}?revoked={revoked.prefix}")

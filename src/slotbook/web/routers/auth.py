@@ -112,8 +112,10 @@ async def login_submit(request: Request) -> Response:
     lifetime = session_lifetime(container)
     logged_in = await log_in(
         container.services,
+        container.login_throttle,
         text_field(form, "email", 1000),
         text_field(form, "password", 4096),
+        request.client.host if request.client else "unknown",
         login_policy(container),
         lifetime,
     )
