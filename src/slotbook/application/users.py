@@ -17,8 +17,8 @@ from slotbook.domain.errors import (
     LoginThrottled,
     OrganizationNotFound,
 )
+from slotbook.domain.limits import MAX_EMAIL_LENGTH
 from slotbook.domain.users import (
-    MAX_EMAIL_LENGTH,
     MAX_PASSWORD_LENGTH,
     LoginPolicy,
     Role,
