@@ -113,8 +113,9 @@ def server(
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        # Bounded: up to a minute on a busy two-core machine.
-        deadline = time.monotonic() + 60
+        # Bounded: up to two minutes, as imports alone took 30-48 s on a two-core machine at a
+        # load average of 16 (`make test-dates` runs two suites side by side).
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline and process.poll() is None:
             try:
                 if httpx.get(f"{base}/ready", timeout=5).status_code == 200:
