@@ -148,12 +148,17 @@ def explain(url: str, sent: list[tuple[str, Any]]) -> str:
             ):
                 continue
             seen.add(statement)
-            rows = conn.execute(
-                "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + statement, parameters
-            ).fetchall()
-            conn.rollback()
             out.append("```sql\n" + statement.strip() + "\n```\n")
-            out.append("```\n" + "\n".join(r[0] for r in rows) + "\n```\n")
+            try:
+                rows = conn.execute(
+                    "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + statement, parameters
+                ).fetchall()
+            except psycopg.errors.UniqueViolation as error:
+                # A row keyed by a value the recorded booking already committed (an event id).
+                out.append(f"Not run again: {error.diag.message_primary}.\n")
+            else:
+                out.append("```\n" + "\n".join(r[0] for r in rows) + "\n```\n")
+            conn.rollback()
     return "\n".join(out)
 
 
