@@ -37,7 +37,7 @@ from starlette.types import Receive, Scope, Send
 from slotbook.api.app import create_app
 from slotbook.application import scheduling
 from slotbook.application.access import ALL_SCOPES, Principal
-from slotbook.application.appointments import BookingRequest, create_appointment
+from slotbook.application.booking import BookingRequest, create_appointment
 from slotbook.application.credits import add_credits
 from slotbook.application.demo import load_demo
 from slotbook.application.organizations import (
