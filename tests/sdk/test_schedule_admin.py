@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from slotbook.sdk import NotFoundError, Record
+from slotbook_client import NotFoundError, Record
 from tests.sdk.conftest import SDK
 from tests.support import Tenant, future
 

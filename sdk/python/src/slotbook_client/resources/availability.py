@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from slotbook.sdk._core import Call
-from slotbook.sdk.resources._base import API, Each, Many, One, Resource
+from slotbook_client._core import Call
+from slotbook_client.resources._base import API, Each, Many, One, Resource
 
 PATH = f"{API}/appointments/available-slots"
 

@@ -7,10 +7,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from slotbook.sdk._core import Call
-from slotbook.sdk._runners import Runner
-from slotbook.sdk.models import camel_case
-from slotbook.sdk.resources._base import (
+from slotbook_client._core import Call
+from slotbook_client._runners import Runner
+from slotbook_client.record import camel_case
+from slotbook_client.resources._base import (
     API,
     NOT_GIVEN,
     Each,
