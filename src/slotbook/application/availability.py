@@ -71,9 +71,9 @@ async def load_agenda(
 ) -> Agenda:
     """Everything the domain needs about [since, until) in one department, in a few queries.
 
-    A department without hours is not configured: its exceptions and closures change nothing,
-    so they are not read. `with_bookings=False` leaves the bookings to the caller (a booking
-    reads only those meeting its own time, under its locks)."""
+    An always-open department is not configured: its hours, exceptions and closures change
+    nothing, so they are not read. `with_bookings=False` leaves the bookings to the caller (a
+    booking reads only those meeting its own time, under its locks)."""
     settings = await settings_of(uow, department)
     kind = None
     if type_id is not None:
@@ -87,7 +87,7 @@ async def load_agenda(
     worker_ids = [w.id for w in workers]
     hours = await uow.scheduling.hours(department.id, worker_ids)
     own = hours.get(None, ())
-    configured = bool(hours)
+    configured = not settings.always_open
     exceptions: Sequence[ScheduleException] = ()
     closures: Sequence[Closure] = ()
     if configured:

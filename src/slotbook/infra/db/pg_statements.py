@@ -23,7 +23,7 @@ DEPARTMENT = f"""
 SELECT d.id, d.organization_id, o.name, d.name, d.description, d.show_admins_in_booking,
        d.time_zone, o.time_zone, d.no_show_limit, d.no_show_window_days,
        d.slot_interval_minutes, d.slot_capacity, d.uuid, d.booking_page_enabled,
-       o.credits_low_threshold IS NOT NULL,
+       o.credits_low_threshold IS NOT NULL, d.always_open,
        {", ".join(f"d.{c}" for c in _POLICY_COLUMNS)},
        (SELECT coalesce(json_agg(json_build_array(w.id, w.name, w.uuid) ORDER BY w.id), '[]')
         FROM worker w JOIN department_worker dw ON dw.worker_id = w.id

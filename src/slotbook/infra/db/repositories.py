@@ -130,7 +130,7 @@ def _department_read(row: tuple[Any, ...]) -> _DepartmentRead:
     whether its organization watches its balance, from a row of pg_statements.DEPARTMENT."""
     (id_, org, org_name, name, description, show_admins, own_zone, org_zone) = row[:8]
     (no_show_limit, no_show_window, interval, capacity, public_id, page_on) = row[8:14]
-    policy, (workers, hours) = row[15:-2], row[-2:]
+    always_open, policy, (workers, hours) = row[15], row[16:-2], row[-2:]
     staff = tuple((w[0], w[1], UUID(w[2])) for w in orjson.loads(workers))
     settings = SchedulingSettings(
         department_id=id_,
@@ -138,6 +138,7 @@ def _department_read(row: tuple[Any, ...]) -> _DepartmentRead:
         slot_interval_minutes=interval,
         slot_capacity=capacity,
         policy=BookingPolicy(**dict(zip(_POLICY_COLUMNS, policy, strict=True))),
+        always_open=bool(always_open),
     )
     found = Department(
         id=id_,
