@@ -263,6 +263,14 @@ class OrganizationRef(Record):
     name: str
 
 
+class TimeRange(Record):
+    """`TimeRange` of the API."""
+
+    weekday: str
+    start: str
+    end: str
+
+
 class DepartmentDetail(Record):
     """`DepartmentDetailRead` of the API."""
 
@@ -279,6 +287,8 @@ class DepartmentDetail(Record):
     booking_policy: BookingPolicy
     reminder_offsets: list[int]
     booking_page_enabled: bool
+    always_open: bool
+    opening_hours: list[TimeRange]
 
 
 class Department(Record):
@@ -470,14 +480,6 @@ class WebhookWithSecret(Record):
     secret: str
 
 
-class TimeRange(Record):
-    """`TimeRange` of the API."""
-
-    weekday: str
-    start: str
-    end: str
-
-
 class WeeklyHours(Record):
     """`WeeklyHoursRead` of the API."""
 
@@ -503,7 +505,11 @@ ConflictsRead.nested = {"conflicts": Conflicts}
 CreditStatement.nested = {"ledger": LedgerEntry}
 Delivery.nested = {"attemptLog": Attempt}
 DeliveryPage.nested = {"deliveries": Delivery}
-DepartmentDetail.nested = {"organization": OrganizationRef, "bookingPolicy": BookingPolicy}
+DepartmentDetail.nested = {
+    "organization": OrganizationRef,
+    "bookingPolicy": BookingPolicy,
+    "openingHours": TimeRange,
+}
 Department.nested = {"organization": OrganizationRef}
 WorkerVerdict.nested = {"reasons": Reason}
 Explanation.nested = {"rules": Rule, "workers": WorkerVerdict}

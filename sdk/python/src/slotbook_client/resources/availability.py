@@ -22,7 +22,8 @@ class Availability(Resource[One, Many, Each]):
     ) -> One:
         """Free start times between two local dates (default: 7 days from today, at most
         62): `slots` of `{start, end, workerIds, remaining}`, times with their UTC offset.
-        `scheduled` is false when the department has no hours configured."""
+        `scheduled` is false for an always-open department: it takes any future time, so no
+        slots are listed."""
         params = {
             "departmentId": department_id,
             "appointmentTypeId": appointment_type_id,
