@@ -13,8 +13,9 @@ $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) || { echo "Could not create a virtual environment. On Debian: apt-get install python3-venv"; exit 1; }
 	@$(BIN)/python -m pip install -q --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+$(VENV)/.installed: pyproject.toml sdk/python/pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e .
+	$(BIN)/python -m pip install -q -e ./sdk/python
 	@touch $@
 
 $(VENV)/.dev-installed: pyproject.toml $(VENV)/.installed
@@ -27,8 +28,8 @@ run: $(VENV)/.installed
 	$(BIN)/slotbook serve --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.dev-installed
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks sdk/python
+	$(BIN)/ruff format --check src tests benchmarks sdk/python
 	$(BIN)/lint-imports
 
 typecheck: $(VENV)/.dev-installed
@@ -49,6 +50,7 @@ topology-test: $(VENV)/.installed
 # The OpenAPI document, committed so clients and reviewers see API changes in diffs.
 openapi: $(VENV)/.installed
 	$(BIN)/python -m slotbook.api.openapi_export docs/openapi.json
+	$(BIN)/python sdk/python/tools/generate_models.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache slotbook.db slotbook.db-*

@@ -43,7 +43,8 @@ class TestClock:
 
 @dataclass
 class Tenant:
-    """An organization with one open department, one staffed department and a worker."""
+    """An organization with one always-open department, one staffed always-open department and
+    a worker in both."""
 
     services: Services
     organization_id: int
@@ -76,8 +77,13 @@ async def make_tenant(
         services, f"Organization {n}", credits=credits, time_zone=time_zone
     )
     org = organization.id
-    department = await create_department(services, org, f"Open desk {n}", "Walk-in desk")
-    staffed = await create_department(services, org, f"Named officers {n}", None, True)
+    # Both always open (any future time) until a test gives them or their worker hours.
+    department = await create_department(
+        services, org, f"Open desk {n}", "Walk-in desk", always_open=True
+    )
+    staffed = await create_department(
+        services, org, f"Named officers {n}", None, True, always_open=True
+    )
     worker = await create_worker(services, org, f"Worker {n}", [department, staffed])
     issued = await create_api_key(services, org, ALL_SCOPES, name="test")
     return Tenant(services, org, department, staffed, worker.id, issued.key)

@@ -33,7 +33,9 @@ async def test_busy_times_are_the_bookings_per_resource(
     group = await add_type(client, tenant, durationMinutes=60, capacity=3, bufferBeforeMinutes=10)
     plain = await add_type(client, tenant, durationMinutes=30, bufferAfterMinutes=15)
     r = await client.post(
-        "/api/v1/departments", headers=tenant.headers, json={"name": "Counter without workers"}
+        "/api/v1/departments",
+        headers=tenant.headers,
+        json={"name": "Counter without workers", "alwaysOpen": True},
     )
     assert r.status_code == 201, r.text
     counter = int(r.json()["id"])

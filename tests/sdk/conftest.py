@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from slotbook.api.app import create_app
 from slotbook.bootstrap import build
 from slotbook.config import Settings
-from slotbook.sdk import AsyncClient, Client
+from slotbook_client import AsyncClient, Client
 from tests.sdk.servers import FlakyApp, serve
 from tests.support import Tenant, TestClock
 

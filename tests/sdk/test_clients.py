@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from slotbook.sdk import BookingRuleError, ConflictError, NotFoundError, Record
+from slotbook_client import BookingRuleError, ConflictError, NotFoundError, Record
 from tests.sdk.conftest import SDK
 from tests.support import Tenant, future
 

@@ -11,9 +11,9 @@ from email.utils import format_datetime
 import httpx
 import pytest
 
-from slotbook.sdk import BookingRuleError, NotFoundError, Record, RetryPolicy, ServerError
-from slotbook.sdk._core import Call, Config, build_request, decode, exchange
-from slotbook.sdk.errors import error_from_response
+from slotbook_client import BookingRuleError, NotFoundError, Record, RetryPolicy, ServerError
+from slotbook_client._core import Call, Config, build_request, decode, exchange
+from slotbook_client.errors import error_from_response
 
 
 def _response(
@@ -25,10 +25,9 @@ def _response(
 
 def test_the_sdk_imports_without_the_server() -> None:
     code = (
-        "import sys, slotbook.sdk, slotbook.sdk.webhooks\n"
-        "server = ('fastapi', 'starlette', 'pydantic', 'sqlalchemy', 'slotbook.api',"
-        " 'slotbook.application', 'slotbook.domain', 'slotbook.infra', 'slotbook.config')\n"
-        "print(sorted(m for m in sys.modules if m.startswith(server)))\n"
+        "import sys, slotbook_client, slotbook_client.webhooks, slotbook_client.exceptions\n"
+        "server = ('slotbook.', 'fastapi', 'starlette', 'pydantic', 'sqlalchemy')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(server) or m == 'slotbook'))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from slotbook.bootstrap import Container
-from slotbook.sdk import (
+from slotbook_client import (
     AuthenticationError,
     ConflictError,
     InsufficientCreditsError,

@@ -12,7 +12,7 @@ from sqlalchemy import insert
 
 from slotbook.bootstrap import Container
 from slotbook.infra.db.tables import appointment
-from slotbook.sdk import ConflictError, PreconditionFailedError, Record
+from slotbook_client import ConflictError, PreconditionFailedError, Record
 from tests.sdk.conftest import SDK
 from tests.support import Tenant, future
 

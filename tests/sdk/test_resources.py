@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slotbook.sdk import Record
+from slotbook_client import Record
 from tests.sdk.conftest import SDK
 from tests.support import Tenant, future
 
@@ -146,7 +146,7 @@ async def test_credits_page(sdk: SDK, api: Any) -> None:
 async def test_context_managers(live: Any, tenant: Tenant, asgi_flaky: Any) -> None:
     import httpx
 
-    from slotbook.sdk import AsyncClient, Client
+    from slotbook_client import AsyncClient, Client
 
     with Client(tenant.key, base_url=live.url) as client:
         assert client.departments.list()

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from slotbook.sdk import APIConnectionError, AsyncClient, Client, ServerError
+from slotbook_client import APIConnectionError, AsyncClient, Client, ServerError
 from tests.sdk.conftest import SDK
 from tests.sdk.servers import Failure, hang_up_server
 from tests.support import Tenant, future

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from slotbook.sdk import NotFoundError, Record
+from slotbook_client import DepartmentDetail, NotFoundError, Record
 from tests.sdk.conftest import SDK
 from tests.support import Tenant, future
 
@@ -243,3 +243,17 @@ async def test_reminder_offsets_calendar_feeds_and_credit_threshold(
     assert (await sdk.call(api, lambda c: c.credits.get())).credits_low_threshold == 5
     cleared = await sdk.call(api, lambda c: c.credits.set_low_threshold(None))
     assert cleared.credits_low_threshold is None
+
+
+async def test_departments_open_on_weekdays_unless_always_open(sdk: SDK, api: Any) -> None:
+    weekdays = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY"]
+    desk = await sdk.call(api, lambda c: c.departments.create(name="Desk"))
+    assert isinstance(desk, DepartmentDetail)
+    assert desk.always_open is False
+    assert [(r.weekday, r.start, r.end) for r in desk.opening_hours] == [
+        (day, "09:00", "17:00") for day in weekdays
+    ]
+    line = await sdk.call(api, lambda c: c.departments.create(name="Line", always_open=True))
+    assert (line.always_open, line.opening_hours) == (True, [])
+    closed = await sdk.call(api, lambda c: c.departments.update(line.id, always_open=False))
+    assert (closed.always_open, closed.opening_hours) == (False, [])

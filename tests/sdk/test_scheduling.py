@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from slotbook.sdk import BookingRuleError, ConflictError, SlotbookError
-from slotbook.sdk.errors import BOOKING_RULE_CODES
+from slotbook_client import BookingRuleError, ConflictError, SlotbookError
+from slotbook_client.errors import BOOKING_RULE_CODES
 from tests.sdk.conftest import SDK
 from tests.support import Tenant
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from slotbook.sdk import NotFoundError, Record, ValidationError
+from slotbook_client import NotFoundError, Record, ValidationError
 from tests.sdk.conftest import SDK
 from tests.support import Tenant, future
 

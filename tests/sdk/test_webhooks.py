@@ -1,4 +1,4 @@
-"""slotbook.sdk.webhooks.verify against vectors computed here and the reference library."""
+"""slotbook_client.webhooks.verify against vectors computed here and the reference library."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 from standardwebhooks import Webhook
 
-from slotbook.sdk.webhooks import WebhookVerificationError, sign, verify
+from slotbook_client.webhooks import WebhookVerificationError, sign, verify
 
 KEY = os.urandom(32)
 SECRET = "whsec_" + base64.b64encode(KEY).decode()

@@ -89,6 +89,21 @@ def user_principal(organization_id: int, user_id: int, role: Role) -> Principal:
     )
 
 
+def operator_principal(organization_id: int) -> Principal:
+    """The command line, run by whoever runs the server: it administers any organization, so
+    it acts for each as an API key with the scope `admin` would."""
+    return Principal(
+        organization_id=organization_id,
+        api_key_id=None,
+        scopes=frozenset({Scope.ADMIN.value}),
+        rate_limit_per_hour=0,
+    )
+
+
+# What `slotbook apikey create` grants when no scopes are given: reading, nothing more.
+READ_ONLY_SCOPES = frozenset({Scope.APPOINTMENTS_READ.value, Scope.DEPARTMENTS_READ.value})
+
+
 def require(principal: Principal, scope: Scope) -> None:
     if not principal.allows(scope):
         who = "This API key" if principal.api_key_id is not None else "Your role"

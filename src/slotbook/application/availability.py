@@ -68,7 +68,8 @@ async def load_agenda(
     the appointment type, and (unless `with_bookings=False`, which leaves them to a booking
     that reads only those meeting its own time) the appointments.
 
-    A department without hours is not configured: its exceptions and closures change nothing."""
+    An always-open department is not configured: its hours, exceptions and closures change
+    nothing."""
     department, settings = cached.department, cached.settings
     kind = None
     if type_id is not None:
@@ -81,7 +82,7 @@ async def load_agenda(
     workers = cached.workers
     hours = cached.hours
     own = hours.get(None, ())
-    configured = bool(hours)
+    configured = not settings.always_open
     exceptions: Sequence[ScheduleException] = ()
     closures: Sequence[Closure] = ()
     if configured:

@@ -10,6 +10,7 @@ from slotbook.application.access import (
     KEY_PREFIX_LENGTH,
     Principal,
     Scope,
+    operator_principal,
     require,
 )
 from slotbook.application.credits import add_credits
@@ -20,6 +21,7 @@ from slotbook.domain.errors import (
     Forbidden,
     InvalidRequest,
     OrganizationNotFound,
+    WorkerNotFound,
 )
 from slotbook.domain.organizations import Department, Organization, Worker
 from slotbook.domain.policy import NoShowRule
@@ -55,7 +57,11 @@ async def create_department(
     description: str | None = None,
     show_admins_in_booking: bool = False,
     department_id: int | None = None,
+    always_open: bool = False,
 ) -> int:
+    """A bare department (no hours: it takes nothing until given hours, unless always open);
+    the demo and tests build on it. Users create departments with
+    scheduling.create_department, which gives them default hours."""
     await _existing(services, organization_id)
     return await services.registry.create_department(
         organization_id,
@@ -64,6 +70,7 @@ async def create_department(
         show_admins_in_booking,
         services.clock.now(),
         department_id,
+        always_open,
     )
 
 
@@ -152,6 +159,27 @@ async def list_departments(services: Services, principal: Principal) -> Sequence
     require(principal, Scope.DEPARTMENTS_READ)
     async with services.uow(principal.organization_id, write=False) as uow:
         return await uow.departments.list()
+
+
+async def operator_for(services: Services, organization_id: int) -> Principal:
+    """The command line acting as the administrator of an existing organization."""
+    await _existing(services, organization_id)
+    return operator_principal(organization_id)
+
+
+async def organization_of_department(services: Services, department_id: int) -> int:
+    """The organization a department belongs to (the command line names only the department)."""
+    owner = await services.registry.owner_of_department(department_id)
+    if owner is None:
+        raise DepartmentNotFound(department_id)
+    return owner
+
+
+async def organization_of_worker(services: Services, worker_id: int) -> int:
+    owner = await services.registry.owner_of_worker(worker_id)
+    if owner is None:
+        raise WorkerNotFound(worker_id)
+    return owner
 
 
 async def _existing(services: Services, organization_id: int) -> Organization:

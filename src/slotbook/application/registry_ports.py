@@ -72,6 +72,7 @@ class Registry(Protocol):
         self, name: str, time_zone: str, now: datetime, organization_id: int | None = None
     ) -> Organization: ...
     async def get_organization(self, organization_id: int) -> Organization | None: ...
+    async def organizations_named(self, name: str) -> Sequence[Organization]: ...
     async def create_department(
         self,
         organization_id: int,
@@ -80,6 +81,7 @@ class Registry(Protocol):
         show_admins_in_booking: bool,
         now: datetime,
         department_id: int | None = None,
+        always_open: bool = False,
     ) -> int: ...
     async def create_worker(
         self,

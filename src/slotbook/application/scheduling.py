@@ -28,6 +28,7 @@ from slotbook.domain.schedules import (
     SchedulingSettings,
     check_slot_settings,
     check_type_settings,
+    opening_hours_of_new_department,
     weekly_hours,
 )
 from slotbook.domain.time import local_to_utc, zone
@@ -39,6 +40,7 @@ class DepartmentDetail:
     settings: SchedulingSettings
     own_time_zone: str | None
     reminder_offsets: tuple[int, ...] = DEFAULT_OFFSETS  # minutes before the start
+    hours: tuple[DailyRange, ...] = ()  # the department's own opening hours
 
 
 async def _detail(services: Services, uow: UnitOfWork, department_id: int) -> DepartmentDetail:
@@ -50,6 +52,7 @@ async def _detail(services: Services, uow: UnitOfWork, department_id: int) -> De
         settings,
         await uow.scheduling.own_time_zone(department.id),
         await uow.departments.reminder_offsets(department.id),
+        await uow.scheduling.hours_of(worker_id=None, department_id=department.id),
     )
 
 
@@ -90,13 +93,20 @@ async def create_department(
     no_show: NoShowRule | None = None,
 ) -> DepartmentDetail:
     """`changes` has DepartmentChanges' field names (`policy`: BookingPolicy's, partial); the
-    no-show rule, when given, is set in the same transaction."""
+    no-show rule, when given, is set in the same transaction.
+
+    It opens Monday to Friday 09:00-17:00 unless `always_open`; PUT .../hours changes that."""
     require(principal, Scope.ADMIN)
     base = DepartmentChanges("", None, False, None, 30, 1, BookingPolicy())
     changes, offsets = _split_reminders(changes)
     values = _department_changes(base, changes)
     async with services.uow(principal.organization_id, write=True) as uow:
         department_id = await uow.scheduling.add_department(values, services.clock.now())
+        hours = opening_hours_of_new_department(values.always_open)
+        if hours:
+            await uow.scheduling.replace_hours(
+                worker_id=None, department_id=department_id, ranges=hours
+            )
         if offsets is not None:
             await uow.departments.set_reminder_offsets(department_id, offsets)
         if no_show is not None:
@@ -129,6 +139,7 @@ async def update_department(
             s.slot_capacity,
             s.policy,
             d.booking_page_enabled,
+            s.always_open,
         )
         await uow.scheduling.update_department(d.id, _department_changes(base, changes))
         if offsets is not None:
@@ -145,13 +156,17 @@ async def update_department(
 
 async def _hours_owner(
     services: Services, uow: UnitOfWork, worker_id: int | None, department_id: int | None
-) -> None:
+) -> tuple[int, ...]:
+    """Checks that the owner of the hours exists; returns the departments the hours apply to."""
     if worker_id is not None:
         _, departments = await worker_of(services, uow, worker_id)
         if department_id is not None and department_id not in departments:
             raise InvalidRequest(f"Worker {worker_id} does not work in department {department_id}")
-    elif department_id is not None:
+        return departments if department_id is None else (department_id,)
+    if department_id is not None:
         await department_of(services, uow, department_id)
+        return (department_id,)
+    return ()
 
 
 async def get_hours(
@@ -176,14 +191,19 @@ async def set_hours(
     worker_id: int | None,
     department_id: int | None,
 ) -> tuple[DailyRange, ...]:
-    """Replace the weekly hours (an empty list removes them)."""
+    """Replace the weekly hours (an empty list removes them).
+
+    Hours given to a department, or to a worker in it, end its being always open: they are
+    what it follows from then on."""
     require(principal, Scope.ADMIN)
     hours = weekly_hours(ranges)
     async with services.uow(principal.organization_id, write=True) as uow:
-        await _hours_owner(services, uow, worker_id, department_id)
+        departments = await _hours_owner(services, uow, worker_id, department_id)
         await uow.scheduling.replace_hours(
             worker_id=worker_id, department_id=department_id, ranges=hours
         )
+        if hours:
+            await uow.scheduling.end_always_open(departments)
         await uow.commit()
     return hours
 

@@ -41,6 +41,7 @@ class DepartmentChanges:
     slot_capacity: int
     policy: BookingPolicy
     booking_page_enabled: bool = True
+    always_open: bool = False
 
 
 class SchedulingRepository(Protocol):
@@ -73,6 +74,10 @@ class SchedulingRepository(Protocol):
         department_id: int | None,
         ranges: Sequence[DailyRange],
     ) -> None: ...
+    async def end_always_open(self, department_ids: Sequence[int]) -> None:
+        """Those departments follow their hours from now on (they were given some)."""
+        ...
+
     async def exceptions(
         self, department_id: int, worker_ids: Sequence[int]
     ) -> Sequence[ScheduleException]:

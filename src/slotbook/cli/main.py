@@ -5,56 +5,53 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
-from collections.abc import Awaitable, Callable
+from collections import Counter
 from datetime import timedelta
-from typing import Annotated, TypeVar
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
 from slotbook.application import credits as credit_cases
 from slotbook.application import demo as demo_cases
 from slotbook.application import organizations as org_cases
+from slotbook.application import setup as setup_cases
 from slotbook.application import transitions as transition_cases
 from slotbook.application import users as user_cases
-from slotbook.application.access import ALL_SCOPES, parse_scopes
+from slotbook.application.access import READ_ONLY_SCOPES, parse_scopes
 from slotbook.bootstrap import Container, build
+from slotbook.cli.running import HELP_SETTINGS, run, run_for
+from slotbook.cli.schedule import department_app, hours_app, staff_app, type_app
+from slotbook.cli.setup_file import FILE_NAMES, read_setup
 from slotbook.config import get_settings
-from slotbook.domain.errors import DomainError
 from slotbook.domain.users import Role
 from slotbook.infra.db.migrate import upgrade
 
-T = TypeVar("T")
-
 HOUSEKEEPING_INTERVAL = 300.0  # seconds between purges of expired records
 
-app = typer.Typer(help="Slotbook: an open-source appointment-booking API.", no_args_is_help=True)
-organization_app = typer.Typer(help="Organizations (tenants).", no_args_is_help=True)
-apikey_app = typer.Typer(help="API keys.", no_args_is_help=True)
-credits_app = typer.Typer(help="Credits.", no_args_is_help=True)
-user_app = typer.Typer(help="Dashboard users.", no_args_is_help=True)
-department_app = typer.Typer(help="Departments.", no_args_is_help=True)
-app.add_typer(department_app, name="department")
+app = typer.Typer(
+    help="Slotbook: an open-source appointment-booking API.",
+    no_args_is_help=True,
+    context_settings=HELP_SETTINGS,
+)
+organization_app = typer.Typer(
+    help="Organizations (tenants).", no_args_is_help=True, context_settings=HELP_SETTINGS
+)
+apikey_app = typer.Typer(
+    help="API keys: create, list, revoke.", no_args_is_help=True, context_settings=HELP_SETTINGS
+)
+credits_app = typer.Typer(help="Credits.", no_args_is_help=True, context_settings=HELP_SETTINGS)
+user_app = typer.Typer(
+    help="Dashboard users.", no_args_is_help=True, context_settings=HELP_SETTINGS
+)
 app.add_typer(organization_app, name="organization")
+app.add_typer(department_app, name="department")
+app.add_typer(hours_app, name="hours")
+app.add_typer(staff_app, name="staff")
+app.add_typer(type_app, name="appointment-type")
 app.add_typer(apikey_app, name="apikey")
 app.add_typer(credits_app, name="credits")
 app.add_typer(user_app, name="user")
-
-
-def _run(work: Callable[[Container], Awaitable[T]]) -> T:
-    """Run one use case with a fresh container; domain errors go to stderr with exit status 1."""
-
-    async def main() -> T:
-        container = build(get_settings())
-        try:
-            return await work(container)
-        finally:
-            await container.aclose()
-
-    try:
-        return asyncio.run(main())
-    except DomainError as error:
-        typer.echo(f"error: {error.code}: {error.message}", err=True)
-        raise typer.Exit(1) from None
 
 
 WORKER_START_SECONDS = 60
@@ -185,7 +182,7 @@ def migrate() -> None:
 @app.command()
 def demo() -> None:
     """Load the demo organization (idempotent) and print a new all-scopes API key last."""
-    result = _run(lambda c: demo_cases.load_demo(c.services))
+    result = run(lambda c: demo_cases.load_demo(c.services))
     if result.created:
         typer.echo("Loaded demo data: organization 1 'Ministry of Interior'")
         typer.echo("  departments 5 Passport Service, 8 ID Card Service,")
@@ -207,9 +204,7 @@ def organization_create(
     timezone: Annotated[str, typer.Option(help="IANA time zone")] = "UTC",
 ) -> None:
     """Create an organization; prints its id last."""
-    organization = _run(
-        lambda c: org_cases.create_organization(c.services, name, credits, timezone)
-    )
+    organization = run(lambda c: org_cases.create_organization(c.services, name, credits, timezone))
     typer.echo(f"Created organization {organization.name!r} with {credits} credits")
     typer.echo(organization.id)
 
@@ -217,9 +212,10 @@ def organization_create(
 @apikey_app.command("create")
 def apikey_create(
     organization: Annotated[int, typer.Option(help="Organization id")],
-    scopes: Annotated[str, typer.Option(help="Comma-separated scopes")] = ",".join(
-        sorted(ALL_SCOPES)
-    ),
+    scopes: Annotated[
+        str,
+        typer.Option(help="Comma-separated scopes; admin sets the organization up"),
+    ] = ",".join(sorted(READ_ONLY_SCOPES)),
     name: Annotated[str, typer.Option(help="A label for the key")] = "default",
     rate_limit: Annotated[int, typer.Option(help="Requests per hour")] = (
         org_cases.DEFAULT_RATE_LIMIT_PER_HOUR
@@ -232,11 +228,83 @@ def apikey_create(
             c.services, organization, parse_scopes(scopes), name, rate_limit
         )
 
-    issued = _run(work)
+    issued = run(work)
     typer.echo(
         f"Created key {issued.stored.prefix}… scopes: {','.join(sorted(issued.stored.scopes))}"
     )
     typer.echo(issued.key)
+
+
+@apikey_app.command("list")
+def apikey_list(
+    organization: Annotated[int, typer.Option(help="Organization id", show_default=False)],
+) -> None:
+    """The organization's keys, newest first: id, prefix, name, scopes, use and revocation
+    (never the key itself)."""
+    keys = run_for(organization, org_cases.list_api_keys)
+    for key in keys:
+        used = key.last_used_at.isoformat(timespec="seconds") if key.last_used_at else "never"
+        state = (
+            f"revoked {key.revoked_at.isoformat(timespec='seconds')}"
+            if key.revoked_at
+            else "active"
+        )
+        typer.echo(
+            f"{key.id} {key.prefix}… {key.name!r} scopes: {','.join(sorted(key.scopes))}; "
+            f"last used: {used}; {state}"
+        )
+
+
+@apikey_app.command("revoke")
+def apikey_revoke(
+    organization: Annotated[int, typer.Option(help="Organization id", show_default=False)],
+    key: Annotated[int, typer.Option(help="Key id (see apikey list)", show_default=False)],
+) -> None:
+    """Revoke a key for good (a running server stops accepting it within
+    SLOTBOOK_KEY_CACHE_TTL seconds); prints its id last."""
+    revoked = run_for(organization, lambda s, p: org_cases.revoke_api_key(s, p, key))
+    typer.echo(f"Revoked key {revoked.id} {revoked.prefix}… {revoked.name!r}")
+    typer.echo(revoked.id)
+
+
+@app.command()
+def apply(
+    file: Annotated[
+        Path,
+        typer.Argument(help="The YAML description (see examples/clinic.yaml)", show_default=False),
+    ],
+    organization: Annotated[
+        int | None,
+        typer.Option(help="Organization id (default: the one named in the file, or a new one)"),
+    ] = None,
+) -> None:
+    """Bring an organization to what FILE describes: departments with their time zone,
+    interval, capacity and hours, staff, appointment types. Things are matched by name; what
+    is missing is created, what differs updated, the rest left; applying twice changes
+    nothing the second time. Prints what it did, the organization's id last."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as error:
+        typer.echo(f"error: cannot read {file}: {error.strerror}", err=True)
+        raise typer.Exit(1) from None
+
+    async def work(c: Container) -> list[setup_cases.Change]:
+        plan = read_setup(text).plan()
+        return await setup_cases.apply_plan(c.services, plan, organization)
+
+    changes = run(work)
+    for change in changes:
+        fields = ", ".join(FILE_NAMES.get(f, f) for f in change.fields)
+        typer.echo(
+            f"{change.action} {change.kind} {change.id} {change.name!r}"
+            + (f": {fields}" if fields else "")
+        )
+    counts = Counter(change.action for change in changes)
+    typer.echo(
+        f"{counts['created']} created, {counts['updated']} updated, "
+        f"{counts['left']} left as they were"
+    )
+    typer.echo(changes[0].id)
 
 
 @credits_app.command("add")
@@ -245,7 +313,7 @@ def credits_add(
     amount: Annotated[int, typer.Option(help="Credits to add (negative to correct)")],
 ) -> None:
     """Add credits (or remove them, never below zero); prints the new balance last."""
-    balance = _run(lambda c: credit_cases.add_credits(c.services, organization, amount))
+    balance = run(lambda c: credit_cases.add_credits(c.services, organization, amount))
     typer.echo(balance)
 
 
@@ -263,9 +331,7 @@ def user_create(
     secret = password
     if secret is None:
         secret = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    user = _run(
-        lambda c: user_cases.create_user(c.services, organization, email, str(secret), role)
-    )
+    user = run(lambda c: user_cases.create_user(c.services, organization, email, str(secret), role))
     typer.echo(f"Created {user.role.value} {user.email} in organization {user.organization_id}")
     typer.echo(user.id)
 
@@ -285,7 +351,7 @@ def sweep(
     """Mark past unattended appointments MISSED; prints how many last. Run it every few
     minutes (cron, a systemd timer)."""
     minutes = grace_minutes if grace_minutes is not None else get_settings().no_show_grace_minutes
-    marked = _run(lambda c: transition_cases.sweep_no_shows(c.services, timedelta(minutes=minutes)))
+    marked = run(lambda c: transition_cases.sweep_no_shows(c.services, timedelta(minutes=minutes)))
     typer.echo(f"Marked {marked} appointment(s) as MISSED (grace {minutes} min)")
     typer.echo(marked)
 
@@ -299,7 +365,7 @@ def department_no_show_rule(
     window_days: Annotated[int, typer.Option(help="Days the no-shows are counted over")] = 90,
 ) -> None:
     """Refuse bookings (TOO_MANY_NO_SHOWS) of clients with LIMIT no-shows in WINDOW days."""
-    _run(lambda c: org_cases.set_no_show_rule(c.services, department, limit, window_days))
+    run(lambda c: org_cases.set_no_show_rule(c.services, department, limit, window_days))
     typer.echo(
         f"Department {department}: "
         + (f"at most {limit} no-shows in {window_days} days" if limit else "no no-show limit")

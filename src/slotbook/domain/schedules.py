@@ -53,6 +53,61 @@ def day_hours(hours: Iterable[DailyRange], weekday: int) -> str:
     return f"{day} {', '.join(spans)}" if spans else f"none on {day}"
 
 
+def clock_text(minute: int) -> str:
+    """`540` -> `"09:00"` (1440 is `"24:00"`, the end of the day)."""
+    return _clock(minute)
+
+
+def clock_minute(text: str) -> int:
+    """`"09:00"` -> 540; `"24:00"` is the end of the day (1440)."""
+    hours, sep, minutes = text.strip().partition(":")
+    if not (sep and hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
+        raise InvalidRequest(f"A time of day is HH:MM, such as 09:00, not {text!r}")
+    minute = int(hours) * 60 + int(minutes)
+    if int(minutes) > 59 or minute > MINUTES_PER_DAY:
+        raise InvalidRequest(f"A time of day is 00:00 to 24:00, not {text!r}")
+    return minute
+
+
+def weekdays_of(text: str) -> tuple[int, ...]:
+    """Weekdays (0 = Monday) from `mon`, `monday`, `mon,wed`, `mon-fri` or `all`."""
+    names = [day[:3].lower() for day in WEEKDAYS]
+
+    def one(word: str) -> int:
+        key = word.strip().lower()
+        if len(key) < 3 or not any(day.lower().startswith(key) for day in WEEKDAYS):
+            raise InvalidRequest(
+                f"Unknown weekday {word!r}: use mon, tue, wed, thu, fri, sat, sun, "
+                "a range such as mon-fri, or all"
+            )
+        return names.index(key[:3])
+
+    days: set[int] = set()
+    for part in text.split(","):
+        if part.strip().lower() in ("all", "every"):
+            days.update(range(7))
+        elif "-" in part:
+            first, _, last = part.partition("-")
+            start, end = one(first), one(last)
+            if end < start:
+                raise InvalidRequest(f"A weekday range goes forward in the week, not {part!r}")
+            days.update(range(start, end + 1))
+        else:
+            days.add(one(part))
+    return tuple(sorted(days))
+
+
+def with_days(
+    hours: Iterable[DailyRange], weekdays: Iterable[int], ranges: Iterable[tuple[int, int]]
+) -> tuple[DailyRange, ...]:
+    """`hours` with the ranges of `weekdays` replaced by `ranges` ((start, end) minutes) on
+    each of them; no ranges closes those days."""
+    days = set(weekdays)
+    kept = [r for r in hours if r.weekday not in days]
+    added = [DailyRange(day, start, end) for day in sorted(days) for start, end in ranges]
+    return weekly_hours([*kept, *added])
+
+
 def weekly_hours(ranges: Iterable[DailyRange]) -> tuple[DailyRange, ...]:
     """Ranges sorted by day and time; overlapping ranges on one day are refused."""
     ordered = tuple(sorted(ranges))
@@ -281,8 +336,8 @@ class DepartmentSchedule:
     resources: tuple[ResourceSchedule, ...]
     closures: tuple[date, ...] = ()
     bookings: tuple[Booking, ...] = ()
-    # False for a department nobody configured hours for: it takes any future time, as before
-    # scheduling existed (see docs/scheduling.md).
+    # False for an always-open department: it takes any future time, whatever its hours,
+    # closures and exceptions say (see docs/scheduling.md).
     configured: bool = True
     closure_reasons: dict[date, str | None] = field(default_factory=dict)
 
@@ -300,6 +355,17 @@ class SchedulingSettings:
     slot_interval_minutes: int = DEFAULT_SLOT_INTERVAL_MINUTES
     slot_capacity: int = 1
     policy: BookingPolicy = field(default_factory=BookingPolicy)
+    # Takes any future time, with no per-time limit without a worker (a worker is still never
+    # booked twice): set explicitly, never implied by missing hours.
+    always_open: bool = False
+
+
+def opening_hours_of_new_department(always_open: bool) -> tuple[DailyRange, ...]:
+    """The hours a department starts with: Monday to Friday 09:00-17:00, so that a new
+    department never takes a Sunday 3 am booking by accident; none when it is always open."""
+    if always_open:
+        return ()
+    return weekly_hours(DailyRange(day, 9 * 60, 17 * 60) for day in range(5))
 
 
 def check_slot_settings(slot_interval_minutes: int, slot_capacity: int) -> None:

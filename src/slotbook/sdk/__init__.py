@@ -1,43 +1,9 @@
-"""The Slotbook Python SDK: `Client`, `AsyncClient`, typed errors and webhook verification.
+"""The Python SDK under its former name: `slotbook.sdk` is `slotbook_client`.
 
-Needs only httpx (`pip install 'slotbook[client]'`); it never imports the server.
+The SDK is its own distribution, `slotbook-client` (sdk/python), which needs only httpx; this
+package re-exports it so code written for `slotbook.sdk` keeps working. New code imports
+`slotbook_client`.
 """
 
-from slotbook.sdk._core import RetryPolicy
-from slotbook.sdk.client import AsyncClient, Client
-from slotbook.sdk.errors import (
-    APIConnectionError,
-    AuthenticationError,
-    BookingRuleError,
-    ConflictError,
-    InsufficientCreditsError,
-    NotFoundError,
-    PermissionDeniedError,
-    PreconditionFailedError,
-    RateLimitError,
-    ServerError,
-    SlotbookError,
-    ValidationError,
-)
-from slotbook.sdk.models import Record
-from slotbook.sdk.webhooks import WebhookVerificationError
-
-__all__ = [
-    "APIConnectionError",
-    "AsyncClient",
-    "AuthenticationError",
-    "BookingRuleError",
-    "Client",
-    "ConflictError",
-    "InsufficientCreditsError",
-    "NotFoundError",
-    "PermissionDeniedError",
-    "PreconditionFailedError",
-    "RateLimitError",
-    "Record",
-    "RetryPolicy",
-    "ServerError",
-    "SlotbookError",
-    "ValidationError",
-    "WebhookVerificationError",
-]
+from slotbook_client import *  # noqa: F403
+from slotbook_client import __all__ as __all__

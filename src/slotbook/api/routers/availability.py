@@ -41,7 +41,8 @@ class SlotListRead(CamelModel):
     start_date: date
     end_date: date
     scheduled: bool = Field(
-        description="false: no hours are configured; the department takes any future time"
+        description="false: the department is always open (alwaysOpen): it takes any future "
+        "time, so no list of slots is given"
     )
     slots: list[SlotRead]
 

@@ -183,6 +183,13 @@ class DepartmentWrite(RequestModel):
     booking_page_enabled: StrictBool | None = Field(
         None, description="false: the public booking page /book/{id} answers 404"
     )
+    always_open: StrictBool | None = Field(
+        None,
+        description="true: takes any future time, whatever its hours say (no limit per time "
+        "without a worker). A new department is not: it opens Monday to Friday 09:00-17:00 "
+        "until PUT .../hours changes them. Giving it hours sets this back to false",
+        examples=[False],
+    )
 
     def changes(self) -> dict[str, object]:
         """Only the fields the client sent, with the use case's names."""
@@ -194,6 +201,7 @@ class DepartmentWrite(RequestModel):
             "slot_interval_minutes",
             "slot_capacity",
             "booking_page_enabled",
+            "always_open",
         ):
             if field in sent and getattr(self, field) is not None:
                 changes[field] = getattr(self, field)
@@ -226,6 +234,13 @@ class DepartmentDetailRead(DepartmentRead):
         examples=[[1440]], description="Minutes before the start at which reminders go out"
     )
     booking_page_enabled: bool = Field(description="Whether /book/{id} takes bookings")
+    always_open: bool = Field(
+        description="true: takes any future time; its hours, closures and time off do not apply"
+    )
+    opening_hours: list[TimeRange] = Field(
+        description="The department's own weekly hours (GET/PUT .../hours); workers without "
+        "hours of their own follow them"
+    )
 
     @classmethod
     def of_detail(cls, d: DepartmentDetail) -> DepartmentDetailRead:
@@ -238,6 +253,8 @@ class DepartmentDetailRead(DepartmentRead):
             inherits_time_zone=d.own_time_zone is None,
             reminder_offsets=list(d.reminder_offsets),
             booking_page_enabled=d.department.booking_page_enabled,
+            always_open=d.settings.always_open,
+            opening_hours=[TimeRange.of(r) for r in d.hours],
             booking_policy=BookingPolicyRead(
                 max_upcoming_per_client=p.max_upcoming_per_client,
                 min_minutes_between_client_appointments=p.min_minutes_between_client_appointments,

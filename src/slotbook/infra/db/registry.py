@@ -109,6 +109,13 @@ class SqlRegistry:
             ).first()
         return Organization(row.id, row.name, row.time_zone, row.credits) if row else None
 
+    async def organizations_named(self, name: str) -> Sequence[Organization]:
+        async with self._engine.connect() as conn:
+            rows = await conn.execute(
+                select(organization).where(organization.c.name == name).order_by(organization.c.id)
+            )
+            return [Organization(r.id, r.name, r.time_zone, r.credits) for r in rows]
+
     async def create_department(
         self,
         organization_id: int,
@@ -117,6 +124,7 @@ class SqlRegistry:
         show_admins_in_booking: bool,
         now: datetime,
         department_id: int | None = None,
+        always_open: bool = False,
     ) -> int:
         async with self._engine.begin() as conn:
             await bump_agenda_version(conn, organization_id)
@@ -129,6 +137,7 @@ class SqlRegistry:
                     "description": description,
                     "show_admins_in_booking": show_admins_in_booking,
                     "created_at": now,
+                    "always_open": always_open,
                 },
                 department_id,
             )

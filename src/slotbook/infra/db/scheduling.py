@@ -89,6 +89,7 @@ class SqlScheduling(_AgendaWriter):
                 slot_interval_minutes=row.slot_interval_minutes,
                 slot_capacity=row.slot_capacity,
                 policy=BookingPolicy(**{name: getattr(row, name) for name in _POLICY_COLUMNS}),
+                always_open=bool(row.always_open),
             )
         self._settings[department_id] = found
         return found
@@ -111,6 +112,7 @@ class SqlScheduling(_AgendaWriter):
             "slot_interval_minutes": changes.slot_interval_minutes,
             "slot_capacity": changes.slot_capacity,
             "booking_page_enabled": changes.booking_page_enabled,
+            "always_open": changes.always_open,
             **{name: getattr(changes.policy, name) for name in _POLICY_COLUMNS},
         }
 
@@ -164,6 +166,22 @@ class SqlScheduling(_AgendaWriter):
             )
         )
         return tuple(sorted(DailyRange(r.weekday, r.start_minute, r.end_minute) for r in rows))
+
+    async def end_always_open(self, department_ids: Sequence[int]) -> None:
+        for department_id in department_ids:
+            self._settings.pop(department_id, None)
+            if self._direct is not None:
+                self._direct.settings.pop(department_id, None)
+        if department_ids:
+            await self._conn.execute(
+                update(department)
+                .where(
+                    department.c.organization_id == self._org,
+                    department.c.id.in_(department_ids),
+                    department.c.always_open,
+                )
+                .values(always_open=False)
+            )
 
     async def replace_hours(
         self,

@@ -135,6 +135,8 @@ department = Table(
     Column("reminder_offsets", String(200), nullable=False, server_default="1440"),
     Column("booking_page_enabled", Boolean, nullable=False, server_default=true()),
     Column("calendar_token", String(64)),
+    # Revision 0013: takes any future time, whatever the hours say.
+    Column("always_open", Boolean, nullable=False, server_default=false()),
     Index("uq_department_calendar_token", "calendar_token", unique=True),
     # What an appointment's foreign key refers to on PostgreSQL (revision 0010).
     UniqueConstraint("organization_id", "id", name="uq_department_organization_id_id").ddl_if(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from slotbook.sdk._core import Call
-from slotbook.sdk.resources._base import API, Each, Many, One, Resource
+from slotbook_client._core import Call
+from slotbook_client.resources._base import API, Each, Many, One, Resource
 
 PATH = f"{API}/webhooks"
 

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from slotbook.sdk._core import Call
-from slotbook.sdk.resources._base import API, NOT_GIVEN, Each, Many, NotGiven, One, Resource, given
+from slotbook_client._core import Call
+from slotbook_client.resources._base import (
+    API,
+    NOT_GIVEN,
+    Each,
+    Many,
+    NotGiven,
+    One,
+    Resource,
+    given,
+)
 
 CLIENTS = f"{API}/clients"
 PATIENTS = f"{API}/patients"

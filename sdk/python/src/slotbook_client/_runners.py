@@ -9,8 +9,8 @@ from typing import Any, Protocol, TypeVar
 
 import httpx
 
-from slotbook.sdk._core import Call, Config, Outcome, exchange, next_page
-from slotbook.sdk.models import Record
+from slotbook_client._core import Call, Config, Outcome, exchange, next_page
+from slotbook_client.record import Record
 
 One_co = TypeVar("One_co", covariant=True)
 Many_co = TypeVar("Many_co", covariant=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from slotbook.sdk._core import Call
-from slotbook.sdk.resources._base import API, Each, Many, One, Resource
+from slotbook_client._core import Call
+from slotbook_client.resources._base import API, Each, Many, One, Resource
 
 PATH = f"{API}/appointments/available-slots"
 
@@ -22,7 +22,8 @@ class Availability(Resource[One, Many, Each]):
     ) -> One:
         """Free start times between two local dates (default: 7 days from today, at most
         62): `slots` of `{start, end, workerIds, remaining}`, times with their UTC offset.
-        `scheduled` is false when the department has no hours configured."""
+        `scheduled` is false for an always-open department: it takes any future time, so no
+        slots are listed."""
         params = {
             "departmentId": department_id,
             "appointmentTypeId": appointment_type_id,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from slotbook.sdk._core import Call
-from slotbook.sdk.resources._base import API, Each, Many, One, Resource
+from slotbook_client._core import Call
+from slotbook_client.resources._base import API, Each, Many, One, Resource
 
 
 class Credits(Resource[One, Many, Each]):

@@ -9,19 +9,19 @@ from typing import Generic, Self
 
 import httpx
 
-from slotbook.sdk._core import DEFAULT_BASE_URL, Config, RetryPolicy
-from slotbook.sdk._runners import AsyncRunner, Runner, SyncRunner
-from slotbook.sdk.models import Record
-from slotbook.sdk.resources._base import Each, Many, One
-from slotbook.sdk.resources.appointment_types import AppointmentTypes
-from slotbook.sdk.resources.appointments import Appointments
-from slotbook.sdk.resources.availability import Availability
-from slotbook.sdk.resources.changes import Changes
-from slotbook.sdk.resources.clients import Clients, Patients
-from slotbook.sdk.resources.credits import Credits
-from slotbook.sdk.resources.departments import Departments
-from slotbook.sdk.resources.webhooks import Webhooks
-from slotbook.sdk.resources.workers import Workers
+from slotbook_client._core import DEFAULT_BASE_URL, Config, RetryPolicy
+from slotbook_client._runners import AsyncRunner, Runner, SyncRunner
+from slotbook_client.record import Record
+from slotbook_client.resources._base import Each, Many, One
+from slotbook_client.resources.appointment_types import AppointmentTypes
+from slotbook_client.resources.appointments import Appointments
+from slotbook_client.resources.availability import Availability
+from slotbook_client.resources.changes import Changes
+from slotbook_client.resources.clients import Clients, Patients
+from slotbook_client.resources.credits import Credits
+from slotbook_client.resources.departments import Departments
+from slotbook_client.resources.webhooks import Webhooks
+from slotbook_client.resources.workers import Workers
 
 
 def _config(

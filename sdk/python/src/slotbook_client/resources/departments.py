@@ -7,10 +7,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from slotbook.sdk._core import Call
-from slotbook.sdk._runners import Runner
-from slotbook.sdk.models import camel_case
-from slotbook.sdk.resources._base import (
+from slotbook_client._core import Call
+from slotbook_client._runners import Runner
+from slotbook_client.record import camel_case
+from slotbook_client.resources._base import (
     API,
     NOT_GIVEN,
     Each,
@@ -54,9 +54,12 @@ class Departments(Resource[One, Many, Each]):
         slot_capacity: int | None = None,
         booking_policy: Policy | None = None,
         reminder_offsets: Sequence[int] | None = None,
+        always_open: bool | None = None,
     ) -> One:
         """A new department (scope `admin`); what is not given takes the API's default
-        (`time_zone` None: the organization's zone; `reminder_offsets` None: [1440])."""
+        (`time_zone` None: the organization's zone; `reminder_offsets` None: [1440]). It opens
+        Monday to Friday 09:00-17:00 (`opening_hours`) until `hours.set` changes that, unless
+        `always_open=True`: then it takes any future time."""
         body = {
             "name": name,
             "description": description,
@@ -66,6 +69,7 @@ class Departments(Resource[One, Many, Each]):
             "slotCapacity": slot_capacity,
             "bookingPolicy": None if booking_policy is None else _policy(booking_policy),
             "reminderOffsets": None if reminder_offsets is None else list(reminder_offsets),
+            "alwaysOpen": always_open,
         }
         return self._runner.one(Call("POST", PATH, body=body))
 
@@ -81,6 +85,7 @@ class Departments(Resource[One, Many, Each]):
         slot_capacity: int | NotGiven = NOT_GIVEN,
         booking_policy: Policy | NotGiven = NOT_GIVEN,
         reminder_offsets: Sequence[int] | NotGiven = NOT_GIVEN,
+        always_open: bool | NotGiven = NOT_GIVEN,
     ) -> One:
         """Change only the fields given (scope `admin`). `description=None` clears it,
         `time_zone=None` goes back to the organization's zone; in `booking_policy` only the
@@ -104,6 +109,7 @@ class Departments(Resource[One, Many, Each]):
                     if isinstance(reminder_offsets, NotGiven)
                     else list(reminder_offsets)
                 ),
+                "alwaysOpen": always_open,
             }
         )
         return self._runner.one(
@@ -125,7 +131,7 @@ class DepartmentHours(Resource[One, Many, Each]):
         return self._runner.one(Call("GET", f"{PATH}/{int(department_id)}/hours"))
 
     def set(self, department_id: int, ranges: Iterable[Mapping[str, Any]]) -> One:
-        """Replace the opening hours (scope `admin`)."""
+        """Replace the opening hours (scope `admin`); hours end `alwaysOpen`."""
         path = f"{PATH}/{int(department_id)}/hours"
         return self._runner.one(Call("PUT", path, body=weekly_ranges(ranges)))
 

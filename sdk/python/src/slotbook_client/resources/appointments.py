@@ -7,9 +7,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from slotbook.sdk._core import Call
-from slotbook.sdk.models import camel_case
-from slotbook.sdk.resources._base import (
+from slotbook_client._core import Call
+from slotbook_client.record import camel_case
+from slotbook_client.resources._base import (
     API,
     NOT_GIVEN,
     Each,

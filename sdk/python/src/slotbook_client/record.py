@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 
 def camel_case(name: str) -> str:
@@ -11,12 +12,13 @@ def camel_case(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-def wrap(value: Any) -> Any:
-    """JSON as the SDK returns it: every object a Record, lists and scalars as they are."""
+def wrap(value: Any, model: type[Record] | None = None) -> Any:
+    """JSON as the SDK returns it: every object a Record (of `model` when the schema names
+    one), lists and scalars as they are."""
     if isinstance(value, dict):
-        return Record(value)
+        return (model or Record)(value)
     if isinstance(value, list):
-        return [wrap(item) for item in value]
+        return [wrap(item, model) for item in value]
     return value
 
 
@@ -25,12 +27,17 @@ class Record(dict[str, Any]):
 
     It is a dict keyed by the API's camelCase names (`record["qrCode"]`, `json.dumps(record)`),
     and its fields are also attributes in snake_case (`record.qr_code`), so the snippets of the
-    seed documents work as written. Nested objects are Records too. A field whose name is also
-    a dict method (`items`, `keys`, ...) is reached by item access.
+    moncreneau documents work as written. The typed models of `slotbook_client.models`
+    (`Appointment`, `Department`, ...) are Records that declare their fields and types. A field
+    whose name is also a dict method (`items`, `keys`, ...) is reached by item access.
     """
 
-    def __init__(self, data: dict[str, Any] | None = None) -> None:
-        super().__init__({key: wrap(value) for key, value in (data or {}).items()})
+    # The model of each nested object (or list of objects), by its camelCase key.
+    nested: ClassVar[Mapping[str, type[Record]]] = {}
+
+    def __init__(self, data: Mapping[str, Any] | None = None) -> None:
+        nested = type(self).nested
+        super().__init__({key: wrap(value, nested.get(key)) for key, value in (data or {}).items()})
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
@@ -46,4 +53,4 @@ class Record(dict[str, Any]):
         return [*super().__dir__(), *self.keys()]
 
     def __repr__(self) -> str:
-        return f"Record({super().__repr__()})"
+        return f"{type(self).__name__}({super().__repr__()})"

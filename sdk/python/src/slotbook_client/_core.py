@@ -19,10 +19,11 @@ from typing import Any
 
 import httpx
 
-from slotbook import __version__
-from slotbook.sdk.errors import APIConnectionError, envelope_of, error_from_response
-from slotbook.sdk.errors import retry_after_seconds as retry_after_seconds
-from slotbook.sdk.models import Record, wrap
+from slotbook_client._version import __version__
+from slotbook_client.errors import APIConnectionError, envelope_of, error_from_response
+from slotbook_client.errors import retry_after_seconds as retry_after_seconds
+from slotbook_client.models import RESPONSE_MODELS
+from slotbook_client.record import Record, wrap
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 USER_AGENT = f"slotbook-python/{__version__}"
@@ -151,8 +152,34 @@ def build_request(config: Config, call: Call) -> httpx.Request:
     )
 
 
-def decode(response: httpx.Response) -> Any:
-    """The result of a final response: Records for 2xx JSON, else the typed error is raised.
+def _templates() -> dict[tuple[str, int], list[tuple[tuple[str, ...], type[Record]]]]:
+    """The path templates of RESPONSE_MODELS by method and number of segments, those with
+    fewer parameters first (`appointments/types` is not `appointments/{appointment_id}`)."""
+    table: dict[tuple[str, int], list[tuple[tuple[str, ...], type[Record]]]] = {}
+    for (method, template), model in RESPONSE_MODELS.items():
+        segments = tuple(template.strip("/").split("/"))
+        table.setdefault((method, len(segments)), []).append((segments, model))
+    for candidates in table.values():
+        candidates.sort(key=lambda entry: sum(part.startswith("{") for part in entry[0]))
+    return table
+
+
+_TEMPLATES = _templates()
+
+
+def model_for(method: str, path: str) -> type[Record]:
+    """The typed model of the answer to `method path` (e.g. GET api/v1/appointments/5 ->
+    Appointment); a plain Record for an operation the SDK's models do not know."""
+    segments = tuple(path.strip("/").split("/"))
+    for template, model in _TEMPLATES.get((method, len(segments)), []):
+        if all(t.startswith("{") or t == s for t, s in zip(template, segments, strict=True)):
+            return model
+    return Record
+
+
+def decode(response: httpx.Response, call: Call | None = None) -> Any:
+    """The result of a final response: typed Records for 2xx JSON, else the typed error is
+    raised.
 
     A 2xx without a body (204 No Content, e.g. a DELETE) is an empty Record, so every call
     returns the type its resource declares."""
@@ -160,7 +187,8 @@ def decode(response: httpx.Response) -> Any:
         raise error_from_response(response)
     if not response.content:
         return Record()  # 204 No Content (a deletion)
-    return wrap(response.json())
+    model = Record if call is None else model_for(call.method, call.path)
+    return wrap(response.json(), model)
 
 
 def exchange(config: Config, call: Call) -> Exchange:
@@ -182,7 +210,7 @@ def exchange(config: Config, call: Call) -> Exchange:
         raise APIConnectionError(
             f"{type(outcome).__name__}: {outcome}", code="CONNECTION_ERROR", status=None
         ) from outcome
-    return decode(outcome)
+    return decode(outcome, call)
 
 
 def next_page(call: Call, page: Mapping[str, Any], items_key: str) -> Call | None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from slotbook.sdk._core import Call
-from slotbook.sdk.resources._base import (
+from slotbook_client._core import Call
+from slotbook_client.resources._base import (
     API,
     NOT_GIVEN,
     Each,

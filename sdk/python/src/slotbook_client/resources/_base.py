@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Generic, TypeVar
 
-from slotbook.sdk._runners import Runner
-from slotbook.sdk.models import camel_case
+from slotbook_client._runners import Runner
+from slotbook_client.record import camel_case
 
 One = TypeVar("One")
 Many = TypeVar("Many")

@@ -6,9 +6,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from slotbook.sdk._core import Call
-from slotbook.sdk._runners import Runner
-from slotbook.sdk.resources._base import API, Each, Many, One, Resource, weekly_ranges
+from slotbook_client._core import Call
+from slotbook_client._runners import Runner
+from slotbook_client.resources._base import API, Each, Many, One, Resource, weekly_ranges
 
 PATH = f"{API}/workers"
 
