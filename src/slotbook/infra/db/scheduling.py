@@ -170,9 +170,8 @@ class SqlScheduling(_AgendaWriter):
     async def end_always_open(self, department_ids: Sequence[int]) -> None:
         for department_id in department_ids:
             self._settings.pop(department_id, None)
-            if self._direct is not None:
-                self._direct.settings.pop(department_id, None)
         if department_ids:
+            await self._agenda.changed()
             await self._conn.execute(
                 update(department)
                 .where(
