@@ -52,7 +52,7 @@ class Appointments(Resource[One, Many, Each]):
         idempotency_key: str | None = None,
     ) -> One:
         """Book an appointment (consumes 1 credit). `date_time` without an offset is the
-        department's local time. `user_name` is another name for `name` (seed 001).
+        department's local time. `user_name` is another name for `name` (moncreneau quick start).
 
         Book for a client with `client_id` (and `patient_id`), or an inline `client` dict
         (snake_case or camelCase keys): with `id` that client is updated, without one it is
