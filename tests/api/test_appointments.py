@@ -156,6 +156,7 @@ async def test_get_unknown_and_foreign_appointments(
         "code": "APPOINTMENT_NOT_FOUND",
         "message": "Appointment not found with id: 2000000000",
         "timestamp": missing.json()["timestamp"],
+        "requestId": missing.headers["X-Request-Id"],
     }
     cancel_foreign = await client.delete(f"{URL}/{theirs}", headers=tenant.headers)
     assert cancel_foreign.status_code == 403

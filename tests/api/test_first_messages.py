@@ -161,7 +161,8 @@ async def test_a_start_date_with_a_time_works_on_both_lists(
         headers=tenant.headers,
         params={"departmentId": tenant.department_id, "startDate": "next week"},
     )
-    assert "ISO 8601 date" in assert_envelope(refused, 400, "INVALID_REQUEST")["message"]
+    message = assert_envelope(refused, 400, "INVALID_REQUEST")["message"]
+    assert "must be a date, e.g. 2027-02-15" in message
 
 
 async def test_an_end_date_covers_its_whole_day(client: httpx.AsyncClient, tenant: Tenant) -> None:

@@ -110,6 +110,8 @@ def _default_text(name: str) -> str:
     default = Settings.model_fields[name].default
     if default is None:
         return "unset"
+    if default == "":
+        return "empty"
     if isinstance(default, bool):
         return f"`{str(default).lower()}`"
     return f"`{default}`"
@@ -124,8 +126,9 @@ def test_every_setting_is_documented_with_its_default(variable: str) -> None:
         f"docs/configuration.md has no row for {variable}. Add to one of its tables:\n"
         f"| `{variable}` | {_default_text(name)} | what it changes |"
     )
-    if field.default is None:
-        assert documented == "unset", f"{variable}: documented {documented}, default unset"
+    if field.default is None or field.default == "":
+        expected = _default_text(name)
+        assert documented == expected, f"{variable}: documented {documented}, default {expected}"
         return
     value = documented.strip("`")
     parsed: Any = TypeAdapter(field.annotation).validate_python(value)

@@ -260,8 +260,8 @@ def apikey_revoke(
     organization: Annotated[int, typer.Option(help="Organization id", show_default=False)],
     key: Annotated[int, typer.Option(help="Key id (see apikey list)", show_default=False)],
 ) -> None:
-    """Revoke a key for good (a running server stops accepting it within
-    SLOTBOOK_KEY_CACHE_TTL seconds); prints its id last."""
+    """Revoke a key for good (every running server refuses it from its next request); prints
+    its id last."""
     revoked = run_for(organization, lambda s, p: org_cases.revoke_api_key(s, p, key))
     typer.echo(f"Revoked key {revoked.id} {revoked.prefix}… {revoked.name!r}")
     typer.echo(revoked.id)
