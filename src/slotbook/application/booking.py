@@ -171,9 +171,11 @@ async def book(
         client_id=party.client_id,
         shuffled=department.show_admins_in_booking,
     )
-    balance = await uow.credits.spend(BOOKING_COST, LedgerReason.BOOKING, now, appointment_id)
     appointment = _booked(appointment, appointment_id, created_at, slot)
     await record_created(uow, Writer.of(principal), appointment, now)
+    # The debit locks the organization's row until the commit, which every booking of the
+    # organization waits for: the writes that need no such lock go before it.
+    balance = await uow.credits.spend(BOOKING_COST, LedgerReason.BOOKING, now, appointment_id)
     await publish(uow, HistoryAction.CREATED, [appointment], now)
     await note_low_balance(uow, -BOOKING_COST, balance, now)
     return appointment

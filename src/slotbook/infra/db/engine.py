@@ -64,9 +64,11 @@ def make_async_engine(url: str, pool_size: int = 10, max_overflow: int = 5) -> A
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_pre_ping=False,
-        # psycopg prepares nothing: after any ROLLBACK it would send DEALLOCATE ALL (a round
-        # trip of its own), and a refused booking rolls back.
-        connect_args={"prepare_threshold": None},
+        # psycopg prepares a statement on its 5th run on a connection (its default): a booking
+        # then costs PostgreSQL about a third less CPU (no parse and plan per statement,
+        # docs/benchmarks.md). Any ROLLBACK (also ROLLBACK TO SAVEPOINT, a refused booking)
+        # makes psycopg send DEALLOCATE ALL and prepare again, so reads commit (uow.py).
+        connect_args={"prepare_threshold": 5},
     )
 
 

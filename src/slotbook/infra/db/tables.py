@@ -306,6 +306,15 @@ appointment = Table(
         sqlite_where=text(only_set("repeated_from_id")),
     ),
     Index("ix_appointment_worker_blocked", "worker_id", "blocked_from"),
+    # The overlap read's other branch, a department's active appointments without a worker
+    # (revision 0014): without it that branch walked the whole exclusion-constraint index.
+    Index(
+        "ix_appointment_unassigned_blocked",
+        "department_id",
+        "blocked_from",
+        postgresql_where=text(f"worker_id IS NULL AND {_ACTIVE_STATUSES}"),
+        sqlite_where=text(f"worker_id IS NULL AND {_ACTIVE_STATUSES}"),
+    ),
     # A client's active appointments, read by every booking (revision 0008).
     *(
         Index(

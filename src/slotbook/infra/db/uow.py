@@ -124,7 +124,12 @@ class SqlUnitOfWork:
         finally:
             try:
                 if not self._committed:
-                    await self._connection.rollback()
+                    if self._write or exc is not None:
+                        await self._connection.rollback()
+                    else:
+                        # A read has nothing to undo, and a ROLLBACK would make psycopg drop
+                        # the connection's prepared statements (engine.py).
+                        await self._connection.commit()
             finally:
                 await self._connection.close()
 
