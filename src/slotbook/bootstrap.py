@@ -52,7 +52,10 @@ class Container:
 
 def build(settings: Settings, clock: Clock | None = None) -> Container:
     engine = make_async_engine(
-        settings.database_url, settings.db_pool_size, settings.db_max_overflow
+        settings.database_url,
+        settings.db_pool_size,
+        settings.db_max_overflow,
+        prepared_statements=settings.db_prepared_statements,
     )
     url_guard = SsrfGuard(allow_private=settings.webhook_allow_private)
     counters = CounterStore(

@@ -53,7 +53,9 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
-def make_async_engine(url: str, pool_size: int = 10, max_overflow: int = 5) -> AsyncEngine:
+def make_async_engine(
+    url: str, pool_size: int = 10, max_overflow: int = 5, *, prepared_statements: bool = True
+) -> AsyncEngine:
     """An engine holding at most pool_size + max_overflow PostgreSQL connections."""
     if is_sqlite(url):
         engine = create_async_engine(async_url(url))
@@ -65,10 +67,12 @@ def make_async_engine(url: str, pool_size: int = 10, max_overflow: int = 5) -> A
         max_overflow=max_overflow,
         pool_pre_ping=False,
         # psycopg prepares a statement on its 5th run on a connection (its default): a booking
-        # then costs PostgreSQL about a third less CPU (no parse and plan per statement,
+        # then costs PostgreSQL about a quarter less CPU (no parse and plan per statement,
         # docs/benchmarks.md). Any ROLLBACK (also ROLLBACK TO SAVEPOINT, a refused booking)
         # makes psycopg send DEALLOCATE ALL and prepare again, so reads commit (uow.py).
-        connect_args={"prepare_threshold": 5},
+        # Without (SLOTBOOK_DB_PREPARED_STATEMENTS=false) nothing is prepared, for PgBouncer
+        # in transaction pooling.
+        connect_args={"prepare_threshold": 5 if prepared_statements else None},
     )
 
 

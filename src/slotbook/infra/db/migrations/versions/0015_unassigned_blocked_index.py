@@ -7,8 +7,8 @@ index of its own, so PostgreSQL walked the whole exclusion-constraint index for 
 600 ms on 1,000,000 appointments, docs/booking-query-plans.md). This partial index holds only
 the rows that branch can return.
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-07 22:20:00
 """
 
@@ -17,8 +17,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014"
-down_revision = "0013"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
