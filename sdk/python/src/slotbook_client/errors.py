@@ -9,8 +9,8 @@ from typing import Any
 
 import httpx
 
-# The booking rules of seed 002 as docs/scheduling.md lists them, with their numeric codes
-# (SLOT_UNAVAILABLE has none). The API marks a rule refusal by adding seed 002's `legacyCode`
+# The booking rules of the groups API as docs/scheduling.md lists them, with their numeric codes
+# (SLOT_UNAVAILABLE has none). The API marks a rule refusal by adding the groups API's `legacyCode`
 # (and `numericCode` when the rule has one) to the envelope; an envelope that carries either,
 # or whose code is listed here, is a booking rule refusal, so a rule added to the server later
 # is recognised too.
@@ -23,7 +23,7 @@ BOOKING_RULE_CODES: Mapping[str, int | None] = {
     "TOO_SOON": 9,
     "CANCELLATION_TOO_LATE": 10,
 }
-# Refusals that carry one of seed 002's codes without being booking rules.
+# Refusals that carry one of the groups API's codes without being booking rules.
 NOT_RULE_CODES: Mapping[str, int] = {
     "EMAIL_ALREADY_EXISTS": 11,
     "EMAIL_NOT_FOUND": 13,
@@ -32,7 +32,7 @@ NOT_RULE_CODES: Mapping[str, int] = {
 
 class SlotbookError(Exception):
     """Any refusal or failure of the API. `str(error)` is the API's message; `numeric_code`
-    and `legacy_code` are seed 002's number and name for the refusal, when it has them."""
+    and `legacy_code` are the groups API's number and name for the refusal, when it has them."""
 
     def __init__(
         self,
@@ -90,7 +90,7 @@ class PreconditionFailedError(ConflictError):
 
 class BookingRuleError(SlotbookError):
     """A booking rule refused the request; `rule` (= `code`) is its code (e.g.
-    SLOT_UNAVAILABLE), `numeric_code` and `legacy_code` seed 002's number and name for it."""
+    SLOT_UNAVAILABLE), `numeric_code` and `legacy_code` the groups API's number and name for it."""
 
     def __init__(self, message: str, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
@@ -146,7 +146,7 @@ def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
 
 
 def envelope_of(response: httpx.Response) -> dict[str, Any]:
-    """The error envelope of a response: the native one, or seed 001's {"error": {...}}."""
+    """The error envelope of a response: the native one, or the moncreneau API's {"error": {...}}."""
     try:
         body = json.loads(response.content)
     except ValueError:

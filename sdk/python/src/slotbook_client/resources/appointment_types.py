@@ -21,8 +21,8 @@ PATH = f"{API}/appointment-types"
 
 class AppointmentTypes(Resource[One, Many, Each]):
     def list(self, *, department_id: int | None = None) -> Many:
-        """The types that can be booked (in one department: those offered there), on seed
-        004's path `GET /appointments/types`."""
+        """The types that can be booked (in one department: those offered there), on the
+        treats.vet API's path `GET /appointments/types`."""
         params = {"departmentId": department_id}
         return self._runner.many(Call("GET", f"{API}/appointments/types", params=params))
 

@@ -227,7 +227,7 @@ class Appointments(Resource[One, Many, Each]):
     ) -> One:
         """Cancel an appointment and refund its credit; cancelling again refunds nothing.
 
-        `reason` is seed 003's number (10 feeling better, 20 condition worse, 30 sick, 40
+        `reason` is Cliniko's number (10 feeling better, 20 condition worse, 30 sick, 40
         away, 50 other, 60 work), `note` a free text, `apply_to_repeats=True` also cancels the
         later occurrences of the series (one credit back each)."""
         if reason is None and note is None and apply_to_repeats is None:
