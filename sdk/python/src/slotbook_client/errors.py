@@ -146,7 +146,7 @@ def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
 
 
 def envelope_of(response: httpx.Response) -> dict[str, Any]:
-    """The error envelope of a response: the native one, or the moncreneau API's {"error": {...}}."""
+    """The error envelope of a response: the native one, or the quick start's {"error": {...}}."""
     try:
         body = json.loads(response.content)
     except ValueError:
