@@ -80,6 +80,7 @@ async def test_confirm_check_in_complete(
     )
     assert refused.status_code == 409  # not its day yet
     clock.freeze(_tomorrow(9))
+    await log_in(client, staff)  # the morning of its day: yesterday's session may have expired
     on_the_day = await client.get(_page(booked))
     assert f'action="/dashboard/appointments/{booked["id"]}/check-in"' in on_the_day.text
     assert (await _post(client, booked, "check-in")).status_code == 303
