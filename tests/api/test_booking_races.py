@@ -103,10 +103,12 @@ async def test_department_counters_take_exactly_their_capacity(
 
 
 async def _open_desk(client: httpx.AsyncClient, tenant: Tenant, **fields: object) -> int:
-    """A department without workers or hours: no slot check and no database overlap guard, so
-    only the client lock keeps one client's rules."""
+    """A department without workers that takes any time (always open): no slot check and no
+    database overlap guard, so only the client lock keeps one client's rules."""
     r = await client.post(
-        "/api/v1/departments", headers=tenant.headers, json={"name": "Desk", **fields}
+        "/api/v1/departments",
+        headers=tenant.headers,
+        json={"name": "Desk", "alwaysOpen": True, **fields},
     )
     assert r.status_code == 201, r.text
     return int(r.json()["id"])

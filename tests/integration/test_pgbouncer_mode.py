@@ -21,8 +21,8 @@ from tests.conftest import postgres_database
 from tests.support import TestClock, future, make_tenant
 
 
-@pytest.fixture(params=[False, True], ids=["transaction-pooling", "default"])
-async def container(request: pytest.FixtureRequest) -> AsyncIterator[Container]:
+@pytest.fixture
+async def container() -> AsyncIterator[Container]:
     with postgres_database() as url:
         upgrade(url)
         built = build(
@@ -30,7 +30,7 @@ async def container(request: pytest.FixtureRequest) -> AsyncIterator[Container]:
                 database_url=url,
                 anonymous_rate_limit=10**9,
                 db_pool_size=4,
-                db_prepared_statements=request.param,
+                db_prepared_statements=False,
             ),
             clock=TestClock(),
         )
@@ -79,11 +79,8 @@ async def test_no_prepared_statement_outlives_its_transaction(container: Contain
                 f"/api/v1/appointments/{answer.json()['id']}", headers=tenant.headers
             )
             assert cancelled.status_code in (200, 204)
-        listed = await client.get("/api/v1/appointments", headers=tenant.headers)
-        assert listed.status_code == 200
+        for _ in range(10):  # one statement again and again: psycopg would prepare it
+            listed = await client.get("/api/v1/appointments", headers=tenant.headers)
+            assert listed.status_code == 200
     assert container.engine.pool.checkedin() > 1  # type: ignore[attr-defined]
-    prepared = await _prepared_statements(container)
-    if container.settings.db_prepared_statements:
-        assert prepared > 0  # what the setting turns off
-    else:
-        assert prepared == 0
+    assert await _prepared_statements(container) == 0
