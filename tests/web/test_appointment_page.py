@@ -80,7 +80,9 @@ async def test_confirm_check_in_complete(
     )
     assert refused.status_code == 409  # not its day yet
     clock.freeze(_tomorrow(9))
-    await log_in(client, staff)  # the morning of its day: yesterday's session may have expired
+    # The morning of its day, at the desk anew: the evening's session may have expired.
+    client.cookies.clear()
+    await log_in(client, staff)
     on_the_day = await client.get(_page(booked))
     assert f'action="/dashboard/appointments/{booked["id"]}/check-in"' in on_the_day.text
     assert (await _post(client, booked, "check-in")).status_code == 303
