@@ -11,7 +11,7 @@ from fastapi.openapi.utils import get_openapi
 
 from slotbook.api.deps import SECURITY_SCHEMES
 from slotbook.api.idempotency import KEYED_METHODS, MAX_KEY_LENGTH
-from slotbook.api.middleware import PROTECTED_PREFIXES
+from slotbook.api.middleware import PROTECTED_PREFIXES, UNCOUNTED_PATHS
 from slotbook.api.openapi_examples import ERRORS, OPERATIONS, error_example
 from slotbook.api.schemas.common import ERROR_DESCRIPTIONS
 
@@ -44,7 +44,10 @@ RATE_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset
 
 def _guard_statuses(path: str) -> tuple[int, ...]:
     """What the guard middleware may answer on `path` before the route runs: an oversized body
-    (400), a missing key (401, API paths), the rate limit (429), the key store down (503)."""
+    (400), a missing key (401, API paths), the rate limit (429), the key store down (503).
+    The probes and the metrics pass the guard untouched."""
+    if path in UNCOUNTED_PATHS:
+        return ()
     if path.startswith(PROTECTED_PREFIXES):
         return (400, 401, 429, 503)
     return (400, 429, 503)
@@ -232,9 +235,9 @@ def _complete_operation(
         status = int(status_text)
         if status >= 400:
             response.update(_error_response(status, response.get("description")))
-        # Every answer carries the rate-limit headers, except the key-store outage (503),
-        # which is answered before the request is counted.
-        if status != 503:
+        # Every counted answer carries the rate-limit headers, except the key-store outage
+        # (503), which is answered before the request is counted.
+        if status != 503 and path not in UNCOUNTED_PATHS:
             response["headers"] = {name: _ref(name) for name in RATE_HEADERS}
         if status == 429:
             response["headers"]["Retry-After"] = _ref("Retry-After")
