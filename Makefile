@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): `auto` is one per core; TEST_WORKERS=0 runs in this process.
+TEST_WORKERS ?= auto
 
 
 .PHONY: run test test-dates lint typecheck unit openapi clean topology-test
@@ -35,8 +37,9 @@ lint: $(VENV)/.dev-installed
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy
 
+# A test file runs whole in one process, so its servers and browsers start once.
 test: lint typecheck
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # The date-sensitive tests again, at six moments that break date assumptions (year end, leap
 # day, DST in Europe and America, ...): see docs/testing.md. CI runs it; it takes minutes.

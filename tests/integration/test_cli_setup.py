@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import typer
+import typer.rich_utils
 
 from slotbook.cli.main import app
 from tests.integration.cli_support import Cli
@@ -180,13 +182,17 @@ def _commands(group: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]
     return found
 
 
-def test_help_is_not_cut_at_80_columns(cli: Cli) -> None:
+def test_help_is_not_cut_at_80_columns(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The terminal's width, set where Typer reads it (TERMINAL_WIDTH) so that it does not
+    # depend on the runner's own terminal or environment: 80 columns, then a wide terminal.
+    monkeypatch.setattr(typer.rich_utils, "MAX_WIDTH", 80)
     commands = _commands(typer.main.get_command(app))
     assert ("staff", "create") in commands
     assert ("apikey", "revoke") in commands
     for command in commands:
         shown = cli.ok(*command, "--help")
         assert not any("…" in line for line in shown), (command, shown)
+    monkeypatch.setattr(typer.rich_utils, "MAX_WIDTH", 120)
     wide = cli.ok("apikey", "create", "--help")
-    assert any("[default: appointments:read,departments:read]" in line for line in wide)
+    assert any("[default: appointments:read,departments:read]" in line for line in wide), wide
     assert max(len(line) for line in wide) > 80

@@ -343,6 +343,7 @@ def sweep(
         typer.Option(
             min=0,
             max=10_080,
+            metavar="MIN",
             help="Minutes after the start before a no-show "
             "(default: SLOTBOOK_NO_SHOW_GRACE_MINUTES)",
         ),

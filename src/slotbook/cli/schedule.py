@@ -69,7 +69,8 @@ def department_create(
         str | None, typer.Option(help="IANA time zone (default: the organization's)")
     ] = None,
     slot_interval: Annotated[
-        int, typer.Option(help="Minutes between two bookable starts", min=5, max=1440)
+        int,
+        typer.Option(help="Minutes between two bookable starts", min=5, max=1440, metavar="MIN"),
     ] = 30,
     capacity: Annotated[
         int,
@@ -79,8 +80,8 @@ def department_create(
     show_workers_in_booking: Annotated[
         bool,
         typer.Option(
-            "--show-workers-in-booking",
-            help="Clients must choose a staff member (showAdminsInBooking)",
+            "--show-workers",
+            help="Clients must choose a staff member when booking (showAdminsInBooking)",
         ),
     ] = False,
     always_open: Annotated[
