@@ -72,6 +72,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         passwords=Argon2Passwords(),
         url_guard=url_guard,
         agenda=AgendaCache(),
+        public_base_url=settings.public_base_url,
     )
     return Container(
         settings=settings,

@@ -22,6 +22,8 @@ class Scope(StrEnum):
     CREDITS_READ = "credits:read"
     CLIENTS_READ = "clients:read"
     CLIENTS_WRITE = "clients:write"
+    WAITLIST_READ = "waitlist:read"
+    WAITLIST_WRITE = "waitlist:write"
     ADMIN = "admin"  # every other scope, plus administration
 
 

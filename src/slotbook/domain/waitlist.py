@@ -18,6 +18,9 @@ from zoneinfo import ZoneInfo
 from slotbook.domain.errors import Conflict, InvalidRequest, NotFound
 from slotbook.domain.time import day_start
 
+# The status of the appointment row that holds an offered time: never shown as an
+# appointment, but guarded against overlaps like an active one (docs/waitlist.md).
+HELD_STATUS = "HELD"
 DEFAULT_OFFER_MINUTES = 30
 MAX_OFFER_MINUTES = 7 * 24 * 60
 MAX_WINDOW_DAYS = 366
@@ -226,7 +229,6 @@ class Offer:
     expires_at: datetime
     status: OfferStatus
     token: str
-    appointment_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

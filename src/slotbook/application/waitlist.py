@@ -1,0 +1,573 @@
+"""The waitlist's use cases: join, list, leave; offer a freed time to the first matching entry,
+accept (a normal booking), decline, and the sweep that passes lapsed offers on.
+
+Exactly once. Offering a time is part of the transaction that freed it (a cancellation, a
+move, a lapsed or declined offer): the entry is taken with a compare-and-swap
+(WAITING -> OFFERED), so of two concurrent offers only one takes an entry, and the time is held
+by an appointment row of status HELD, which the database's overlap guard refuses to let
+anything else overlap (docs/waitlist.md). Accepting, declining and lapsing close the offer with
+a compare-and-swap on its status too, so an accept that races the sweep either books or is
+told OFFER_EXPIRED, never both.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any
+
+from slotbook.application.access import Principal, Scope, require
+from slotbook.application.agenda import agenda_of, type_of
+from slotbook.application.availability import explain
+from slotbook.application.booking import BookingRequest, book, client_locks, with_retries
+from slotbook.application.clients import ClientUpsert, Party, resolve_party
+from slotbook.application.ports import Page, Services, UnitOfWork
+from slotbook.application.representation import appointment_document, local_text, utc_text
+from slotbook.application.waitlist_ports import MATCH_BATCH, EntryQuery, NewEntry, NewOffer
+from slotbook.domain.appointments import Appointment
+from slotbook.domain.errors import InvalidRequest, SlotConflict
+from slotbook.domain.events import EventType
+from slotbook.domain.rules import slot_unavailable
+from slotbook.domain.schedules import Demand
+from slotbook.domain.time import zone
+from slotbook.domain.waitlist import (
+    AlreadyWaiting,
+    EntryStatus,
+    FreedTime,
+    Offer,
+    OfferExpired,
+    OfferStatus,
+    WaitlistEntry,
+    WaitlistEntryNotFound,
+    Window,
+    check_offer_minutes,
+    first_match,
+    offer_expires_at,
+    offer_open,
+)
+
+ACCEPT_PATH = "/book/waitlist/"
+SWEEP_BATCH = 1  # offers per transaction: a sweep killed mid-pass loses at most nothing
+_WAITING = (EntryStatus.WAITING,)
+_ACTIVE = (EntryStatus.WAITING, EntryStatus.OFFERED)
+
+
+def accept_link(public_base_url: str, token: str) -> str:
+    return f"{public_base_url.rstrip('/')}{ACCEPT_PATH}{token}"
+
+
+@dataclass(frozen=True, slots=True)
+class JoinRequest:
+    department_id: int
+    window: Window
+    appointment_type_id: int | None = None
+    worker_id: int | None = None
+    client_id: int | None = None
+    client: ClientUpsert | None = None
+    external_user_id: str | None = None
+    name: str | None = None
+    priority: int = 0
+
+
+# --- documents --------------------------------------------------------------------------------
+
+
+def offer_document(offer: Offer, tz: str, public_base_url: str) -> dict[str, Any]:
+    return {
+        "dateTime": local_text(offer.starts_at, tz),
+        "endTime": local_text(offer.ends_at, tz),
+        "workerId": offer.worker_id,
+        "appointmentTypeId": offer.appointment_type_id,
+        "expiresAt": utc_text(offer.expires_at),
+        "acceptUrl": accept_link(public_base_url, offer.token),
+    }
+
+
+def entry_document(entry: WaitlistEntry, public_base_url: str) -> dict[str, Any]:
+    """The entry as the API returns it and the waitlist events carry it."""
+    w = entry.window
+    return {
+        "id": entry.id,
+        "departmentId": entry.department_id,
+        "appointmentTypeId": entry.appointment_type_id,
+        "workerId": entry.worker_id,
+        "clientId": entry.client_id,
+        "externalUserId": entry.external_user_id,
+        "name": entry.name,
+        "earliest": w.earliest.isoformat(),
+        "latest": w.latest.isoformat(),
+        "weekdays": sorted(w.weekdays),
+        "timesOfDay": [
+            {"start": _hhmm(r.start_minute), "end": _hhmm(r.end_minute)} for r in w.times_of_day
+        ],
+        "priority": entry.priority,
+        "status": entry.status.value,
+        "position": entry.position,
+        "offer": (
+            offer_document(entry.offer, entry.time_zone, public_base_url) if entry.offer else None
+        ),
+        "appointmentId": entry.appointment_id,
+        "timeZone": entry.time_zone,
+        "joinedAt": utc_text(entry.joined_at),
+        "updatedAt": utc_text(entry.updated_at),
+    }
+
+
+def _hhmm(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+async def _event(
+    services: Services,
+    uow: UnitOfWork,
+    kind: EventType,
+    entry_id: int,
+    now: datetime,
+    offer: Offer | None = None,
+    appointment: dict[str, Any] | None = None,
+) -> None:
+    entry = await uow.waitlist.get_entry(entry_id)
+    assert entry is not None
+    data: dict[str, Any] = {"waitlistEntry": entry_document(entry, services.public_base_url)}
+    if offer is not None:
+        data["offer"] = offer_document(offer, entry.time_zone, services.public_base_url)
+    if appointment is not None:
+        data["appointment"] = appointment
+    await uow.outbox.add(kind, data, now)
+
+
+# --- joining, reading, leaving -----------------------------------------------------------------
+
+
+async def join_waitlist(
+    services: Services, principal: Principal, request: JoinRequest
+) -> WaitlistEntry:
+    """Put a client on a department's waitlist. Costs no credit."""
+    require(principal, Scope.WAITLIST_WRITE)
+    now = services.clock.now()
+    async with services.uow(principal.organization_id, write=True) as uow:
+        cached = await agenda_of(services, uow, request.department_id)
+        if request.worker_id is not None and not cached.has_worker(request.worker_id):
+            raise InvalidRequest(
+                f"Worker {request.worker_id} does not work in department {request.department_id}"
+            )
+        if request.appointment_type_id is not None:
+            kind = await type_of(services, uow, request.appointment_type_id)
+            if kind.archived or kind.department_id not in (None, request.department_id):
+                raise InvalidRequest(
+                    f"Appointment type {kind.id} is not offered in department "
+                    f"{request.department_id}"
+                )
+        if request.client_id is None and request.client is None and not request.external_user_id:
+            raise InvalidRequest("Give clientId, client or externalUserId")
+        party = await resolve_party(
+            services,
+            principal,
+            uow,
+            BookingRequest(
+                department_id=request.department_id,
+                date_time=now,
+                name=request.name or request.external_user_id,
+                external_user_id=request.external_user_id,
+                client_id=request.client_id,
+                client=request.client,
+            ),
+            now,
+        )
+        closes_at = request.window.closes_at(zone(cached.settings.time_zone))
+        if closes_at <= now:
+            raise InvalidRequest("The window has already passed: latest is before today")
+        # One active entry per client: two joins of one client check one after the other.
+        await uow.scheduling.lock(client_locks(party.client_id, party.external_user_id))
+        if await uow.waitlist.active_entry_of(
+            request.department_id,
+            request.appointment_type_id,
+            party.client_id,
+            party.external_user_id,
+        ):
+            raise _already_waiting()
+        entry_id = await uow.waitlist.add_entry(
+            NewEntry(
+                department_id=request.department_id,
+                appointment_type_id=request.appointment_type_id,
+                worker_id=request.worker_id,
+                client_id=party.client_id,
+                external_user_id=party.external_user_id,
+                name=party.name,
+                window=request.window,
+                closes_at=closes_at,
+                priority=request.priority,
+            ),
+            now,
+        )
+        entry = await uow.waitlist.get_entry(entry_id)
+        await uow.commit()
+    assert entry is not None
+    return entry
+
+
+def _already_waiting() -> AlreadyWaiting:
+    return AlreadyWaiting(
+        "This client already has an active waitlist entry for this department and type"
+    )
+
+
+async def list_waitlist(
+    services: Services, principal: Principal, query: EntryQuery, page: int, size: int
+) -> Page[WaitlistEntry]:
+    """Entries in queue order (waiting ones first, by priority, then first come)."""
+    require(principal, Scope.WAITLIST_READ)
+    async with services.uow(principal.organization_id, write=False) as uow:
+        if query.department_id is not None:
+            await agenda_of(services, uow, query.department_id)
+        return await uow.waitlist.list_entries(query, page, size)
+
+
+async def get_entry(services: Services, principal: Principal, entry_id: int) -> WaitlistEntry:
+    require(principal, Scope.WAITLIST_READ)
+    async with services.uow(principal.organization_id, write=False) as uow:
+        return await _entry(uow, entry_id)
+
+
+async def _entry(uow: UnitOfWork, entry_id: int, *, lock: bool = False) -> WaitlistEntry:
+    entry = await uow.waitlist.get_entry(entry_id, lock=lock)
+    if entry is None:
+        raise WaitlistEntryNotFound(entry_id)
+    return entry
+
+
+async def leave_waitlist(services: Services, principal: Principal, entry_id: int) -> WaitlistEntry:
+    """Take an entry off the list; an open offer it holds passes on. Leaving again is a no-op."""
+    require(principal, Scope.WAITLIST_WRITE)
+    now = services.clock.now()
+    async with services.uow(principal.organization_id, write=True) as uow:
+        entry = await _entry(uow, entry_id, lock=True)
+        if entry.status not in _ACTIVE:
+            return entry
+        withdrawn = await uow.waitlist.withdraw_open(entry_id, now)
+        await uow.waitlist.set_entry_status(entry_id, _ACTIVE, EntryStatus.LEFT, now)
+        if withdrawn is not None:
+            await offer_freed(services, uow, _freed(withdrawn, entry.department_id), now)
+        after = await _entry(uow, entry_id)
+        await uow.commit()
+    return after
+
+
+async def set_priority(
+    services: Services, principal: Principal, entry_id: int, priority: int
+) -> WaitlistEntry:
+    """Staff's priority: a higher one comes first; equal ones keep first come, first served."""
+    require(principal, Scope.WAITLIST_WRITE)
+    now = services.clock.now()
+    async with services.uow(principal.organization_id, write=True) as uow:
+        await _entry(uow, entry_id, lock=True)
+        await uow.waitlist.set_priority(entry_id, priority, now)
+        after = await _entry(uow, entry_id)
+        await uow.commit()
+    return after
+
+
+async def offer_minutes(services: Services, principal: Principal, department_id: int) -> int:
+    require(principal, Scope.WAITLIST_READ)
+    async with services.uow(principal.organization_id, write=False) as uow:
+        await agenda_of(services, uow, department_id)
+        return await uow.waitlist.offer_minutes(department_id)
+
+
+async def set_offer_minutes(
+    services: Services, principal: Principal, department_id: int, minutes: int
+) -> int:
+    """How long an offer of the department holds its time (default 30 minutes)."""
+    require(principal, Scope.ADMIN)
+    async with services.uow(principal.organization_id, write=True) as uow:
+        await agenda_of(services, uow, department_id)
+        await uow.waitlist.set_offer_minutes(department_id, check_offer_minutes(minutes))
+        await uow.commit()
+    return minutes
+
+
+# --- offering --------------------------------------------------------------------------------
+
+
+def _freed(offer: Offer, department_id: int) -> FreedTime:
+    return FreedTime(
+        department_id, offer.worker_id, offer.appointment_type_id, offer.starts_at, offer.ends_at
+    )
+
+
+def freed_of(appointment: Appointment) -> FreedTime | None:
+    """The time a cancelled or moved appointment gave back, when a waitlist can take it: a
+    worker's time (a department's counters are not held one by one)."""
+    if appointment.worker_id is None or appointment.ends_at is None:
+        return None
+    return FreedTime(
+        appointment.department_id,
+        appointment.worker_id,
+        appointment.appointment_type_id,
+        appointment.starts_at,
+        appointment.ends_at,
+    )
+
+
+async def offer_freed_time(
+    services: Services, uow: UnitOfWork, freed: FreedTime | None, now: datetime
+) -> Offer | None:
+    """A cancellation's or a move's hook: offer the freed time, if it is one a waitlist can
+    take."""
+    return None if freed is None else await offer_freed(services, uow, freed, now)
+
+
+async def offer_freed(
+    services: Services, uow: UnitOfWork, freed: FreedTime, now: datetime
+) -> Offer | None:
+    """Inside the caller's write transaction: offer `freed` to the first waiting entry it fits
+    and hold it; None when no entry fits (the time is then free for everyone)."""
+    if freed.starts_at <= now:
+        return None
+    cached = await agenda_of(services, uow, freed.department_id)
+    tz = zone(cached.settings.time_zone)
+    demand = Demand(int((freed.ends_at - freed.starts_at).total_seconds() // 60))
+    if freed.appointment_type_id is not None:
+        kind = await type_of(services, uow, freed.appointment_type_id)
+        if (kind.capacity or 1) > 1:
+            return None  # a seat in a group session is not held: its places are counted
+        demand = Demand.of(kind)
+    minutes = await uow.waitlist.offer_minutes(freed.department_id)
+    expires_at = offer_expires_at(now, minutes, freed.starts_at)
+    local_day: date = freed.starts_at.astimezone(tz).date()
+    after: tuple[int, int] | None = None
+    while True:
+        rows = await uow.waitlist.candidates(freed, local_day, after)
+        pending = [uow.waitlist.candidate(row) for row in rows]
+        while (chosen := first_match(pending, freed, tz)) is not None:
+            # Compare-and-swap: an entry a concurrent offer took is skipped.
+            if await uow.waitlist.set_entry_status(chosen.id, _WAITING, EntryStatus.OFFERED, now):
+                return await _hold(services, uow, freed, chosen.id, demand, expires_at, now)
+            pending.remove(chosen)
+        if len(rows) < MATCH_BATCH:
+            return None
+        after = (rows[-1].priority, rows[-1].id)
+
+
+async def _hold(
+    services: Services,
+    uow: UnitOfWork,
+    freed: FreedTime,
+    entry_id: int,
+    demand: Demand,
+    expires_at: datetime,
+    now: datetime,
+) -> Offer | None:
+    blocked_from, blocked_until = demand.blocked(freed.starts_at)
+    new = NewOffer(
+        department_id=freed.department_id,
+        entry_id=entry_id,
+        worker_id=freed.worker_id,
+        appointment_type_id=freed.appointment_type_id,
+        starts_at=freed.starts_at,
+        ends_at=freed.ends_at,
+        blocked_from=blocked_from,
+        blocked_until=blocked_until,
+        expires_at=expires_at,
+        token=secrets.token_urlsafe(32),
+    )
+    try:
+        async with uow.savepoint():
+            hold_id = await uow.waitlist.hold(new, now)
+    except SlotConflict:
+        # Something else already occupies (part of) the time: nothing to offer.
+        await uow.waitlist.set_entry_status(
+            entry_id, (EntryStatus.OFFERED,), EntryStatus.WAITING, now
+        )
+        return None
+    offer = await uow.waitlist.add_offer(new, hold_id, now)
+    await _event(services, uow, EventType.WAITLIST_OFFERED, entry_id, now, offer)
+    return offer
+
+
+async def offer_time(
+    services: Services,
+    principal: Principal,
+    entry_id: int,
+    date_time: datetime,
+    worker_id: int,
+) -> WaitlistEntry:
+    """Staff offer a time by hand to one waiting entry: it is held like any offer. The time
+    must be free on that worker's schedule."""
+    require(principal, Scope.WAITLIST_WRITE)
+    now = services.clock.now()
+    async with services.uow(principal.organization_id, write=False) as uow:
+        entry = await _entry(uow, entry_id)
+    found = await explain(
+        services, principal, entry.department_id, date_time, entry.appointment_type_id, worker_id
+    )
+    if not found.bookable:
+        raise slot_unavailable("This time is not free on that worker's schedule").error()
+    async with services.uow(principal.organization_id, write=True) as uow:
+        entry = await _entry(uow, entry_id, lock=True)
+        if entry.status is not EntryStatus.WAITING:
+            raise InvalidRequest(f"Only a waiting entry can be offered a time ({entry.status})")
+        freed = FreedTime(
+            entry.department_id,
+            worker_id,
+            entry.appointment_type_id,
+            found.starts_at,
+            found.ends_at,
+        )
+        cached = await agenda_of(services, uow, entry.department_id)
+        demand = Demand(cached.settings.slot_interval_minutes)
+        if entry.appointment_type_id is not None:
+            demand = Demand.of(await type_of(services, uow, entry.appointment_type_id))
+        minutes = await uow.waitlist.offer_minutes(entry.department_id)
+        if not await uow.waitlist.set_entry_status(entry_id, _WAITING, EntryStatus.OFFERED, now):
+            raise InvalidRequest("The entry is no longer waiting")
+        expires_at = offer_expires_at(now, minutes, freed.starts_at)
+        if await _hold(services, uow, freed, entry_id, demand, expires_at, now) is None:
+            raise slot_unavailable("This time is not free anymore").error()
+        after = await _entry(uow, entry_id)
+        await uow.commit()
+    return after
+
+
+# --- answering an offer ------------------------------------------------------------------------
+
+
+async def accept_offer(services: Services, principal: Principal, entry_id: int) -> Appointment:
+    """Book the offered time for the entry's client, as any booking (rules, one credit)."""
+    require(principal, Scope.WAITLIST_WRITE)
+    return await with_retries(lambda: _accept(services, principal, entry_id, None))
+
+
+async def accept_by_token(services: Services, principal: Principal, token: str) -> Appointment:
+    """The private accept link's booking (the principal is the organization's public page)."""
+    return await with_retries(lambda: _accept(services, principal, None, token))
+
+
+async def _accept(
+    services: Services, principal: Principal, entry_id: int | None, token: str | None
+) -> Appointment:
+    now = services.clock.now()
+    async with services.uow(principal.organization_id, write=True) as uow:
+        if token is not None:
+            by_token = await uow.waitlist.offer_by_token(token)
+            if by_token is None:
+                raise OfferExpired("This offer does not exist")
+            entry_id = by_token.entry_id
+        assert entry_id is not None
+        entry = await _entry(uow, entry_id, lock=True)
+        offer = await uow.waitlist.open_offer_of(entry_id, lock=True)
+        if offer is None or not offer_open(offer.status, offer.expires_at, now):
+            raise _gone()
+        if token is not None and offer.token != token:
+            raise _gone()
+        hold_id = await uow.waitlist.close_offer(offer.id, OfferStatus.ACCEPTED, now)
+        if hold_id is None:
+            raise _gone()
+        await uow.waitlist.release(hold_id)
+        request = BookingRequest(
+            department_id=entry.department_id,
+            date_time=offer.starts_at,
+            name=entry.name,
+            worker_id=offer.worker_id,
+            external_user_id=entry.external_user_id,
+            appointment_type_id=offer.appointment_type_id,
+            client_id=entry.client_id,
+        )
+        party = Party(entry.name, entry.external_user_id, entry.client_id)
+        appointment = await book(services, principal, uow, request, party, now)
+        await uow.waitlist.set_entry_status(
+            entry_id, (EntryStatus.OFFERED,), EntryStatus.BOOKED, now, appointment.id
+        )
+        await _event(
+            services,
+            uow,
+            EventType.WAITLIST_ACCEPTED,
+            entry_id,
+            now,
+            offer,
+            appointment_document(appointment),
+        )
+        await uow.commit()
+    return appointment
+
+
+def _gone() -> OfferExpired:
+    return OfferExpired("This offer has expired or is no longer open")
+
+
+async def decline_offer(services: Services, principal: Principal, entry_id: int) -> WaitlistEntry:
+    """Decline the open offer: the entry waits again, the time passes to the next entry."""
+    require(principal, Scope.WAITLIST_WRITE)
+    now = services.clock.now()
+    async with services.uow(principal.organization_id, write=True) as uow:
+        entry = await _entry(uow, entry_id, lock=True)
+        offer = await uow.waitlist.open_offer_of(entry_id, lock=True)
+        if offer is None:
+            raise _gone()
+        hold_id = await uow.waitlist.close_offer(offer.id, OfferStatus.DECLINED, now)
+        if hold_id is None:
+            raise _gone()
+        await uow.waitlist.release(hold_id)
+        await uow.waitlist.set_entry_status(
+            entry_id, (EntryStatus.OFFERED,), EntryStatus.WAITING, now
+        )
+        await offer_freed(services, uow, _freed(offer, entry.department_id), now)
+        after = await _entry(uow, entry_id)
+        await uow.commit()
+    return after
+
+
+# --- the sweep ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SweepResult:
+    offers_lapsed: int = 0
+    entries_expired: int = 0
+
+
+async def sweep_waitlist(services: Services) -> SweepResult:
+    """Pass lapsed offers on and expire entries whose window passed, one transaction each,
+    so a sweep killed mid-pass loses nothing: what it had not committed is still due."""
+    result = SweepResult()
+    now = services.clock.now()
+    for organization_id in await services.registry.organizations_with_waitlist_work(now):
+        while True:
+            async with services.uow(organization_id, write=True) as uow:
+                due = await uow.waitlist.lapsed_offers(now, SWEEP_BATCH)
+                if not due:
+                    break
+                lapsed = await _lapse(services, uow, due[0], now)
+                await uow.commit()
+            result = replace(result, offers_lapsed=result.offers_lapsed + lapsed)
+        while True:
+            async with services.uow(organization_id, write=True) as uow:
+                passed = await uow.waitlist.passed_entries(now, SWEEP_BATCH)
+                if not passed:
+                    break
+                for entry_id in passed:
+                    if await uow.waitlist.set_entry_status(
+                        entry_id, _WAITING, EntryStatus.EXPIRED, now
+                    ):
+                        await _event(services, uow, EventType.WAITLIST_EXPIRED, entry_id, now)
+                await uow.commit()
+            result = replace(result, entries_expired=result.entries_expired + len(passed))
+    return result
+
+
+async def _lapse(services: Services, uow: UnitOfWork, offer_id: int, now: datetime) -> int:
+    found = await uow.waitlist.offer(offer_id)
+    if found is None:
+        return 0
+    offer, department_id = found
+    hold_id = await uow.waitlist.close_offer(offer.id, OfferStatus.EXPIRED, now, lapsed_only=True)
+    if hold_id is None:
+        return 0  # accepted or declined in the meantime, or another sweeper's
+    await uow.waitlist.release(hold_id)
+    await uow.waitlist.set_entry_status(
+        offer.entry_id, (EntryStatus.OFFERED,), EntryStatus.WAITING, now
+    )
+    await _event(services, uow, EventType.WAITLIST_EXPIRED, offer.entry_id, now, offer)
+    await offer_freed(services, uow, _freed(offer, department_id), now)
+    return 1
