@@ -113,6 +113,8 @@ MESSAGES: dict[str, str] = {
     "scope.workers:read": "Read workers and their hours",
     "scope.clients:read": "Read clients and their patients",
     "scope.clients:write": "Create, change and erase clients and patients",
+    "scope.waitlist:read": "Read waitlists and their offers",
+    "scope.waitlist:write": "Join and leave waitlists, answer and make offers",
     "scope.credits:read": "Read credits",
     "scope.admin": "Administration (everything)",
     # --- calendar, appointment page, check-in desk, webhooks (issue #8) ---

@@ -114,6 +114,8 @@ MESSAGES: dict[str, str] = {
     "scope.workers:read": "Lire les agents et leurs horaires",
     "scope.clients:read": "Lire les clients et leurs patients",
     "scope.clients:write": "Créer, modifier et effacer clients et patients",
+    "scope.waitlist:read": "Lire les listes d'attente et leurs offres",
+    "scope.waitlist:write": "Gérer les listes d'attente et leurs offres",
     "scope.credits:read": "Lire les crédits",
     "scope.admin": "Administration (tout)",
     # --- calendar, appointment page, check-in desk, webhooks (issue #8) ---

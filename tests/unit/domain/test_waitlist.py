@@ -92,9 +92,11 @@ def test_impossible_times_of_day_are_refused() -> None:
 def test_first_come_first_served_then_staff_priority() -> None:
     entries = [entry(5), entry(2), entry(9, priority=1)]
     chosen = first_match(entries, freed(), PARIS)
-    assert chosen is not None and chosen.id == 9
+    assert chosen is not None
+    assert chosen.id == 9
     chosen = first_match(entries[:2], freed(), PARIS)
-    assert chosen is not None and chosen.id == 2
+    assert chosen is not None
+    assert chosen.id == 2
 
 
 def test_type_worker_and_a_former_offer_of_this_time_exclude() -> None:
