@@ -15,6 +15,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from slotbook.application.access import Principal, Scope, require
@@ -533,27 +534,41 @@ async def sweep_waitlist(services: Services) -> SweepResult:
     result = SweepResult()
     now = services.clock.now()
     for organization_id in await services.registry.organizations_with_waitlist_work(now):
-        while True:
-            async with services.uow(organization_id, write=True) as uow:
-                due = await uow.waitlist.lapsed_offers(now, SWEEP_BATCH)
-                if not due:
-                    break
-                lapsed = await _lapse(services, uow, due[0], now)
-                await uow.commit()
+        while (
+            lapsed := await with_retries(partial(_lapse_next, services, organization_id, now))
+        ) >= 0:
             result = replace(result, offers_lapsed=result.offers_lapsed + lapsed)
-        while True:
-            async with services.uow(organization_id, write=True) as uow:
-                passed = await uow.waitlist.passed_entries(now, SWEEP_BATCH)
-                if not passed:
-                    break
-                for entry_id in passed:
-                    if await uow.waitlist.set_entry_status(
-                        entry_id, _WAITING, EntryStatus.EXPIRED, now
-                    ):
-                        await _event(services, uow, EventType.WAITLIST_EXPIRED, entry_id, now)
-                await uow.commit()
-            result = replace(result, entries_expired=result.entries_expired + len(passed))
+        while (
+            passed := await with_retries(partial(_expire_next, services, organization_id, now))
+        ) >= 0:
+            result = replace(result, entries_expired=result.entries_expired + passed)
     return result
+
+
+async def _lapse_next(services: Services, organization_id: int, now: datetime) -> int:
+    """Pass the organization's next lapsed offer on (1), or -1 when none is left."""
+    async with services.uow(organization_id, write=True) as uow:
+        due = await uow.waitlist.lapsed_offers(now, SWEEP_BATCH)
+        if not due:
+            return -1
+        lapsed = await _lapse(services, uow, due[0], now)
+        await uow.commit()
+    return lapsed
+
+
+async def _expire_next(services: Services, organization_id: int, now: datetime) -> int:
+    """Expire the organization's next entry whose window passed (1), or -1 when none is left."""
+    async with services.uow(organization_id, write=True) as uow:
+        passed = await uow.waitlist.passed_entries(now, SWEEP_BATCH)
+        if not passed:
+            return -1
+        expired = 0
+        for entry_id in passed:
+            if await uow.waitlist.set_entry_status(entry_id, _WAITING, EntryStatus.EXPIRED, now):
+                await _event(services, uow, EventType.WAITLIST_EXPIRED, entry_id, now)
+                expired += 1
+        await uow.commit()
+    return expired
 
 
 async def _lapse(services: Services, uow: UnitOfWork, offer_id: int, now: datetime) -> int:
@@ -561,6 +576,8 @@ async def _lapse(services: Services, uow: UnitOfWork, offer_id: int, now: dateti
     if found is None:
         return 0
     offer, department_id = found
+    # The entry's lock first, as accept, decline and leave take it: no deadlock between them.
+    await uow.waitlist.get_entry(offer.entry_id, lock=True)
     hold_id = await uow.waitlist.close_offer(offer.id, OfferStatus.EXPIRED, now, lapsed_only=True)
     if hold_id is None:
         return 0  # accepted or declined in the meantime, or another sweeper's

@@ -18,6 +18,7 @@ from slotbook.application import organizations as org_cases
 from slotbook.application import setup as setup_cases
 from slotbook.application import transitions as transition_cases
 from slotbook.application import users as user_cases
+from slotbook.application import waitlist as waitlist_cases
 from slotbook.application.access import READ_ONLY_SCOPES, parse_scopes
 from slotbook.bootstrap import Container, build
 from slotbook.cli.running import HELP_SETTINGS, run, run_for
@@ -28,6 +29,9 @@ from slotbook.domain.users import Role
 from slotbook.infra.db.migrate import upgrade
 
 HOUSEKEEPING_INTERVAL = 300.0  # seconds between purges of expired records
+# Seconds between waitlist sweeps: a lapsed offer passes on within this of its expiry (the
+# promise is 60 s; a pass over a backlog takes a transaction per offer).
+WAITLIST_INTERVAL = 15.0
 
 app = typer.Typer(
     help="Slotbook: an open-source appointment-booking API.",
@@ -157,11 +161,23 @@ def worker() -> None:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), HOUSEKEEPING_INTERVAL)
 
+        async def waitlist() -> None:
+            # Lapsed offers pass on, passed entries expire (one transaction each: a worker
+            # killed mid-pass leaves the rest due for the next pass, or another worker).
+            while not stop.is_set():
+                try:
+                    await waitlist_cases.sweep_waitlist(container.services)
+                except Exception:
+                    logging.getLogger("slotbook.worker").exception("waitlist sweep failed")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), WAITLIST_INTERVAL)
+
         try:
             await asyncio.gather(
                 deliveries.run(stop),
                 reminders.run(stop, settings.reminder_interval),
                 housekeeping(),
+                waitlist(),
             )
         finally:
             await deliveries.aclose()
@@ -348,11 +364,17 @@ def sweep(
         ),
     ] = None,
 ) -> None:
-    """Mark past unattended appointments MISSED; prints how many last. Run it every few
-    minutes (cron, a systemd timer)."""
+    """Mark past unattended appointments MISSED and pass lapsed waitlist offers on; prints how
+    many appointments were marked last. Run it every few minutes (cron, a systemd timer);
+    `slotbook worker` passes waitlist offers on by itself."""
     minutes = grace_minutes if grace_minutes is not None else get_settings().no_show_grace_minutes
     marked = run(lambda c: transition_cases.sweep_no_shows(c.services, timedelta(minutes=minutes)))
     typer.echo(f"Marked {marked} appointment(s) as MISSED (grace {minutes} min)")
+    swept = run(lambda c: waitlist_cases.sweep_waitlist(c.services))
+    typer.echo(
+        f"Waitlist: {swept.offers_lapsed} lapsed offer(s) passed on, "
+        f"{swept.entries_expired} entr(y/ies) expired"
+    )
     typer.echo(marked)
 
 
