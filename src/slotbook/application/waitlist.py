@@ -12,11 +12,14 @@ told OFFER_EXPIRED, never both.
 
 from __future__ import annotations
 
+import itertools
 import secrets
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import partial
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slotbook.application.access import Principal, Scope, require
 from slotbook.application.agenda import agenda_of, type_of
@@ -25,7 +28,7 @@ from slotbook.application.booking import BookingRequest, book, client_locks, wit
 from slotbook.application.clients import ClientUpsert, Party, resolve_party
 from slotbook.application.ports import Page, Services, UnitOfWork
 from slotbook.application.representation import appointment_document, local_text, utc_text
-from slotbook.application.waitlist_ports import MATCH_BATCH, EntryQuery, NewEntry, NewOffer
+from slotbook.application.waitlist_ports import MATCH_BATCHES, EntryQuery, NewEntry, NewOffer
 from slotbook.domain.appointments import Appointment
 from slotbook.domain.errors import InvalidRequest, SlotConflict
 from slotbook.domain.events import EventType
@@ -34,6 +37,7 @@ from slotbook.domain.schedules import Demand
 from slotbook.domain.time import zone
 from slotbook.domain.waitlist import (
     AlreadyWaiting,
+    Candidate,
     EntryStatus,
     FreedTime,
     Offer,
@@ -336,18 +340,28 @@ async def offer_freed(
         demand = Demand.of(kind)
     minutes = await uow.waitlist.offer_minutes(freed.department_id)
     expires_at = offer_expires_at(now, minutes, freed.starts_at)
+    async for chosen in matching(uow, freed, tz):
+        # Compare-and-swap: an entry a concurrent offer took is skipped.
+        if await uow.waitlist.set_entry_status(chosen.id, _WAITING, EntryStatus.OFFERED, now):
+            return await _hold(services, uow, freed, chosen.id, demand, expires_at, now)
+    return None
+
+
+async def matching(uow: UnitOfWork, freed: FreedTime, tz: ZoneInfo) -> AsyncIterator[Candidate]:
+    """The waiting entries `freed` fits, in queue order: the database narrows the queue by
+    type, worker, dates and weekday, read a batch at a time in its order; the domain checks
+    the rest of each window."""
     local_day: date = freed.starts_at.astimezone(tz).date()
     after: tuple[int, int] | None = None
-    while True:
-        rows = await uow.waitlist.candidates(freed, local_day, after)
+    for round_ in itertools.count():
+        limit = MATCH_BATCHES[min(round_, len(MATCH_BATCHES) - 1)]
+        rows = await uow.waitlist.candidates(freed, local_day, after, limit)
         pending = [uow.waitlist.candidate(row) for row in rows]
         while (chosen := first_match(pending, freed, tz)) is not None:
-            # Compare-and-swap: an entry a concurrent offer took is skipped.
-            if await uow.waitlist.set_entry_status(chosen.id, _WAITING, EntryStatus.OFFERED, now):
-                return await _hold(services, uow, freed, chosen.id, demand, expires_at, now)
+            yield chosen
             pending.remove(chosen)
-        if len(rows) < MATCH_BATCH:
-            return None
+        if len(rows) < limit:
+            return
         after = (rows[-1].priority, rows[-1].id)
 
 

@@ -18,9 +18,11 @@ from slotbook.domain.waitlist import (
     Window,
 )
 
-# Candidates read per round trip while matching: the queue is read in its order and the
-# first fitting entry is usually among the first few.
-MATCH_BATCH = 200
+# Candidates read per round trip while matching, doubling each round up to the last: the
+# queue is read in its order, the database has checked all but the times of day, so the
+# entry is nearly always among the first few; a large first batch made the database find
+# (and the domain check) hundreds of rows for nothing.
+MATCH_BATCHES = (8, 32, 128, 512)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +85,7 @@ class WaitlistRepository(Protocol):
     ) -> bool: ...
     async def set_priority(self, entry_id: int, priority: int, now: datetime) -> None: ...
     async def candidates(
-        self, freed: FreedTime, local_day: date, after: tuple[int, int] | None
+        self, freed: FreedTime, local_day: date, after: tuple[int, int] | None, limit: int
     ) -> list[Any]: ...
     def candidate(self, row: Any) -> Candidate: ...
     async def offer_minutes(self, department_id: int) -> int: ...

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from slotbook.application.ports import Page
-from slotbook.application.waitlist_ports import MATCH_BATCH, EntryQuery, NewEntry, NewOffer
+from slotbook.application.waitlist_ports import EntryQuery, NewEntry, NewOffer
 from slotbook.domain.waitlist import (
     HELD_STATUS,
     AlreadyWaiting,
@@ -261,7 +261,7 @@ class SqlWaitlist:
         )
 
     async def candidates(
-        self, freed: FreedTime, local_day: date, after: tuple[int, int] | None
+        self, freed: FreedTime, local_day: date, after: tuple[int, int] | None, limit: int
     ) -> list[Any]:
         """Waiting entries of the freed time's department that may fit it, in queue order,
         filtered by what the database can check (type, worker, dates, weekday); the times of
@@ -300,7 +300,7 @@ class SqlWaitlist:
                 ~offered_before,
             )
             .order_by(e.priority.desc(), e.id)
-            .limit(MATCH_BATCH)
+            .limit(limit)
         )
         if after is not None:
             priority, last_id = after
