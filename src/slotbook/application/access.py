@@ -44,6 +44,8 @@ ROLE_SCOPES: dict[Role, frozenset[str]] = {
             Scope.APPOINTMENTS_WRITE.value,
             Scope.DEPARTMENTS_READ.value,
             Scope.WORKERS_READ.value,
+            Scope.WAITLIST_READ.value,
+            Scope.WAITLIST_WRITE.value,
         }
     ),
 }
