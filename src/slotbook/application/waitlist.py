@@ -454,13 +454,20 @@ async def accept_offer(services: Services, principal: Principal, entry_id: int) 
     return await with_retries(lambda: _accept(services, principal, entry_id, None))
 
 
-async def accept_by_token(services: Services, principal: Principal, token: str) -> Appointment:
-    """The private accept link's booking (the principal is the organization's public page)."""
-    return await with_retries(lambda: _accept(services, principal, None, token))
+async def accept_by_token(
+    services: Services, principal: Principal, token: str, cancel_token: str
+) -> Appointment:
+    """The private accept link's booking (the principal is the organization's public page); the
+    appointment gets `cancel_token`, so the page can show its confirmation and cancel link."""
+    return await with_retries(lambda: _accept(services, principal, None, token, cancel_token))
 
 
 async def _accept(
-    services: Services, principal: Principal, entry_id: int | None, token: str | None
+    services: Services,
+    principal: Principal,
+    entry_id: int | None,
+    token: str | None,
+    cancel_token: str | None = None,
 ) -> Appointment:
     now = services.clock.now()
     async with services.uow(principal.organization_id, write=True) as uow:
@@ -488,6 +495,7 @@ async def _accept(
             external_user_id=entry.external_user_id,
             appointment_type_id=offer.appointment_type_id,
             client_id=entry.client_id,
+            cancel_token=cancel_token,
         )
         party = Party(entry.name, entry.external_user_id, entry.client_id)
         appointment = await book(services, principal, uow, request, party, now)
@@ -514,6 +522,13 @@ def _gone() -> OfferExpired:
 async def decline_offer(services: Services, principal: Principal, entry_id: int) -> WaitlistEntry:
     """Decline the open offer: the entry waits again, the time passes to the next entry."""
     require(principal, Scope.WAITLIST_WRITE)
+    return await decline_open_offer(services, principal, entry_id)
+
+
+async def decline_open_offer(
+    services: Services, principal: Principal, entry_id: int
+) -> WaitlistEntry:
+    """decline_offer once the caller is authorized (the API's scope, or an accept link)."""
     now = services.clock.now()
     async with services.uow(principal.organization_id, write=True) as uow:
         entry = await _entry(uow, entry_id, lock=True)
