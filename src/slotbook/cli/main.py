@@ -135,7 +135,7 @@ def worker() -> None:
     import logging
     import signal
 
-    from slotbook.bootstrap import delivery_worker, reminder_worker
+    from slotbook.bootstrap import delivery_worker, reminder_worker, waitlist_notifier
     from slotbook.infra.logs import configure_logging
 
     settings = get_settings()
@@ -145,6 +145,7 @@ def worker() -> None:
         container = build(settings)
         deliveries = delivery_worker(container)
         reminders = reminder_worker(container)
+        notifier = waitlist_notifier(container)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
@@ -167,6 +168,7 @@ def worker() -> None:
             while not stop.is_set():
                 try:
                     await waitlist_cases.sweep_waitlist(container.services)
+                    await notifier.run_once()  # the offers just made, and any others untold
                 except Exception:
                     logging.getLogger("slotbook.worker").exception("waitlist sweep failed")
                 with contextlib.suppress(TimeoutError):

@@ -443,7 +443,12 @@ class SqlWaitlist:
                 o.status == OfferStatus.OPEN.value,
                 lapsed if lapsed_only else ~lapsed,
             )
-            .values(status=status.value, closed_at=now)
+            .values(
+                status=status.value,
+                closed_at=now,
+                # A closed offer is no longer to be told about.
+                notified_at=func.coalesce(o.notified_at, now),
+            )
             .returning(o.hold_id)
         )
         row = result.first()
@@ -457,7 +462,11 @@ class SqlWaitlist:
         result = await self._conn.execute(
             update(offer_table)
             .where(o.id == current.id, o.status == OfferStatus.OPEN.value)
-            .values(status=OfferStatus.WITHDRAWN.value, closed_at=now)
+            .values(
+                status=OfferStatus.WITHDRAWN.value,
+                closed_at=now,
+                notified_at=func.coalesce(o.notified_at, now),
+            )
             .returning(o.hold_id)
         )
         row = result.first()
@@ -505,6 +514,28 @@ class SqlWaitlist:
         ).first()
         return (_offer(row), int(row.department_id)) if row else None
 
+    async def unnotified_offers(self, limit: int) -> list[int]:
+        rows = await self._conn.execute(
+            select(o.id)
+            .where(
+                o.organization_id == self._org,
+                o.notified_at.is_(None),
+                o.status == OfferStatus.OPEN.value,
+            )
+            .order_by(o.created_at)
+            .limit(limit)
+        )
+        return [int(r.id) for r in rows]
+
+    async def claim_notice(self, offer_id: int, now: datetime) -> bool:
+        """Mark the offer notified; False when another worker did first (sent at most once)."""
+        result = await self._conn.execute(
+            update(offer_table)
+            .where(o.organization_id == self._org, o.id == offer_id, o.notified_at.is_(None))
+            .values(notified_at=now)
+        )
+        return bool(result.rowcount)
+
     async def passed_entries(self, now: datetime, limit: int) -> list[int]:
         rows = await self._conn.execute(
             select(e.id)
@@ -523,8 +554,8 @@ def _with(entry: WaitlistEntry, offer: Offer | None, position: int | None) -> Wa
 
 
 async def organizations_with_due_work(engine: AsyncEngine, now: datetime) -> list[int]:
-    """Organizations with a lapsed open offer or a passed waiting entry (all tenants: the
-    sweep's only unscoped read, on the two partial indexes)."""
+    """Organizations with a lapsed open offer, a passed waiting entry or an offer not yet told
+    (all tenants: the sweep's only unscoped read, on three partial indexes)."""
     async with engine.connect() as conn:
         offers = select(o.organization_id).where(
             o.status == OfferStatus.OPEN.value, o.expires_at <= now
@@ -532,7 +563,10 @@ async def organizations_with_due_work(engine: AsyncEngine, now: datetime) -> lis
         entries = select(e.organization_id).where(
             e.status == EntryStatus.WAITING.value, e.closes_at <= now
         )
-        rows = await conn.execute(offers.union(entries))
+        unnotified = select(o.organization_id).where(
+            o.notified_at.is_(None), o.status == OfferStatus.OPEN.value
+        )
+        rows = await conn.execute(offers.union(entries, unnotified))
         return sorted({int(r[0]) for r in rows})
 
 
