@@ -362,3 +362,57 @@ async def test_bad_requests_and_scopes(
     r = await client.delete(f"/api/v1/waitlist/{mine['id']}", headers=stranger.headers)
     assert r.status_code == 404
     assert (await entry(client, tenant, mine["id"]))["status"] == "WAITING"
+
+
+async def test_new_hours_a_removed_closure_and_removed_time_off_offer_their_times(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    await set_worker_hours(client, tenant, tenant.worker_id, "09:00", "12:00")
+    afternoon = [{"start": "14:00", "end": "16:00"}]
+    hours_day, closed_day, off_day = day(12), day(13), day(14)
+    by_hours = await join(
+        client, tenant, earliest=hours_day, latest=hours_day, timesOfDay=afternoon
+    )
+    by_closure = await join(client, tenant, earliest=closed_day, latest=closed_day)
+    by_time_off = await join(client, tenant, earliest=off_day, latest=off_day)
+    r = await client.post(
+        f"/api/v1/departments/{tenant.department_id}/closures",
+        headers=tenant.headers,
+        json={"date": closed_day},
+    )
+    assert r.status_code == 201, r.text
+    closure = r.json()["id"]
+    r = await client.post(
+        f"/api/v1/workers/{tenant.worker_id}/exceptions",
+        headers=tenant.headers,
+        json={
+            "kind": "TIME_OFF",
+            "startsAt": f"{off_day}T00:00:00",
+            "endsAt": f"{off_day}T23:00:00",
+        },
+    )
+    assert r.status_code == 201, r.text
+    time_off = r.json()["id"]
+    # Setting the same morning hours again frees nothing these three can take.
+    await set_worker_hours(client, tenant, tenant.worker_id, "09:00", "12:00")
+    for e in (by_hours, by_closure, by_time_off):
+        assert (await entry(client, tenant, e["id"]))["status"] == "WAITING"
+
+    await set_worker_hours(client, tenant, tenant.worker_id, "09:00", "17:00")
+    offer = (await entry(client, tenant, by_hours["id"]))["offer"]
+    assert offer["dateTime"] == f"{hours_day}T14:00:00"  # the first free time of its window
+    assert (await entry(client, tenant, by_closure["id"]))["status"] == "WAITING"
+
+    r = await client.delete(
+        f"/api/v1/departments/{tenant.department_id}/closures/{closure}", headers=tenant.headers
+    )
+    assert r.status_code in (200, 204), r.text
+    offer = (await entry(client, tenant, by_closure["id"]))["offer"]
+    assert offer["dateTime"] == f"{closed_day}T09:00:00"
+
+    r = await client.delete(
+        f"/api/v1/workers/{tenant.worker_id}/exceptions/{time_off}", headers=tenant.headers
+    )
+    assert r.status_code in (200, 204), r.text
+    offer = (await entry(client, tenant, by_time_off["id"]))["offer"]
+    assert offer["dateTime"] == f"{off_day}T09:00:00"

@@ -13,17 +13,18 @@ told OFFER_EXPIRED, never both.
 from __future__ import annotations
 
 import itertools
+import logging
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from slotbook.application.access import Principal, Scope, require
 from slotbook.application.agenda import agenda_of, type_of
-from slotbook.application.availability import explain
+from slotbook.application.availability import MAX_RANGE_DAYS, SlotQuery, available_slots, explain
 from slotbook.application.booking import BookingRequest, book, client_locks, with_retries
 from slotbook.application.clients import ClientUpsert, Party, resolve_party
 from slotbook.application.ports import Page, Services, UnitOfWork
@@ -51,6 +52,8 @@ from slotbook.domain.waitlist import (
     offer_expires_at,
     offer_open,
 )
+
+log = logging.getLogger("slotbook.waitlist")
 
 ACCEPT_PATH = "/book/waitlist/"
 SWEEP_BATCH = 1  # offers per transaction: a sweep killed mid-pass loses at most nothing
@@ -443,6 +446,101 @@ async def offer_time(
         after = await _entry(uow, entry_id)
         await uow.commit()
     return after
+
+
+# Waiting entries of a department looked at, in queue order, when its agenda gives time back:
+# each gets the first free time of its window (a free-slot search each), so the cost of an
+# hours change stays bounded whatever the length of the queue.
+NEW_TIMES_ENTRIES = 50
+
+
+async def offer_new_times(
+    services: Services, organization_id: int, department_ids: Sequence[int]
+) -> int:
+    """After the agenda gave time back (hours set or extended, extra hours, a closure or time
+    off removed): the first waiting entries of each department, in queue order, are each
+    offered the first free time of their window. One transaction per offer, each taking its
+    entry by compare-and-swap and its time under the overlap guard, so a concurrent booking or
+    cancellation never meets a half-made offer. How many offers were made."""
+    reader = Principal(organization_id, None, frozenset({Scope.APPOINTMENTS_READ.value}), 0)
+    made = 0
+    for department_id in department_ids:
+        async with services.uow(organization_id, write=False) as uow:
+            waiting = await uow.waitlist.list_entries(
+                EntryQuery(department_id=department_id, status=EntryStatus.WAITING),
+                0,
+                NEW_TIMES_ENTRIES,
+            )
+        taken: set[tuple[int, datetime]] = set()
+        for entry in waiting.items:
+            freed = await _first_free_time(services, reader, entry, taken)
+            if freed is None:
+                continue
+            taken.add((freed.worker_id, freed.starts_at))
+            made += await with_retries(partial(_offer_to, services, organization_id, entry, freed))
+    return made
+
+
+async def _first_free_time(
+    services: Services,
+    reader: Principal,
+    entry: WaitlistEntry,
+    taken: set[tuple[int, datetime]],
+) -> FreedTime | None:
+    tz = zone(entry.time_zone)
+    today = services.clock.now().astimezone(tz).date()
+    first = max(entry.window.earliest, today)
+    last = min(entry.window.latest, first + timedelta(days=MAX_RANGE_DAYS - 1))
+    if last < first:
+        return None
+    listed = await available_slots(
+        services,
+        reader,
+        SlotQuery(entry.department_id, entry.appointment_type_id, entry.worker_id, first, last),
+    )
+    for slot in listed.slots:
+        if not entry.window.contains(slot.starts_at, slot.ends_at, tz):
+            continue
+        for worker_id in slot.worker_ids:
+            if (worker_id, slot.starts_at) not in taken:
+                return FreedTime(
+                    entry.department_id,
+                    worker_id,
+                    entry.appointment_type_id,
+                    slot.starts_at,
+                    slot.ends_at,
+                )
+    return None
+
+
+async def _offer_to(
+    services: Services, organization_id: int, entry: WaitlistEntry, freed: FreedTime
+) -> int:
+    now = services.clock.now()
+    async with services.uow(organization_id, write=True) as uow:
+        cached = await agenda_of(services, uow, entry.department_id)
+        demand = Demand(cached.settings.slot_interval_minutes)
+        if entry.appointment_type_id is not None:
+            demand = Demand.of(await type_of(services, uow, entry.appointment_type_id))
+        minutes = await uow.waitlist.offer_minutes(entry.department_id)
+        if not await uow.waitlist.set_entry_status(entry.id, _WAITING, EntryStatus.OFFERED, now):
+            return 0  # offered something else meanwhile, or left
+        expires_at = offer_expires_at(now, minutes, freed.starts_at)
+        if await _hold(services, uow, freed, entry.id, demand, expires_at, now) is None:
+            return 0  # taken meanwhile: the entry waits on (its status was put back)
+        await uow.commit()
+    return 1
+
+
+async def offer_new_times_quietly(
+    services: Services, organization_id: int, department_ids: Sequence[int]
+) -> None:
+    """offer_new_times after an agenda change has committed: a failure here is logged, and
+    the change it follows stands (the next freed time, or staff, will make the offer)."""
+    try:
+        await offer_new_times(services, organization_id, department_ids)
+    except Exception:
+        log.exception("offering new free times to the waitlist failed")
 
 
 # --- answering an offer ------------------------------------------------------------------------
