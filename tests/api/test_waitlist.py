@@ -21,7 +21,7 @@ def day(days: int) -> str:
 
 
 async def join(
-    client: httpx.AsyncClient, tenant: Tenant, expect: int = 201, **fields: Any
+    http: httpx.AsyncClient, tenant: Tenant, expect: int = 201, **fields: Any
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "departmentId": tenant.department_id,
@@ -31,7 +31,8 @@ async def join(
         "name": "Waiting Client",
         **fields,
     }
-    r = await client.post("/api/v1/waitlist", headers=tenant.headers, json=body)
+    body = {k: v for k, v in body.items() if v is not None}
+    r = await http.post("/api/v1/waitlist", headers=tenant.headers, json=body)
     assert r.status_code == expect, r.text
     result: dict[str, Any] = r.json()
     return result
@@ -416,3 +417,33 @@ async def test_new_hours_a_removed_closure_and_removed_time_off_offer_their_time
     assert r.status_code in (200, 204), r.text
     offer = (await entry(client, tenant, by_time_off["id"]))["offer"]
     assert offer["dateTime"] == f"{off_day}T09:00:00"
+
+
+async def test_an_erased_or_deleted_client_leaves_the_waitlist_and_its_hold(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    await set_worker_hours(client, tenant, tenant.worker_id)
+    when = future(15, 10)
+    taken = await booked(client, tenant, when)
+    erased = await join(
+        client, tenant, externalUserId=None, client={"name": "Awa Camara", "email": "awa@x.org"}
+    )
+    deleted = await join(client, tenant, externalUserId=None, client={"name": "Jean Dupont"})
+    await cancel(client, tenant, taken["id"])
+    assert (await entry(client, tenant, erased["id"]))["status"] == "OFFERED"
+
+    r = await client.delete(
+        f"/api/v1/clients/{erased['clientId']}", headers=tenant.headers, params={"erase": "true"}
+    )
+    assert r.status_code in (200, 204), r.text
+    gone = await entry(client, tenant, erased["id"])
+    assert (gone["status"], gone["name"], gone["offer"]) == ("LEFT", "", None)
+    assert gone["clientId"] == erased["clientId"]
+    r = await client.post(f"/api/v1/waitlist/{erased['id']}/accept", headers=tenant.headers)
+    assert r.status_code == 409
+    await booked(client, tenant, when)  # the hold was released
+
+    r = await client.delete(f"/api/v1/clients/{deleted['clientId']}", headers=tenant.headers)
+    assert r.status_code in (200, 204), r.text
+    left = await entry(client, tenant, deleted["id"])
+    assert (left["status"], left["clientId"], left["name"]) == ("LEFT", None, "")

@@ -536,6 +536,38 @@ class SqlWaitlist:
         )
         return bool(result.rowcount)
 
+    async def forget_client(self, client_id: int, now: datetime, *, keep_link: bool) -> None:
+        """A client erased or deleted: its entries leave the list with their personal fields
+        blanked, and their open offers are withdrawn, their holds released (the times are free
+        for everyone). `keep_link`: the entries still name the (anonymous) client record."""
+        mine = (e.organization_id == self._org) & (e.client_id == client_id)
+        offers = await self._conn.execute(
+            update(offer_table)
+            .where(
+                o.organization_id == self._org,
+                o.status == OfferStatus.OPEN.value,
+                o.entry_id.in_(select(e.id).where(mine)),
+            )
+            .values(
+                status=OfferStatus.WITHDRAWN.value,
+                closed_at=now,
+                notified_at=func.coalesce(o.notified_at, now),
+            )
+            .returning(o.hold_id)
+        )
+        for hold_id in [r.hold_id for r in offers]:
+            await self.release(hold_id)
+        active = [s.value for s in (EntryStatus.WAITING, EntryStatus.OFFERED)]
+        await self._conn.execute(
+            update(waitlist_entry)
+            .where(mine, e.status.in_(active))
+            .values(status=EntryStatus.LEFT.value, updated_at=now)
+        )
+        values: dict[str, Any] = {"name": "", "external_user_id": None}
+        if not keep_link:
+            values["client_id"] = None
+        await self._conn.execute(update(waitlist_entry).where(mine).values(**values))
+
     async def passed_entries(self, now: datetime, limit: int) -> list[int]:
         rows = await self._conn.execute(
             select(e.id)
