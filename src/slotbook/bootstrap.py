@@ -11,8 +11,9 @@ from slotbook.application.access import Authenticator
 from slotbook.application.agenda import AgendaCache
 from slotbook.application.documents import AppointmentDocuments
 from slotbook.application.ports import Clock, Services
-from slotbook.application.reminder_ports import Mailer, SmsSender
+from slotbook.application.reminder_ports import Mailer, OfferMailer, SmsSender
 from slotbook.application.reminders import ReminderWorker
+from slotbook.application.waitlist_notices import OfferNotifier
 from slotbook.config import Settings
 from slotbook.infra.clock import SystemClock
 from slotbook.infra.db.engine import make_async_engine
@@ -72,6 +73,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         passwords=Argon2Passwords(),
         url_guard=url_guard,
         agenda=AgendaCache(),
+        public_base_url=settings.public_base_url,
     )
     return Container(
         settings=settings,
@@ -107,25 +109,45 @@ def delivery_worker(container: Container) -> DeliveryWorker:
     )
 
 
+def configured_mailer(settings: Settings) -> SmtpMailer | None:
+    """E-mail through SLOTBOOK_SMTP_HOST, when it is set."""
+    if not settings.smtp_host:
+        return None
+    return SmtpMailer(
+        SmtpSettings(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            user=settings.smtp_user,
+            password=settings.smtp_password,
+            sender=settings.smtp_from,
+            starttls=settings.smtp_starttls,
+        )
+    )
+
+
+def configured_sms(settings: Settings) -> HttpSmsSender | None:
+    """SMS through SLOTBOOK_SMS_WEBHOOK_URL, when it is set."""
+    return HttpSmsSender(settings.sms_webhook_url) if settings.sms_webhook_url else None
+
+
+def waitlist_notifier(
+    container: Container, mailer: OfferMailer | None = None, sms: SmsSender | None = None
+) -> OfferNotifier:
+    """The waitlist offers' e-mail and SMS of `slotbook worker` (the reminders' senders)."""
+    settings = container.settings
+    return OfferNotifier(
+        container.services, mailer or configured_mailer(settings), sms or configured_sms(settings)
+    )
+
+
 def reminder_worker(
     container: Container, mailer: Mailer | None = None, sms: SmsSender | None = None
 ) -> ReminderWorker:
     """The reminder sender of `slotbook worker`: email when SLOTBOOK_SMTP_HOST is set, SMS
     when SLOTBOOK_SMS_WEBHOOK_URL is (tests may pass their own senders)."""
     settings = container.settings
-    if mailer is None and settings.smtp_host:
-        mailer = SmtpMailer(
-            SmtpSettings(
-                host=settings.smtp_host,
-                port=settings.smtp_port,
-                user=settings.smtp_user,
-                password=settings.smtp_password,
-                sender=settings.smtp_from,
-                starttls=settings.smtp_starttls,
-            )
-        )
-    if sms is None and settings.sms_webhook_url:
-        sms = HttpSmsSender(settings.sms_webhook_url)
+    mailer = mailer or configured_mailer(settings)
+    sms = sms or configured_sms(settings)
     return ReminderWorker(
         SqlReminderStore(container.engine),
         container.services.clock,

@@ -68,6 +68,7 @@ GLOBAL_BY_DESIGN = {
     ("department", ("calendar_token",)): "a calendar feed's random token",
     ("worker", ("calendar_token",)): "a calendar feed's random token",
     ("outbox_event", ("public_id",)): "an event's random public id (webhook-id)",
+    ("waitlist_offer", ("token",)): "a waitlist offer's private accept link token",
     # Not random, but global on purpose: the login form asks for an e-mail only, so one
     # e-mail identifies one account (and its organization).
     ("dashboard_user", ("email",)): "a login e-mail names one account across organizations",

@@ -34,6 +34,7 @@ from slotbook.api.routers import (
     health,
     metrics,
     patients,
+    waitlist,
     webhooks,
     workers,
 )
@@ -140,6 +141,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         credits,
         webhooks,
         changes,
+        waitlist,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(calendar.feed_router)  # secret-token feeds, no API key

@@ -65,6 +65,41 @@ _SECOND = {
     "endTime": "2027-02-15T14:30:00",
 }
 _ORGANIZATION = {"id": 1, "name": "Ministry of Interior"}
+_WAITING = {
+    "id": 17,
+    "departmentId": 5,
+    "appointmentTypeId": 3,
+    "workerId": None,
+    "clientId": None,
+    "externalUserId": "customer_12345",
+    "name": "Amadou Diallo",
+    "earliest": "2027-02-01",
+    "latest": "2027-02-28",
+    "weekdays": [0, 2],
+    "timesOfDay": [{"start": "08:00", "end": "12:00"}],
+    "priority": 0,
+    "status": "WAITING",
+    "position": 3,
+    "offer": None,
+    "appointmentId": None,
+    "timeZone": "Africa/Conakry",
+    "joinedAt": "2027-01-21T09:30:00Z",
+    "updatedAt": "2027-01-21T09:30:00Z",
+}
+_OFFERED = {
+    **_WAITING,
+    "status": "OFFERED",
+    "position": None,
+    "offer": {
+        "dateTime": "2027-02-15T10:00:00",
+        "endTime": "2027-02-15T10:30:00",
+        "workerId": 42,
+        "appointmentTypeId": 3,
+        "expiresAt": "2027-02-10T08:30:00Z",
+        "acceptUrl": "https://book.example.org/book/waitlist/Jm3rX0cQ9lYk2sVb7nT1wZ4pA8eH6uFd",
+    },
+    "updatedAt": "2027-02-10T08:00:00Z",
+}
 
 # (method, path) -> (request body example or None, success response example)
 OPERATIONS: dict[tuple[str, str], tuple[Any, Any]] = {
@@ -159,6 +194,32 @@ OPERATIONS: dict[tuple[str, str], tuple[Any, Any]] = {
             "isLast": True,
         },
     ),
+    ("post", "/api/v1/waitlist"): (
+        {
+            "departmentId": 5,
+            "appointmentTypeId": 3,
+            "earliest": "2027-02-01",
+            "latest": "2027-02-28",
+            "weekdays": ["MONDAY", "WEDNESDAY"],
+            "timesOfDay": [{"start": "08:00", "end": "12:00"}],
+            "externalUserId": "customer_12345",
+            "name": "Amadou Diallo",
+        },
+        _WAITING,
+    ),
+    ("get", "/api/v1/waitlist"): (
+        None,
+        {
+            "entries": [_OFFERED],
+            "page": 0,
+            "size": 20,
+            "totalElements": 1,
+            "totalPages": 1,
+            "isLast": True,
+        },
+    ),
+    ("get", "/api/v1/waitlist/{entry_id}"): (None, _OFFERED),
+    ("post", "/api/v1/waitlist/{entry_id}/accept"): (None, _APPOINTMENT),
     ("get", "/health"): (None, {"status": "ok"}),
     ("get", "/ready"): (None, {"status": "ready", "database": "postgresql"}),
 }

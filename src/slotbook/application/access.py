@@ -22,6 +22,8 @@ class Scope(StrEnum):
     CREDITS_READ = "credits:read"
     CLIENTS_READ = "clients:read"
     CLIENTS_WRITE = "clients:write"
+    WAITLIST_READ = "waitlist:read"
+    WAITLIST_WRITE = "waitlist:write"
     ADMIN = "admin"  # every other scope, plus administration
 
 
@@ -42,6 +44,8 @@ ROLE_SCOPES: dict[Role, frozenset[str]] = {
             Scope.APPOINTMENTS_WRITE.value,
             Scope.DEPARTMENTS_READ.value,
             Scope.WORKERS_READ.value,
+            Scope.WAITLIST_READ.value,
+            Scope.WAITLIST_WRITE.value,
         }
     ),
 }

@@ -17,6 +17,7 @@ from slotbook.application.lookups import (
 )
 from slotbook.application.ports import NewTime, Services, UnitOfWork
 from slotbook.application.representation import publish
+from slotbook.application.waitlist import freed_of, offer_freed_time
 from slotbook.domain.appointments import (
     MOVABLE_STATUSES,
     Appointment,
@@ -101,6 +102,9 @@ async def _change(
                 result = after
         for action, after in changed:
             await publish(uow, action, [after], now)
+            if action is HistoryAction.RESCHEDULED:
+                # The old time is free now: the waitlist's first matching entry is offered it.
+                await offer_freed_time(services, uow, freed_of(appointment), now)
         await uow.commit()
     return result
 

@@ -180,6 +180,11 @@ async def available_slots(services: Services, principal: Principal, query: SlotQ
                 until + MARGIN,
                 session_type,
             )
+            # Times held for waitlist offers are not free for anyone else (docs/waitlist.md).
+            held = await uow.waitlist.held(
+                agenda.schedule.worker_ids, since - MARGIN, until + MARGIN
+            )
+            busy = with_held(busy, held)
     _check_worker(agenda, query.worker_id)
     policy = agenda.settings.policy
     since = max(since, now, policy.earliest_start(now))
@@ -191,6 +196,23 @@ async def available_slots(services: Services, principal: Principal, query: SlotQ
         offered = frozenset({query.worker_id}) & (offered or frozenset({query.worker_id}))
     free = free_slot_starts(agenda.schedule, demand, since, until, offered, busy)
     return SlotList(agenda, first, last, free)
+
+
+def with_held(
+    busy: dict[int | None, BusyTimes], held: Sequence[tuple[int, datetime, datetime]]
+) -> dict[int | None, BusyTimes]:
+    """The busy times with each held time added to its worker's, as a booking would be."""
+    if not held:
+        return busy
+    merged = dict(busy)
+    for worker_id, blocked_from, blocked_until in held:
+        current = merged.get(worker_id, BusyTimes((), ()))
+        merged[worker_id] = BusyTimes(
+            [*current.block_starts, int(blocked_from.timestamp())],
+            [*current.block_ends, int(blocked_until.timestamp())],
+            current.session_starts,
+        )
+    return merged
 
 
 def _check_worker(agenda: Agenda, worker_id: int | None) -> None:

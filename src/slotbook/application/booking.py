@@ -13,7 +13,7 @@ from typing import TypeVar
 from uuid import uuid4
 
 from slotbook.application.access import Principal, Scope, require
-from slotbook.application.agenda import DepartmentAgenda, agenda_of
+from slotbook.application.agenda import DepartmentAgenda, agenda_of, type_of
 from slotbook.application.availability import Agenda, load_agenda
 from slotbook.application.clients import ClientUpsert, Party, resolve_party
 from slotbook.application.credits import note_low_balance
@@ -27,6 +27,7 @@ from slotbook.domain.errors import InvalidRequest, RetryableConflict, SlotConfli
 from slotbook.domain.history import HistoryAction
 from slotbook.domain.organizations import Department
 from slotbook.domain.rules import BookingAttempt, first_violation, slot_unavailable
+from slotbook.domain.schedules import Demand
 from slotbook.domain.slots import epoch
 from slotbook.domain.time import day_start, local_days, local_to_utc, zone
 from slotbook.domain.verdicts import Verdict, explain_start
@@ -63,7 +64,29 @@ async def create_appointment(
 ) -> Appointment:
     """Book an appointment on the schedule and consume one credit, atomically."""
     require(principal, Scope.APPOINTMENTS_CREATE)
-    return await with_retries(lambda: _create(services, principal, request))
+    try:
+        return await with_retries(lambda: _create(services, principal, request))
+    except SlotConflict as refused:
+        if refused.code == "SLOT_UNAVAILABLE" and await _held(services, principal, request):
+            raise slot_unavailable(
+                "This time slot is not available: it is held for a client of the waitlist "
+                "who has been offered it"
+            ).error() from refused
+        raise
+
+
+async def _held(services: Services, principal: Principal, request: BookingRequest) -> bool:
+    """Whether a refused time is held for a waitlist offer (only read after a refusal: the
+    overlap guard itself refuses a held time, so bookings pay nothing for holds)."""
+    async with services.uow(principal.organization_id, write=False) as uow:
+        cached = await agenda_of(services, uow, request.department_id)
+        starts_at = local_to_utc(request.date_time, zone(cached.settings.time_zone))
+        demand = Demand(cached.settings.slot_interval_minutes)
+        if request.appointment_type_id is not None:
+            demand = Demand.of(await type_of(services, uow, request.appointment_type_id))
+        workers = [request.worker_id] if request.worker_id is not None else cached.worker_ids
+        held = await uow.waitlist.held(workers, *demand.blocked(starts_at))
+    return bool(held)
 
 
 async def _create(services: Services, principal: Principal, request: BookingRequest) -> Appointment:

@@ -9,6 +9,7 @@ from slotbook.application.history import Writer, save
 from slotbook.application.lookups import appointment_for_update
 from slotbook.application.ports import Services
 from slotbook.application.representation import publish
+from slotbook.application.waitlist import freed_of, offer_freed_time
 from slotbook.domain.appointments import (
     TRANSITIONS,
     Appointment,
@@ -76,5 +77,8 @@ async def cancel_appointment(
             if target.id == appointment.id:
                 result = after
         await publish(uow, HistoryAction.CANCELLED, cancelled, now)
+        for freed in cancelled:
+            # In the same transaction: the freed time goes to the waitlist exactly once.
+            await offer_freed_time(services, uow, freed_of(freed), now)
         await uow.commit()
     return result

@@ -177,6 +177,7 @@ async def delete_client(
         if erase:
             await uow.clients.erase(client_id, now)
             await uow.patients.erase_for_client(client_id, now)
+            await uow.waitlist.forget_client(client_id, now, keep_link=True)
             erased = await uow.appointments.erase_client(client_id, now)
             await uow.history.append(
                 [
@@ -196,6 +197,7 @@ async def delete_client(
                 f"Client {client_id} has appointments; erase it instead (?erase=true)"
             )
         else:
+            await uow.waitlist.forget_client(client_id, now, keep_link=False)
             await uow.clients.delete(client_id)
         await uow.commit()
 

@@ -46,6 +46,7 @@ from slotbook.domain.policy import NoShowRule
 
 if TYPE_CHECKING:
     from slotbook.application.agenda import AgendaCache
+    from slotbook.application.waitlist_ports import WaitlistRepository
 
 T = TypeVar("T")
 
@@ -355,6 +356,8 @@ class UnitOfWork(Protocol):
     def outbox(self) -> OutboxRepository: ...
     @property
     def webhooks(self) -> WebhookRepository: ...
+    @property
+    def waitlist(self) -> WaitlistRepository: ...
 
     async def commit(self) -> None: ...
     async def __aenter__(self) -> UnitOfWork: ...
@@ -383,3 +386,5 @@ class Services:
     passwords: PasswordHasher
     url_guard: UrlGuard
     agenda: AgendaCache  # this process's departments' agendas (application/agenda.py)
+    # Where the public pages are served (SLOTBOOK_PUBLIC_BASE_URL): private links in events.
+    public_base_url: str = "http://localhost:8000"

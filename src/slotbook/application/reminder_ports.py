@@ -83,3 +83,21 @@ class SmsSender(Protocol):
     async def send(self, to: str, text: str) -> None:
         """Send one text message; raises when it could not be handed over."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class OfferNotice:
+    """What a waitlist offer's message says, whatever carries it."""
+
+    name: str
+    department_name: str
+    local_start: datetime  # in the department's zone
+    local_expiry: datetime
+    time_zone: str
+    accept_url: str
+
+
+class OfferMailer(Protocol):
+    async def send_offer(self, to: str, notice: OfferNotice) -> None:
+        """Send the offer email; raises when the server refuses it."""
+        ...

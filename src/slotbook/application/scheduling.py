@@ -11,6 +11,7 @@ from typing import Any
 from slotbook.application.access import Principal, Scope, require
 from slotbook.application.lookups import appointment_type_of, department_of, worker_of
 from slotbook.application.ports import DepartmentChanges, Services, TypeChanges, UnitOfWork
+from slotbook.application.waitlist import offer_new_times_quietly
 from slotbook.domain.errors import (
     ClosureNotFound,
     InvalidRequest,
@@ -205,6 +206,7 @@ async def set_hours(
         if hours:
             await uow.scheduling.end_always_open(departments)
         await uow.commit()
+    await offer_new_times_quietly(services, principal.organization_id, departments)
     return hours
 
 
@@ -233,7 +235,7 @@ async def add_exception(
     require(principal, Scope.ADMIN)
     now = services.clock.now()
     async with services.uow(principal.organization_id, write=True) as uow:
-        await worker_of(services, uow, worker_id)
+        _, departments = await worker_of(services, uow, worker_id)
         organization = await uow.organization.get()
         tz = zone(organization.time_zone if organization else "UTC")
         start, end = local_to_utc(starts_at, tz), local_to_utc(ends_at, tz)
@@ -242,6 +244,8 @@ async def add_exception(
         exception = ScheduleException(0, kind, start, end, reason, worker_id=worker_id)
         exception_id = await uow.scheduling.add_exception(exception, now)
         await uow.commit()
+    if kind is ExceptionKind.EXTRA_HOURS:
+        await offer_new_times_quietly(services, principal.organization_id, departments)
     return replace(exception, id=exception_id)
 
 
@@ -250,10 +254,12 @@ async def delete_exception(
 ) -> None:
     require(principal, Scope.ADMIN)
     async with services.uow(principal.organization_id, write=True) as uow:
-        await worker_of(services, uow, worker_id)
+        _, departments = await worker_of(services, uow, worker_id)
         if not await uow.scheduling.delete_exception(exception_id, worker_id):
             raise ScheduleExceptionNotFound(exception_id)
         await uow.commit()
+    # Time off removed gives time back (removed extra hours find nothing new: harmless).
+    await offer_new_times_quietly(services, principal.organization_id, departments)
 
 
 async def list_closures(
@@ -287,6 +293,7 @@ async def delete_closure(
         if not await uow.scheduling.delete_closure(department_id, closure_id):
             raise ClosureNotFound(closure_id)
         await uow.commit()
+    await offer_new_times_quietly(services, principal.organization_id, [department_id])
 
 
 # --- workers -----------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from slotbook.application import organizations as org_cases
 from slotbook.application import setup as setup_cases
 from slotbook.application import transitions as transition_cases
 from slotbook.application import users as user_cases
+from slotbook.application import waitlist as waitlist_cases
 from slotbook.application.access import READ_ONLY_SCOPES, parse_scopes
 from slotbook.bootstrap import Container, build
 from slotbook.cli.running import HELP_SETTINGS, run, run_for
@@ -28,6 +29,9 @@ from slotbook.domain.users import Role
 from slotbook.infra.db.migrate import upgrade
 
 HOUSEKEEPING_INTERVAL = 300.0  # seconds between purges of expired records
+# Seconds between waitlist sweeps: a lapsed offer passes on within this of its expiry (the
+# promise is 60 s; a pass over a backlog takes a transaction per offer).
+WAITLIST_INTERVAL = 15.0
 
 app = typer.Typer(
     help="Slotbook: an open-source appointment-booking API.",
@@ -131,7 +135,7 @@ def worker() -> None:
     import logging
     import signal
 
-    from slotbook.bootstrap import delivery_worker, reminder_worker
+    from slotbook.bootstrap import delivery_worker, reminder_worker, waitlist_notifier
     from slotbook.infra.logs import configure_logging
 
     settings = get_settings()
@@ -141,6 +145,7 @@ def worker() -> None:
         container = build(settings)
         deliveries = delivery_worker(container)
         reminders = reminder_worker(container)
+        notifier = waitlist_notifier(container)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
@@ -157,11 +162,24 @@ def worker() -> None:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), HOUSEKEEPING_INTERVAL)
 
+        async def waitlist() -> None:
+            # Lapsed offers pass on, passed entries expire (one transaction each: a worker
+            # killed mid-pass leaves the rest due for the next pass, or another worker).
+            while not stop.is_set():
+                try:
+                    await waitlist_cases.sweep_waitlist(container.services)
+                    await notifier.run_once()  # the offers just made, and any others untold
+                except Exception:
+                    logging.getLogger("slotbook.worker").exception("waitlist sweep failed")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), WAITLIST_INTERVAL)
+
         try:
             await asyncio.gather(
                 deliveries.run(stop),
                 reminders.run(stop, settings.reminder_interval),
                 housekeeping(),
+                waitlist(),
             )
         finally:
             await deliveries.aclose()
@@ -349,11 +367,17 @@ def sweep(
         ),
     ] = None,
 ) -> None:
-    """Mark past unattended appointments MISSED; prints how many last. Run it every few
-    minutes (cron, a systemd timer)."""
+    """Mark past unattended appointments MISSED and pass lapsed waitlist offers on; prints how
+    many appointments were marked last. Run it every few minutes (cron, a systemd timer);
+    `slotbook worker` passes waitlist offers on by itself."""
     minutes = grace_minutes if grace_minutes is not None else get_settings().no_show_grace_minutes
     marked = run(lambda c: transition_cases.sweep_no_shows(c.services, timedelta(minutes=minutes)))
     typer.echo(f"Marked {marked} appointment(s) as MISSED (grace {minutes} min)")
+    swept = run(lambda c: waitlist_cases.sweep_waitlist(c.services))
+    typer.echo(
+        f"Waitlist: {swept.offers_lapsed} lapsed offer(s) passed on, "
+        f"{swept.entries_expired} entr(y/ies) expired"
+    )
     typer.echo(marked)
 
 

@@ -19,6 +19,9 @@ class EventType(StrEnum):
     APPOINTMENT_MISSED = "appointment.missed"
     APPOINTMENT_REMINDER = "appointment.reminder"
     CREDITS_LOW = "credits.low"
+    WAITLIST_OFFERED = "waitlist.offered"
+    WAITLIST_ACCEPTED = "waitlist.accepted"
+    WAITLIST_EXPIRED = "waitlist.expired"
 
 
 ALL_EVENT_TYPES = frozenset(EventType)

@@ -18,6 +18,7 @@ from slotbook.web.routers import (
     credits,
     departments,
     home,
+    waitlist,
     webhooks,
     workers,
 )
@@ -36,6 +37,7 @@ def mount(app: FastAPI) -> None:
         appointments,
         check_in,
         webhooks,
+        waitlist,  # before booking: /book/waitlist/{token} is not a department's page
         booking,
         departments,
         workers,

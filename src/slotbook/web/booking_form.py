@@ -90,6 +90,14 @@ class Visitor:
 
     def checked(self, t: Translator) -> tuple[str, str, str, datetime, int | None]:
         """Name, e-mail, phone and the chosen time, or an InvalidRequest in plain words."""
+        name, email, phone = self.contact(t)
+        choice = parse_time_choice(self.time)
+        if choice is None:
+            raise InvalidRequest(t("book.time_required"))
+        return name, email, phone, *choice
+
+    def contact(self, t: Translator) -> tuple[str, str, str]:
+        """Name, e-mail and phone, or an InvalidRequest in plain words."""
         name = self.name.strip()
         if not name or len(name) > MAX_NAME or any(ord(c) < 32 for c in name):
             raise InvalidRequest(t("book.name_required"))
@@ -99,10 +107,7 @@ class Visitor:
         phone = self.phone.strip()
         if not phone or len(phone) > MAX_PHONE or not PHONE.match(phone):
             raise InvalidRequest(t("book.phone_invalid"))
-        choice = parse_time_choice(self.time)
-        if choice is None:
-            raise InvalidRequest(t("book.time_required"))
-        return name, email, phone, *choice
+        return name, email, phone
 
 
 def csrf_token(request: Request) -> str:

@@ -113,6 +113,8 @@ MESSAGES: dict[str, str] = {
     "scope.workers:read": "Read workers and their hours",
     "scope.clients:read": "Read clients and their patients",
     "scope.clients:write": "Create, change and erase clients and patients",
+    "scope.waitlist:read": "Read waitlists and their offers",
+    "scope.waitlist:write": "Join and leave waitlists, answer and make offers",
     "scope.credits:read": "Read credits",
     "scope.admin": "Administration (everything)",
     # --- calendar, appointment page, check-in desk, webhooks (issue #8) ---
@@ -478,4 +480,54 @@ MESSAGES: dict[str, str] = {
     "types.done.saved": "The appointment type is saved.",
     "types.done.archived": "The appointment type is archived.",
     # --- end of admin pages ---
+    # The waitlist (docs/waitlist.md).
+    "waitlist.title": "Waitlist",
+    "waitlist.queue": "Waiting and offered",
+    "waitlist.position": "Position",
+    "waitlist.name": "Name",
+    "waitlist.window": "Dates",
+    "waitlist.status": "Status",
+    "waitlist.offer": "Offer",
+    "waitlist.priority": "priority {priority}",
+    "waitlist.status.WAITING": "Waiting",
+    "waitlist.status.OFFERED": "Offered",
+    "waitlist.status.BOOKED": "Booked",
+    "waitlist.status.EXPIRED": "Expired",
+    "waitlist.status.LEFT": "Left",
+    "waitlist.expires_in": "held for {minutes} more min",
+    "waitlist.empty": "Nobody is waiting.",
+    "waitlist.done": "Earlier entries",
+    "waitlist.offered": "The time is offered and held.",
+    "waitlist.offer.day": "Day",
+    "waitlist.offer.time": "Time",
+    "waitlist.offer.worker": "With",
+    "waitlist.offer.submit": "Offer this time",
+    "waitlist.offer.invalid": "Choose a day, a time and who the appointment is with.",
+    "waitlist.offer.title": "A time for you",
+    "waitlist.offer.held_until": "It is held for you until {when}.",
+    "waitlist.offer.accept": "Book this time",
+    "waitlist.offer.decline": "No, thank you",
+    "waitlist.offer.declined": (
+        "You let this time go: it is offered to the next person. You stay on the waitlist."
+    ),
+    "waitlist.offer.gone": "This offer is no longer open.",
+    "waitlist.join.title": "Join the waitlist",
+    "waitlist.join.intro": (
+        "No free time that suits you? Tell us which days would, and we will offer you the"
+        " first time that becomes free."
+    ),
+    "waitlist.join.type": "For",
+    "waitlist.join.any_type": "Any appointment",
+    "waitlist.join.earliest": "From",
+    "waitlist.join.latest": "Until",
+    "waitlist.join.submit": "Join the waitlist",
+    "waitlist.join.done": (
+        "You are on the waitlist. When a time becomes free, we will send you a link to book it."
+    ),
+    "waitlist.join.back": "Back to the free times",
+    "waitlist.join.dates_required": "Give the first and the last day that would suit you.",
+    "waitlist.join.link": "No free time that suits you? Join the waitlist",
+    "waitlist.link": "Waitlist",
+    "error.OFFER_EXPIRED": "This offer has expired or is no longer open.",
+    "error.ALREADY_WAITING": "You are already on this waitlist.",
 }

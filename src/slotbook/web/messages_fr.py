@@ -114,6 +114,8 @@ MESSAGES: dict[str, str] = {
     "scope.workers:read": "Lire les agents et leurs horaires",
     "scope.clients:read": "Lire les clients et leurs patients",
     "scope.clients:write": "Créer, modifier et effacer clients et patients",
+    "scope.waitlist:read": "Lire les listes d'attente et leurs offres",
+    "scope.waitlist:write": "Gérer les listes d'attente et leurs offres",
     "scope.credits:read": "Lire les crédits",
     "scope.admin": "Administration (tout)",
     # --- calendar, appointment page, check-in desk, webhooks (issue #8) ---
@@ -487,4 +489,56 @@ MESSAGES: dict[str, str] = {
     "types.done.saved": "Le type de rendez-vous est enregistré.",
     "types.done.archived": "Le type de rendez-vous est archivé.",
     # --- end of admin pages ---
+    # The waitlist (docs/waitlist.md).
+    "waitlist.title": "Liste d'attente",
+    "waitlist.queue": "En attente et proposés",
+    "waitlist.position": "Rang",
+    "waitlist.name": "Nom",
+    "waitlist.window": "Dates",
+    "waitlist.status": "État",
+    "waitlist.offer": "Proposition",
+    "waitlist.priority": "priorité {priority}",
+    "waitlist.status.WAITING": "En attente",
+    "waitlist.status.OFFERED": "Proposé",
+    "waitlist.status.BOOKED": "Réservé",
+    "waitlist.status.EXPIRED": "Expiré",
+    "waitlist.status.LEFT": "Retiré",
+    "waitlist.expires_in": "réservé encore {minutes} min",
+    "waitlist.empty": "Personne n'attend.",
+    "waitlist.done": "Inscriptions passées",
+    "waitlist.offered": "Le créneau est proposé et réservé.",
+    "waitlist.offer.day": "Jour",
+    "waitlist.offer.time": "Heure",
+    "waitlist.offer.worker": "Avec",
+    "waitlist.offer.submit": "Proposer ce créneau",
+    "waitlist.offer.invalid": "Choisissez un jour, une heure et avec qui.",
+    "waitlist.offer.title": "Un créneau pour vous",
+    "waitlist.offer.held_until": "Il vous est réservé jusqu'à {when}.",
+    "waitlist.offer.accept": "Réserver ce créneau",
+    "waitlist.offer.decline": "Non merci",
+    "waitlist.offer.declined": (
+        "Vous avez laissé passer ce créneau : il est proposé à la personne suivante. Vous"
+        " restez sur la liste d'attente."
+    ),
+    "waitlist.offer.gone": "Cette proposition n'est plus ouverte.",
+    "waitlist.join.title": "S'inscrire sur la liste d'attente",
+    "waitlist.join.intro": (
+        "Aucun créneau ne vous convient ? Indiquez les jours qui vous iraient : nous vous"
+        " proposerons le premier créneau libéré."
+    ),
+    "waitlist.join.type": "Pour",
+    "waitlist.join.any_type": "Tout rendez-vous",
+    "waitlist.join.earliest": "Du",
+    "waitlist.join.latest": "Au",
+    "waitlist.join.submit": "M'inscrire",
+    "waitlist.join.done": (
+        "Vous êtes sur la liste d'attente. Quand un créneau se libère, nous vous envoyons"
+        " un lien pour le réserver."
+    ),
+    "waitlist.join.back": "Retour aux créneaux libres",
+    "waitlist.join.dates_required": "Indiquez le premier et le dernier jour qui vous iraient.",
+    "waitlist.join.link": "Aucun créneau ne vous convient ? Inscrivez-vous sur la liste d'attente",
+    "waitlist.link": "Liste d'attente",
+    "error.OFFER_EXPIRED": "Cette proposition a expiré ou n'est plus ouverte.",
+    "error.ALREADY_WAITING": "Vous êtes déjà sur cette liste d'attente.",
 }

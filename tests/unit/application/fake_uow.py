@@ -88,6 +88,8 @@ class Database:
     reads: dict[str, int] = field(default_factory=dict)  # repository reads, by name
     # A concurrent booking, taken the moment this worker is first inserted for (a race lost).
     taken_first: set[int] = field(default_factory=set)
+    # Times held for waitlist offers: (worker, blocked from, blocked until).
+    holds: list[tuple[int, datetime, datetime]] = field(default_factory=list)
 
     def read(self, name: str) -> None:
         self.reads[name] = self.reads.get(name, 0) + 1
@@ -254,6 +256,19 @@ class FakeOutbox:
         return "evt_" + uuid4().hex
 
 
+class FakeWaitlist:
+    """The held times a booking asks about after a refusal."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def held(
+        self, worker_ids: Sequence[int], since: datetime, until: datetime
+    ) -> list[tuple[int, datetime, datetime]]:
+        self.db.read("held")
+        return [h for h in self.db.holds if h[0] in worker_ids and h[1] < until and h[2] > since]
+
+
 class FakeUnitOfWork:
     def __init__(self, db: Database, organization_id: int) -> None:
         self.db = db
@@ -265,6 +280,7 @@ class FakeUnitOfWork:
         self.credits = FakeCredits(db)
         self.history = FakeHistory(db)
         self.outbox = FakeOutbox(db)
+        self.waitlist = FakeWaitlist(db)
         self._saved: Database | None = None
         self.committed = False
 

@@ -159,3 +159,19 @@ def _utc(local: datetime) -> float:
     from zoneinfo import ZoneInfo
 
     return local.replace(tzinfo=ZoneInfo(ZONE)).timestamp()
+
+
+async def test_a_time_held_for_the_waitlist_is_refused_as_held() -> None:
+    """The database guard refuses a held time (here: the worker taken first); only then is the
+    hold looked up, to say so. A booking that succeeds never reads the holds."""
+    db = _database(workers=(FIRST,))
+    services = services_for(db, FixedClock())
+    await create_appointment(services, PRINCIPAL, _request(date_time=WHEN.replace(hour=9)))
+    assert "held" not in db.reads
+    starts = datetime(2030, 1, 8, 9, 0, tzinfo=UTC)  # 10:00 in Paris
+    db.holds = [(FIRST, starts, starts.replace(hour=10))]
+    db.taken_first = {FIRST}
+    with pytest.raises(DomainError) as refused:
+        await create_appointment(services, PRINCIPAL, _request())
+    assert refused.value.code == "SLOT_UNAVAILABLE"
+    assert "held" in refused.value.message

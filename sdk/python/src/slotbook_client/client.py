@@ -20,6 +20,7 @@ from slotbook_client.resources.changes import Changes
 from slotbook_client.resources.clients import Clients, Patients
 from slotbook_client.resources.credits import Credits
 from slotbook_client.resources.departments import Departments
+from slotbook_client.resources.waitlist import Waitlist
 from slotbook_client.resources.webhooks import Webhooks
 from slotbook_client.resources.workers import Workers
 
@@ -56,6 +57,7 @@ class _Resources(Generic[One, Many, Each]):
         self.changes = Changes(runner)
         self.clients = Clients(runner)
         self.patients = Patients(runner)
+        self.waitlist = Waitlist(runner)
 
 
 class Client(_Resources[Record, list[Record], Iterator[Record]]):

@@ -103,6 +103,9 @@ EventType: TypeAlias = Literal[
     "appointment.missed",
     "appointment.reminder",
     "credits.low",
+    "waitlist.offered",
+    "waitlist.accepted",
+    "waitlist.expired",
 ]
 
 
@@ -442,6 +445,66 @@ class SlotList(Record):
     slots: list[Slot]
 
 
+class Offer(Record):
+    """`OfferRead` of the API."""
+
+    date_time: str
+    end_time: str
+    worker_id: int
+    appointment_type_id: int | None
+    expires_at: str
+    accept_url: str
+
+
+class TimeOfDay(Record):
+    """`TimeOfDayRead` of the API."""
+
+    start: str
+    end: str
+
+
+class WaitlistEntry(Record):
+    """`WaitlistEntryRead` of the API."""
+
+    id: int
+    department_id: int
+    appointment_type_id: int | None
+    worker_id: int | None
+    client_id: int | None
+    external_user_id: str | None
+    name: str
+    earliest: str
+    latest: str
+    weekdays: list[int]
+    times_of_day: list[TimeOfDay]
+    priority: int
+    status: str
+    position: int | None
+    offer: Offer | None
+    appointment_id: int | None
+    time_zone: str
+    joined_at: str
+    updated_at: str
+
+
+class WaitlistPage(Record):
+    """`WaitlistPage` of the API."""
+
+    page: int
+    size: int
+    total_elements: int
+    total_pages: int
+    is_last: bool
+    entries: list[WaitlistEntry]
+
+
+class WaitlistSettingsRead(Record):
+    """`WaitlistSettingsRead` of the API."""
+
+    department_id: int
+    offer_minutes: int
+
+
 class Webhook(Record):
     """`WebhookRead` of the API."""
 
@@ -515,12 +578,15 @@ WorkerVerdict.nested = {"reasons": Reason}
 Explanation.nested = {"rules": Rule, "workers": WorkerVerdict}
 HistoryPage.nested = {"history": HistoryEntry}
 SlotList.nested = {"slots": Slot}
+WaitlistEntry.nested = {"timesOfDay": TimeOfDay, "offer": Offer}
+WaitlistPage.nested = {"entries": WaitlistEntry}
 WebhookPage.nested = {"webhooks": Webhook}
 WeeklyHours.nested = {"ranges": TimeRange}
 
 # The model of the answer of each operation, by method and path template.
 RESPONSE_MODELS: Mapping[tuple[str, str], type[Record]] = {
     ("DELETE", "/api/v1/appointments/{appointment_id}"): Appointment,
+    ("DELETE", "/api/v1/waitlist/{entry_id}"): WaitlistEntry,
     ("GET", "/api/v1/appointment-types"): AppointmentType,
     ("GET", "/api/v1/appointment-types/{type_id}"): AppointmentType,
     ("GET", "/api/v1/appointments"): AppointmentPage,
@@ -541,7 +607,10 @@ RESPONSE_MODELS: Mapping[tuple[str, str], type[Record]] = {
     ("GET", "/api/v1/departments/{department_id}/availability"): SlotList,
     ("GET", "/api/v1/departments/{department_id}/closures"): Closure,
     ("GET", "/api/v1/departments/{department_id}/hours"): WeeklyHours,
+    ("GET", "/api/v1/departments/{department_id}/waitlist-settings"): WaitlistSettingsRead,
     ("GET", "/api/v1/patients/{patient_id}"): Patient,
+    ("GET", "/api/v1/waitlist"): WaitlistPage,
+    ("GET", "/api/v1/waitlist/{entry_id}"): WaitlistEntry,
     ("GET", "/api/v1/webhooks"): WebhookPage,
     ("GET", "/api/v1/webhooks/{webhook_id}"): Webhook,
     ("GET", "/api/v1/webhooks/{webhook_id}/deliveries"): DeliveryPage,
@@ -570,6 +639,10 @@ RESPONSE_MODELS: Mapping[tuple[str, str], type[Record]] = {
     ("POST", "/api/v1/departments"): DepartmentDetail,
     ("POST", "/api/v1/departments/{department_id}/calendar-feed"): CalendarFeed,
     ("POST", "/api/v1/departments/{department_id}/closures"): Closure,
+    ("POST", "/api/v1/waitlist"): WaitlistEntry,
+    ("POST", "/api/v1/waitlist/{entry_id}/accept"): Appointment,
+    ("POST", "/api/v1/waitlist/{entry_id}/decline"): WaitlistEntry,
+    ("POST", "/api/v1/waitlist/{entry_id}/offer"): WaitlistEntry,
     ("POST", "/api/v1/webhooks"): WebhookWithSecret,
     (
         "POST",
@@ -580,6 +653,8 @@ RESPONSE_MODELS: Mapping[tuple[str, str], type[Record]] = {
     ("POST", "/api/v1/workers/{worker_id}/calendar-feed"): CalendarFeed,
     ("POST", "/api/v1/workers/{worker_id}/exceptions"): ScheduleException,
     ("PUT", "/api/v1/departments/{department_id}/hours"): WeeklyHours,
+    ("PUT", "/api/v1/departments/{department_id}/waitlist-settings"): WaitlistSettingsRead,
+    ("PUT", "/api/v1/waitlist/{entry_id}/priority"): WaitlistEntry,
     ("PUT", "/api/v1/workers/{worker_id}"): Worker,
     ("PUT", "/api/v1/workers/{worker_id}/hours"): WeeklyHours,
 }

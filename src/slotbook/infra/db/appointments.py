@@ -15,6 +15,7 @@ from slotbook.domain.appointments import (
     Appointment,
     AppointmentStatus,
 )
+from slotbook.domain.waitlist import HELD_STATUS
 from slotbook.infra.db.repositories import (
     LEGACY_DURATION,
     SqlAppointments,
@@ -41,7 +42,11 @@ class SqlAppointmentStore(SqlAppointments):
         query = (
             select(*_appointment_columns)
             .select_from(_appointment_from)
-            .where(appointment.c.organization_id == self._org, *conditions)
+            .where(
+                appointment.c.organization_id == self._org,
+                appointment.c.status != HELD_STATUS,  # a waitlist hold is no appointment
+                *conditions,
+            )
             .order_by(appointment.c.starts_at, appointment.c.id)
         )
         if lock:

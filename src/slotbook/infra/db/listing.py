@@ -9,6 +9,7 @@ from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
 
 from slotbook.application.ports import AppointmentFilter
 from slotbook.domain.filters import FieldFilter, FieldType, Op, SortKey
+from slotbook.domain.waitlist import HELD_STATUS
 from slotbook.infra.db.tables import appointment
 
 
@@ -43,6 +44,9 @@ def listing_conditions(criteria: AppointmentFilter) -> list[ColumnElement[bool]]
     conditions: list[ColumnElement[bool]] = [
         c.archived_at.is_not(None) if criteria.archived else c.archived_at.is_(None)
     ]
+    if criteria.archived:
+        # Waitlist holds are archived rows that are no appointments (docs/waitlist.md).
+        conditions.append(c.status != HELD_STATUS)
     for value, column in (
         (criteria.worker_id, c.worker_id),
         (criteria.client_id, c.client_id),

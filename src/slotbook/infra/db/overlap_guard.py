@@ -3,6 +3,8 @@
 PostgreSQL: an exclusion constraint on (worker, blocked time range) for active appointments.
 SQLite: BEFORE INSERT/UPDATE triggers that abort on the same overlap. Members of one group
 session share a session_key and may overlap each other (their count is enforced under a lock).
+A waitlist offer's hold is a row of status HELD, guarded like an active appointment
+(revision 0018, docs/waitlist.md).
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from sqlalchemy.exc import DBAPIError
 from slotbook.domain.appointments import ACTIVE_STATUSES
 from slotbook.domain.errors import DomainError, RetryableConflict
 from slotbook.domain.rules import slot_unavailable
+from slotbook.domain.waitlist import HELD_STATUS
 
-_ACTIVE = ", ".join(f"'{s.value}'" for s in sorted(ACTIVE_STATUSES))
+# The statuses whose rows occupy their worker's time.
+_ACTIVE = ", ".join(f"'{s}'" for s in sorted([*(s.value for s in ACTIVE_STATUSES), HELD_STATUS]))
 
 EXCLUSION_CONSTRAINT = "ex_appointment_worker_overlap"
 SQLITE_ABORT_MESSAGE = "appointment_overlap"
@@ -25,12 +29,14 @@ EXCLUSION_CONSTRAINT_SQL = (
     f"session_key WITH <>) WHERE (status IN ({_ACTIVE}))"
 )
 
+
 # UTCDateTime stores one fixed text format on SQLite, so comparing the text compares instants.
-_SQLITE_CONFLICT = f"""
+def _sqlite_conflict(active: str) -> str:
+    return f"""
     SELECT RAISE(ABORT, '{SQLITE_ABORT_MESSAGE}') WHERE EXISTS (
         SELECT 1 FROM appointment AS a
         WHERE a.worker_id = NEW.worker_id
-          AND a.status IN ({_ACTIVE})
+          AND a.status IN ({active})
           AND a.blocked_from < NEW.blocked_until
           AND a.blocked_until > NEW.blocked_from
           AND a.session_key <> NEW.session_key
@@ -38,20 +44,28 @@ _SQLITE_CONFLICT = f"""
     );
 """
 
-SQLITE_TRIGGERS = {
-    "appointment_overlap_guard_insert": (
-        f"BEFORE INSERT ON appointment WHEN NEW.worker_id IS NOT NULL AND NEW.status IN ({_ACTIVE})"
-    ),
-    "appointment_overlap_guard_update": (
-        "BEFORE UPDATE OF worker_id, blocked_from, blocked_until, status, session_key "
-        f"ON appointment WHEN NEW.worker_id IS NOT NULL AND NEW.status IN ({_ACTIVE})"
-    ),
-}
+
+def _sqlite_triggers(active: str) -> dict[str, str]:
+    return {
+        "appointment_overlap_guard_insert": (
+            "BEFORE INSERT ON appointment "
+            f"WHEN NEW.worker_id IS NOT NULL AND NEW.status IN ({active})"
+        ),
+        "appointment_overlap_guard_update": (
+            "BEFORE UPDATE OF worker_id, blocked_from, blocked_until, status, session_key "
+            f"ON appointment WHEN NEW.worker_id IS NOT NULL AND NEW.status IN ({active})"
+        ),
+    }
 
 
-def create_sqlite_overlap_triggers() -> None:
-    for name, when in SQLITE_TRIGGERS.items():
-        op.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {when} BEGIN {_SQLITE_CONFLICT} END")
+SQLITE_TRIGGERS = _sqlite_triggers(_ACTIVE)
+
+
+def create_sqlite_overlap_triggers(active: str = _ACTIVE) -> None:
+    """The triggers, guarding rows of the `active` statuses (a revision's own list)."""
+    conflict = _sqlite_conflict(active)
+    for name, when in _sqlite_triggers(active).items():
+        op.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {when} BEGIN {conflict} END")
 
 
 def drop_sqlite_overlap_triggers() -> None:

@@ -37,6 +37,7 @@ from slotbook.infra.db.tables import (
     webhook_endpoint,
     worker,
 )
+from slotbook.infra.db.waitlist import offer_owner, organizations_with_due_work
 
 
 def _stored_key(row: Any) -> StoredApiKey:
@@ -427,6 +428,12 @@ class SqlRegistry:
                 )
             ).scalar_one_or_none()
         return int(owner) if owner is not None else None
+
+    async def organizations_with_waitlist_work(self, now: datetime) -> Sequence[int]:
+        return await organizations_with_due_work(self._engine, now)
+
+    async def waitlist_offer_owner(self, token: str) -> int | None:
+        return await offer_owner(self._engine, token)
 
     async def organizations_with_overdue(self, cutoff: datetime) -> Sequence[int]:
         async with self._engine.connect() as conn:

@@ -15,6 +15,7 @@ from slotbook.domain.appointments import Appointment, AppointmentStatus, Cancell
 from slotbook.domain.organizations import Department, Organization
 from slotbook.domain.policy import NoShowRule
 from slotbook.domain.reminders import format_offsets, parse_offsets
+from slotbook.domain.waitlist import HELD_STATUS
 from slotbook.infra.db.agenda_version import AgendaVersion
 from slotbook.infra.db.listing import listing_conditions, listing_order
 from slotbook.infra.db.tables import (
@@ -84,7 +85,12 @@ _appointment_from = appointment.join(
 _APPOINTMENT_BY_ID = (
     select(*_appointment_columns)
     .select_from(_appointment_from)
-    .where(appointment.c.organization_id == bindparam("org"), appointment.c.id == bindparam("id"))
+    .where(
+        appointment.c.organization_id == bindparam("org"),
+        appointment.c.id == bindparam("id"),
+        # A waitlist hold is a row of this table but no appointment (docs/waitlist.md).
+        appointment.c.status != HELD_STATUS,
+    )
 )
 
 

@@ -137,6 +137,8 @@ department = Table(
     Column("calendar_token", String(64)),
     # Revision 0013: takes any future time, whatever the hours say.
     Column("always_open", Boolean, nullable=False, server_default=false()),
+    # Revision 0018: how long a waitlist offer holds its time.
+    Column("waitlist_offer_minutes", Integer, nullable=False, server_default="30"),
     Index("uq_department_calendar_token", "calendar_token", unique=True),
     # What an appointment's foreign key refers to on PostgreSQL (revision 0010).
     UniqueConstraint("organization_id", "id", name="uq_department_organization_id_id").ddl_if(
@@ -504,4 +506,130 @@ appointment_event = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Index("ix_appointment_event_org_appointment", "organization_id", "appointment_id", "id"),
     *log_references("organization_id", "appointment_id", "api_key_id"),
+)
+
+
+# --- Waitlist (revision 0018) -----------------------------------------------------------------
+
+_WAITING = "status = 'WAITING'"
+_ACTIVE_ENTRY = "status IN ('OFFERED', 'WAITING')"
+_OPEN = "status = 'OPEN'"
+
+waitlist_entry = Table(
+    "waitlist_entry",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organization_id", ForeignKey("organization.id"), nullable=False),
+    Column("department_id", Integer, nullable=False),
+    Column("appointment_type_id", Integer),  # None: any type
+    Column("worker_id", Integer),  # None: any worker
+    Column("client_id", Integer),
+    Column("external_user_id", String(255)),
+    Column("name", String(200), nullable=False),
+    # The window: local dates (both included), weekdays as a bit mask (bit 0 = Monday, 0 =
+    # any), times of day as "start-end" minutes ("" = any), and the instant it has passed.
+    Column("earliest", Date, nullable=False),
+    Column("latest", Date, nullable=False),
+    Column("weekdays", Integer, nullable=False, server_default="0"),
+    Column("times_of_day", String(200), nullable=False, server_default=""),
+    Column("closes_at", UTCDateTime, nullable=False),
+    Column("priority", Integer, nullable=False, server_default="0"),  # set by staff
+    Column("status", String(16), nullable=False),
+    Column("appointment_id", Integer),  # the booking, once BOOKED
+    Column("joined_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    # The queue a freed time is matched against, in its order.
+    Index(
+        "ix_waitlist_entry_queue",
+        "organization_id",
+        "department_id",
+        text("priority DESC"),
+        "id",
+        postgresql_where=text(_WAITING),
+        sqlite_where=text(_WAITING),
+    ),
+    Index("ix_waitlist_entry_org_department", "organization_id", "department_id", "id"),
+    # The sweep's read of windows that have passed (all organizations).
+    Index(
+        "ix_waitlist_entry_closes",
+        "closes_at",
+        postgresql_where=text(_WAITING),
+        sqlite_where=text(_WAITING),
+    ),
+    # One active entry per client (by record or by externalUserId) per department and type.
+    *(
+        Index(
+            f"uq_waitlist_entry_active_{name}",
+            "organization_id",
+            "department_id",
+            text("coalesce(appointment_type_id, 0)"),
+            column,
+            unique=True,
+            postgresql_where=text(f"{_ACTIVE_ENTRY} AND {column} IS NOT NULL"),
+            sqlite_where=text(f"{_ACTIVE_ENTRY} AND {column} IS NOT NULL"),
+        )
+        for name, column in (("client", "client_id"), ("external_user", "external_user_id"))
+    ),
+    ForeignKeyConstraint(
+        ["organization_id", "department_id"],
+        ["department.organization_id", "department.id"],
+        name="fk_waitlist_entry_department_organization",
+    ).ddl_if(dialect="postgresql"),
+)
+
+# An offer of a freed time to one entry. While OPEN, its time is held by an appointment row
+# of status HELD (hold_id), which the overlap guard treats like a booking (docs/waitlist.md).
+waitlist_offer = Table(
+    "waitlist_offer",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organization_id", ForeignKey("organization.id"), nullable=False),
+    Column("department_id", Integer, nullable=False),
+    Column("entry_id", Integer, nullable=False),
+    Column("worker_id", Integer, nullable=False),
+    Column("appointment_type_id", Integer),
+    Column("starts_at", UTCDateTime, nullable=False),
+    Column("ends_at", UTCDateTime, nullable=False),
+    Column("blocked_from", UTCDateTime, nullable=False),
+    Column("blocked_until", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("token", String(64), nullable=False),  # the private accept link's secret
+    Column("hold_id", Integer),  # the HELD appointment row, while OPEN
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("closed_at", UTCDateTime),
+    Column("notified_at", UTCDateTime),  # e-mail/SMS claimed by the worker
+    Index("uq_waitlist_offer_token", "token", unique=True),
+    Index("ix_waitlist_offer_org_entry", "organization_id", "entry_id", "id"),
+    # At most one open offer per entry.
+    Index(
+        "uq_waitlist_offer_open_entry",
+        "organization_id",
+        "entry_id",
+        unique=True,
+        postgresql_where=text(_OPEN),
+        sqlite_where=text(_OPEN),
+    ),
+    # The sweep's read of lapsed offers (all organizations), and the held times a free-slot
+    # search leaves out.
+    Index(
+        "ix_waitlist_offer_open_expires",
+        "expires_at",
+        postgresql_where=text(_OPEN),
+        sqlite_where=text(_OPEN),
+    ),
+    Index(
+        "ix_waitlist_offer_open_worker",
+        "organization_id",
+        "worker_id",
+        "blocked_from",
+        postgresql_where=text(_OPEN),
+        sqlite_where=text(_OPEN),
+    ),
+    Index(
+        "ix_waitlist_offer_unnotified",
+        "created_at",
+        postgresql_where=text("notified_at IS NULL"),
+        sqlite_where=text("notified_at IS NULL"),
+    ),
 )

@@ -24,6 +24,7 @@ from slotbook.infra.db.repositories import (
     SqlOrganization,
 )
 from slotbook.infra.db.scheduling import SqlScheduling
+from slotbook.infra.db.waitlist import SqlWaitlist
 from slotbook.infra.db.webhooks import SqlWebhooks
 
 
@@ -41,6 +42,7 @@ class SqlUnitOfWork:
     public_ids: SqlPublicIds
     outbox: SqlOutbox
     webhooks: SqlWebhooks
+    waitlist: SqlWaitlist
 
     def __init__(self, engine: AsyncEngine, organization_id: int, *, write: bool) -> None:
         self._engine = engine
@@ -76,6 +78,7 @@ class SqlUnitOfWork:
         self.history = SqlHistory(connection, org)
         self.public_ids = SqlPublicIds(connection, org)
         self.webhooks = SqlWebhooks(connection, org)
+        self.waitlist = SqlWaitlist(connection, org)
         return self
 
     async def agenda_version(self) -> int | None:

@@ -7,7 +7,8 @@ import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from slotbook.application.reminder_ports import ReminderNotice
+from slotbook.application.reminder_ports import OfferNotice, ReminderNotice
+from slotbook.infra.notifications.offer_email import offer_message
 from slotbook.infra.notifications.reminder_email import reminder_message
 
 
@@ -29,6 +30,9 @@ class SmtpMailer:
     async def send_reminder(self, to: str, notice: ReminderNotice) -> None:
         message = reminder_message(self._settings.sender, to, notice)
         await asyncio.to_thread(self._send, message)
+
+    async def send_offer(self, to: str, notice: OfferNotice) -> None:
+        await asyncio.to_thread(self._send, offer_message(self._settings.sender, to, notice))
 
     def _send(self, message: EmailMessage) -> None:
         s = self._settings
