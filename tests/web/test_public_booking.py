@@ -58,11 +58,22 @@ def _times(page: str) -> list[str]:
     return re.findall(r'name="time" value="([^"]+)"', page)
 
 
+async def _free_days(client: httpx.AsyncClient, url: str) -> list[str]:
+    """The links of the days with free times, on the month calendar and the months after it."""
+    days: list[str] = []
+    while True:
+        page = await client.get(url)
+        assert page.status_code == 200, page.text
+        days += _links(page.text, r'<a href="([^"]+)" data-day=')
+        following = _links(page.text, r'<a class="month-step" href="([^"]+)" id="month-next"')
+        if not following:
+            return days
+        url = following[0]
+
+
 async def _details_page(client: httpx.AsyncClient, desk: Desk, day_index: int = 1) -> str:
     """Walk the steps: type, then a day (the second offered: never today, which may be over)."""
-    days_page = await client.get(f"{desk.page}?type={desk.type_id}")
-    assert days_page.status_code == 200, days_page.text
-    days = _links(days_page.text, r'<a href="([^"]+)" data-day=')
+    days = await _free_days(client, f"{desk.page}?type={desk.type_id}")
     assert len(days) >= 20  # four weeks of days open every day (today's slots may be gone)
     page = await client.get(days[day_index])
     assert page.status_code == 200, page.text
@@ -219,8 +230,8 @@ async def test_without_credits_the_office_cannot_take_bookings(
         f"/api/v1/departments/{poor.department_id}/hours", headers=poor.headers, json=every_day()
     )
     assert hours.status_code == 200
-    days = await client.get(f"/book/{poor.department_id}")
-    page = await client.get(_links(days.text, r'<a href="([^"]+)" data-day=')[1])
+    days = await _free_days(client, f"/book/{poor.department_id}")
+    page = await client.get(days[1])
     refused = await client.post(f"/book/{poor.department_id}", data=_form(page.text))
     assert refused.status_code == 402
     assert "This office cannot take bookings online right now." in refused.text
@@ -266,16 +277,16 @@ async def test_a_time_taken_meanwhile_is_refused(
 
 
 @pytest.mark.parametrize(
-    ("fields", "message"),
+    ("fields", "field", "message"),
     [
-        ({"name": "  "}, "Please enter your name"),
-        ({"name": "x" * 201}, "Please enter your name"),
-        ({"email": "not-an-address"}, "Please enter a valid e-mail address."),
-        ({"phone": "call me"}, "Please enter a valid phone number"),
-        ({"phone": ""}, "Please enter a valid phone number"),
-        ({"time": "tomorrow"}, "Please choose one of the free times."),
-        ({"type": "abc"}, "Please choose an appointment type."),
-        ({"type": ""}, "Please choose an appointment type."),
+        ({"name": "  "}, "name", "Please enter your name"),
+        ({"name": "x" * 201}, "name", "Please enter your name"),
+        ({"email": "not-an-address"}, "email", "Please enter a valid e-mail address."),
+        ({"phone": "call me"}, "phone", "Please enter a valid phone number"),
+        ({"phone": ""}, "phone", "Please enter a valid phone number"),
+        ({"time": "tomorrow"}, "time", "Please choose one of the free times."),
+        ({"type": "abc"}, None, "Please choose an appointment type."),
+        ({"type": ""}, None, "Please choose an appointment type."),
     ],
 )
 async def test_invalid_fields_are_refused(
@@ -283,12 +294,40 @@ async def test_invalid_fields_are_refused(
     tenant: Tenant,
     desk: Desk,
     fields: dict[str, str],
+    field: str | None,
     message: str,
 ) -> None:
     response = await _book(client, desk, **fields)
     assert response.status_code == 400
-    assert message in html.unescape(response.text)
-    assert 'role="alert"' in response.text
+    text = html.unescape(response.text)
+    if field is None:  # not a field of this form: the type step again, with the message
+        assert re.search(f'<p class="error" role="alert" id="book-error"[^>]*>{message}', text)
+    else:  # next to its field, which says it is invalid and has the focus
+        found = re.search(f'<p class="field-error" id="{field}-error">([^<]+)</p>', text)
+        assert found is not None
+        assert message in found.group(1)
+        assert re.search(f'id="{field}(-1)?"[^>]*aria-invalid="true"', text)
+        assert re.search(f'aria-describedby="{field}-error', text)
+        assert text.count(" autofocus") == 1
+        assert 'role="alert"' not in text  # no banner at the top
+    assert await balance(client, tenant) == 100
+
+
+async def test_every_wrong_field_is_shown_next_to_it_and_the_first_gets_the_focus(
+    client: httpx.AsyncClient, tenant: Tenant, desk: Desk
+) -> None:
+    page = await _details_page(client, desk)
+    form = {**_form(page, name="", email="nope", phone="call me"), "time": ""}
+    response = await client.post(desk.page, data=form, headers={"Accept-Language": "fr"})
+    assert response.status_code == 400
+    text = html.unescape(response.text)
+    for field in ("time", "name", "email", "phone"):
+        assert f'id="{field}-error"' in text, field
+    assert "Indiquez une adresse e-mail valide." in text
+    # The focus goes to the first wrong field in the page's order: the times.
+    [focused] = re.findall(r"<input [^>]*autofocus[^>]*>", text)
+    assert 'id="time-1"' in focused
+    assert 'value="nope"' in text  # what was typed comes back
     assert await balance(client, tenant) == 100
 
 
@@ -481,6 +520,7 @@ async def test_french_day_names_and_language_switch_keep_the_step(
     assert '<html lang="fr">' in days.text
     assert "Choisissez un jour" in days.text
     assert re.search(r"(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d+ \w+", days.text)
+    assert re.search(r'<h3 id="month-heading"[^>]*>[A-ZÉ][a-zéû]+ \d{4}</h3>', days.text)
     assert f'href="/book/{desk.department_id}?type={desk.type_id}&amp;lang=en"' in days.text
 
 
@@ -510,8 +550,8 @@ async def test_a_department_that_names_its_workers_offers_each_of_them(
         f"/api/v1/departments/{d}/hours", headers=tenant.headers, json=every_day()
     )
     assert hours.status_code == 200
-    days = await client.get(f"/book/{d}")
-    page = (await client.get(_links(days.text, r'<a href="([^"]+)" data-day=')[1])).text
+    days = await _free_days(client, f"/book/{d}")
+    page = (await client.get(days[1])).text
     assert re.search(r"09:00 with Worker \d+", page)
     assert all(v.endswith(f"~{tenant.worker_id}") for v in _times(page))
     booked = await client.post(f"/book/{d}", data=_form(page))

@@ -84,7 +84,7 @@ def _valid(token: str) -> bool:
     return 0 < len(token) <= MAX_TOKEN_LENGTH
 
 
-async def _owner(services: Services, token: str) -> int:
+async def link_owner(services: Services, token: str) -> int:
     organization_id = (
         await services.registry.owner_of_cancel_token(token) if _valid(token) else None
     )
@@ -94,7 +94,7 @@ async def _owner(services: Services, token: str) -> int:
 
 
 async def appointment_by_cancel_token(services: Services, token: str) -> LinkedAppointment:
-    organization_id = await _owner(services, token)
+    organization_id = await link_owner(services, token)
     async with services.uow(organization_id, write=False) as uow:
         appointment = await uow.appointments.get_by_cancel_token(token)
         if appointment is None:
@@ -112,7 +112,7 @@ async def appointment_by_cancel_token(services: Services, token: str) -> LinkedA
 async def cancel_by_token(services: Services, token: str) -> Appointment:
     """Cancel through the private link: the cancellation use case (one credit refunded, the
     department's minimum notice to cancel enforced); cancelling twice changes nothing."""
-    organization_id = await _owner(services, token)
+    organization_id = await link_owner(services, token)
     async with services.uow(organization_id, write=False) as uow:
         found = await uow.appointments.get_by_cancel_token(token)
     if found is None:

@@ -7,6 +7,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from starlette.datastructures import FormData
@@ -89,20 +90,33 @@ class Visitor:
         )
 
     def checked(self, t: Translator) -> tuple[str, str, str, datetime, int | None]:
-        """Name, e-mail, phone and the chosen time, or an InvalidRequest in plain words."""
+        """Name, e-mail, phone and the chosen time, or an InvalidRequest in plain words whose
+        details name every wrong field (shown next to each one)."""
+        errors: list[dict[str, Any]] = []
         name = self.name.strip()
         if not name or len(name) > MAX_NAME or any(ord(c) < 32 for c in name):
-            raise InvalidRequest(t("book.name_required"))
+            errors.append({"field": "name", "message": t("book.name_required")})
         email = self.email.strip()
         if not is_email(email):
-            raise InvalidRequest(t("book.email_invalid"))
+            errors.append({"field": "email", "message": t("book.email_invalid")})
         phone = self.phone.strip()
         if not phone or len(phone) > MAX_PHONE or not PHONE.match(phone):
-            raise InvalidRequest(t("book.phone_invalid"))
+            errors.append({"field": "phone", "message": t("book.phone_invalid")})
         choice = parse_time_choice(self.time)
         if choice is None:
-            raise InvalidRequest(t("book.time_required"))
+            errors.append({"field": "time", "message": t("book.time_required")})
+        if errors or choice is None:
+            raise InvalidRequest(str(errors[0]["message"]), details=errors)
         return name, email, phone, *choice
+
+
+def field_errors(details: list[dict[str, Any]] | None) -> dict[str, str]:
+    """The messages of a refusal by form field (empty when the refusal is about no field)."""
+    return {
+        str(d["field"]): str(d["message"])
+        for d in details or []
+        if isinstance(d.get("field"), str) and isinstance(d.get("message"), str)
+    }
 
 
 def csrf_token(request: Request) -> str:
