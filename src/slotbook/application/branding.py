@@ -26,6 +26,12 @@ async def organization_branding(services: Services, principal: Principal) -> Bra
         return await uow.organization.branding()
 
 
+async def organization_logo(services: Services, principal: Principal) -> Logo | None:
+    require(principal, Scope.ADMIN)
+    async with services.uow(principal.organization_id, write=False) as uow:
+        return await uow.organization.logo()
+
+
 async def change_branding(
     services: Services, principal: Principal, change: BrandingChange
 ) -> Branding:

@@ -106,6 +106,11 @@ class ReminderWorker:
         organization's are (bookings of the organization wait for it)."""
         decided: list[tuple[ReminderCandidate, ReminderDecision, ReminderRecord]] = []
         planned: list[_Planned] = []
+        accent, logo = (
+            await self._store.branding_of(organization_id)
+            if self._mailer is not None
+            else (None, None)
+        )
         async with self._store.claim() as claim:
             for candidate in await claim.candidates(organization_id, now, self._batch_size):
                 a = candidate.appointment
@@ -123,7 +128,9 @@ class ReminderWorker:
                 if decision.send is None or (a.id, decision.send) not in won:
                     continue
                 starts = a.starts_at.astimezone(ZoneInfo(a.time_zone))
-                notice = ReminderNotice(a, starts, cancel_link(self._base_url, tokens[a.id]))
+                notice = ReminderNotice(
+                    a, starts, cancel_link(self._base_url, tokens[a.id]), accent, logo
+                )
                 planned.append(
                     _Planned(
                         candidate,

@@ -76,6 +76,26 @@ MESSAGES: dict[str, str] = {
     "pager.previous": "Previous page",
     "pager.next": "Next page",
     "pager.position": "Page {page} of {pages}",
+    "settings.nav": "Settings",
+    "branding.title": "Settings → Branding",
+    "branding.title_short": "Branding",
+    "branding.intro": "Your logo and accent color on the public booking pages and in the "
+    "e-mails to your clients.",
+    "branding.accent": "Accent color",
+    "branding.accent_hint": "A hex color such as #1f5fbf, dark enough for white text on it "
+    "(contrast of at least {min}:1). Leave empty for the default.",
+    "branding.contrast_now": "Now: {ratio}:1.",
+    "branding.logo": "Logo",
+    "branding.logo_current": "Your current logo",
+    "branding.logo_hint": "A PNG, JPEG or WebP image of at most {kb} KB, shown 40 pixels high.",
+    "branding.remove_logo": "Remove the logo",
+    "branding.save": "Save",
+    "branding.saved": "Branding saved.",
+    "branding.error.hex": "Enter the color as # followed by 6 hexadecimal digits, such as #1f5fbf.",
+    "branding.error.contrast": "This color has a contrast of {ratio}:1 with white; at least"
+    " {min}:1 is needed so text and buttons stay readable. "
+    "Choose a darker color.",
+    "branding.error.logo": "The logo must be a PNG, JPEG or WebP image of at most {kb} KB.",
     "keys.title": "Settings → API",
     "keys.intro": "API keys let your own software use the Slotbook API. "
     "Give each key only the scopes it needs.",

@@ -76,6 +76,29 @@ MESSAGES: dict[str, str] = {
     "pager.previous": "Page précédente",
     "pager.next": "Page suivante",
     "pager.position": "Page {page} sur {pages}",
+    "settings.nav": "Paramètres",
+    "branding.title": "Paramètres → Image de marque",
+    "branding.title_short": "Image de marque",
+    "branding.intro": "Votre logo et votre couleur sur les pages publiques de réservation "
+    "et dans les e-mails envoyés à vos clients.",
+    "branding.accent": "Couleur d'accent",
+    "branding.accent_hint": "Une couleur hexadécimale comme #1f5fbf, assez foncée pour du "
+    "texte blanc (contraste d'au moins {min}:1). Laissez vide pour "
+    "la couleur par défaut.",
+    "branding.contrast_now": "Actuellement : {ratio}:1.",
+    "branding.logo": "Logo",
+    "branding.logo_current": "Votre logo actuel",
+    "branding.logo_hint": "Une image PNG, JPEG ou WebP de {kb} Ko au plus, affichée sur 40 "
+    "pixels de haut.",
+    "branding.remove_logo": "Retirer le logo",
+    "branding.save": "Enregistrer",
+    "branding.saved": "Image de marque enregistrée.",
+    "branding.error.hex": "Indiquez la couleur par # suivi de 6 chiffres hexadécimaux, "
+    "comme #1f5fbf.",
+    "branding.error.contrast": "Cette couleur a un contraste de {ratio}:1 avec le blanc ; "
+    "il faut au moins {min}:1 pour que textes et boutons restent"
+    " lisibles. Choisissez une couleur plus foncée.",
+    "branding.error.logo": "Le logo doit être une image PNG, JPEG ou WebP de {kb} Ko au plus.",
     "keys.title": "Paramètres → API",
     "keys.intro": "Les clés d'API permettent à vos logiciels d'utiliser l'API Slotbook. "
     "Ne donnez à chaque clé que les droits dont elle a besoin.",
