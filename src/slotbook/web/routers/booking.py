@@ -193,6 +193,10 @@ async def _steps(
         "with_details": True,
     }
     if page.types and kind is None:
+        # A zone chosen in the address goes on to the calendar.
+        requested = zone_text or request.query_params.get("tz")
+        zone = _zone_param(request, department.time_zone, requested)
+        context["chosen_zone"] = zone if requested == zone else None
         return _page(request, "book_type.html", context, status, department=department)
     free = await free_times(services, department_id, kind.id if kind else None)
     zone = _zone_param(request, free.time_zone, zone_text)
