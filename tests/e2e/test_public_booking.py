@@ -7,6 +7,8 @@ photographed at both widths."""
 from __future__ import annotations
 
 import re
+import struct
+import zlib
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
@@ -355,3 +357,71 @@ async def test_a_department_with_its_page_off_and_unknown_links_answer_a_friendl
     assert response is not None
     assert response.status == 404
     await check_page(page, server, f"book-bad-link-{lang}")
+
+
+def _logo_png(width: int = 120, height: int = 40) -> bytes:
+    """A small two-color PNG (a green band on white), written with zlib as the format says."""
+    rows = b"".join(
+        b"\0"
+        + b"".join(
+            (b"\x0b\x5d\x1e" if 8 <= y < 32 and x < 40 else b"\xff\xff\xff") for x in range(width)
+        )
+        for y in range(height)
+    )
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+async def test_an_owner_brands_the_page_with_a_logo_and_an_accent_color(
+    visitor: Page, server: Server, width: str, lang: str, tmp_path: Path
+) -> None:
+    page = visitor
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(_logo_png())
+    await page.goto(server.url("/dashboard/login?lang=en"))  # log_in reads English labels
+    await log_in(page, server, *server.owner)
+    await page.goto(server.url(f"/dashboard/settings/branding?lang={lang}"))
+    try:
+        # Too light for white text: refused next to the field, with the focus on it.
+        await page.locator("#accent-color").fill("#8fd19e")
+        await page.locator("#branding-form button[type=submit]").click()
+        await expect(page.locator("#accent-color-error")).to_contain_text(":1")
+        await expect(page.locator("#accent-color")).to_be_focused()
+        await page.locator("#accent-color").fill("#0b5d1e")
+        await page.locator("#logo").set_input_files(str(logo))
+        await page.locator("#branding-form button[type=submit]").click()
+        await expect(page.get_by_role("status")).to_be_visible()
+        await expect(page.locator("img.logo-preview")).to_be_visible()
+        if server.backend == "sqlite" and lang == "en":
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            await page.screenshot(
+                path=SCREENSHOTS / f"settings-branding-{width}.png", full_page=True
+            )
+
+        await page.goto(server.url(f"/book/{PASSPORTS}?lang={lang}"))
+        await expect(page.locator("header img.logo")).to_be_visible()
+        natural = await page.locator("header img.logo").evaluate("i => i.naturalWidth")
+        assert natural == 120  # served and decoded
+        await page.get_by_role("button", name=WORDS[lang]["continue"]).click()
+        await expect(page.locator("#tz")).to_have_value(VISITOR_ZONE)
+        chosen = page.locator("#month a.day.free[aria-current]")
+        color = await chosen.evaluate("e => getComputedStyle(e).backgroundColor")
+        assert color == "rgb(11, 93, 30)"  # the accent, through brand.css under the CSP
+        await check_page(page, server, f"book-branded-{lang}")
+    finally:
+        await page.goto(server.url("/dashboard/settings/branding"))
+        await page.locator("#accent-color").fill("")
+        if await page.locator("#remove-logo").count():
+            await page.locator("#remove-logo").check()
+        await page.locator("#branding-form button[type=submit]").click()
+        await expect(page.get_by_role("status")).to_be_visible()

@@ -1,5 +1,6 @@
 """An organization's branding on its booking page and e-mails: an accent color readable as text
-and as a button with white text (WCAG 2.x contrast), and a small logo image."""
+on the pages' light backgrounds and as a button under white text (WCAG 2.x contrast), and a
+small logo image."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from dataclasses import dataclass
 from slotbook.domain.errors import InvalidRequest
 
 HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
-# WCAG 2.x level AA for normal text: the accent is link text on white and a button's
-# background under white text, so both need this much contrast against white.
+# WCAG 2.x level AA for normal text: the accent is link text on white cards and on the pages'
+# light grey background (web/static/app.css --bg), and a button's background under white text,
+# so it needs this much contrast against the darker of the two.
 MIN_CONTRAST = 4.5
-WHITE_LUMINANCE = 1.0
+WHITE = "#ffffff"
+PAGE_BACKGROUND = "#f5f7fa"
 MAX_LOGO_BYTES = 100 * 1024
 # The image types a logo may have, by their first bytes. No SVG: it can carry scripts.
 _SIGNATURES: tuple[tuple[str, bytes, bytes | None], ...] = (
@@ -33,9 +36,16 @@ def relative_luminance(color: str) -> float:
     return 0.2126 * _channel(r) + 0.7152 * _channel(g) + 0.0722 * _channel(b)
 
 
-def contrast_with_white(color: str) -> float:
-    """(L1 + 0.05) / (L2 + 0.05) with white as the lighter color: 1 to 21."""
-    return (WHITE_LUMINANCE + 0.05) / (relative_luminance(color) + 0.05)
+def contrast_ratio(first: str, second: str) -> float:
+    """(L1 + 0.05) / (L2 + 0.05), L1 the lighter color's luminance: 1 to 21."""
+    lighter, darker = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def accent_contrast(color: str) -> float:
+    """The accent's contrast where it is weakest: against the pages' grey background (white
+    text on it, or it on white, has more)."""
+    return min(contrast_ratio(color, WHITE), contrast_ratio(color, PAGE_BACKGROUND))
 
 
 def accent_color(text: str) -> str:
@@ -43,11 +53,11 @@ def accent_color(text: str) -> str:
     value = text.strip()
     if not HEX_COLOR.match(value):
         raise InvalidRequest(f"The accent color must be a hex color like #1d4ed8, not {value!r}")
-    ratio = contrast_with_white(value)
+    ratio = accent_contrast(value)
     if ratio < MIN_CONTRAST:
         raise InvalidRequest(
-            f"The accent color {value} has a contrast of {ratio:.2f}:1 with white; "
-            f"at least {MIN_CONTRAST}:1 is needed for readable text and buttons"
+            f"The accent color {value} has a contrast of {ratio:.2f}:1 with the pages' "
+            f"background; at least {MIN_CONTRAST}:1 is needed for readable text and buttons"
         )
     return value.lower()
 

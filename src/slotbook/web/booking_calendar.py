@@ -101,6 +101,11 @@ class MonthView:
     def same_zone(self) -> bool:
         return self.zone == self.department_zone
 
+    @property
+    def office_place(self) -> str:
+        """The department zone's city ("Conakry"), to label its own times briefly."""
+        return self.department_zone.rsplit("/", 1)[-1].replace("_", " ")
+
 
 def free_days(slots_by_day: Mapping[date, Sequence[Slot]], zone: str) -> dict[date, list[Slot]]:
     """The free times regrouped by the visitor's local day (a late evening time may fall on the

@@ -82,8 +82,9 @@ MESSAGES: dict[str, str] = {
     "branding.intro": "Your logo and accent color on the public booking pages and in the "
     "e-mails to your clients.",
     "branding.accent": "Accent color",
-    "branding.accent_hint": "A hex color such as #1f5fbf, dark enough for white text on it "
-    "(contrast of at least {min}:1). Leave empty for the default.",
+    "branding.accent_hint": "A hex color such as #1f5fbf, dark enough as text on the pages' "
+    "light grey and under white text (contrast of at least {min}:1). "
+    "Leave empty for the default.",
     "branding.contrast_now": "Now: {ratio}:1.",
     "branding.logo": "Logo",
     "branding.logo_current": "Your current logo",
@@ -92,7 +93,8 @@ MESSAGES: dict[str, str] = {
     "branding.save": "Save",
     "branding.saved": "Branding saved.",
     "branding.error.hex": "Enter the color as # followed by 6 hexadecimal digits, such as #1f5fbf.",
-    "branding.error.contrast": "This color has a contrast of {ratio}:1 with white; at least"
+    "branding.error.contrast": "This color has a contrast of {ratio}:1 with the pages' "
+    "background; at least"
     " {min}:1 is needed so text and buttons stay readable. "
     "Choose a darker color.",
     "branding.error.logo": "The logo must be a PNG, JPEG or WebP image of at most {kb} KB.",
@@ -350,7 +352,8 @@ MESSAGES: dict[str, str] = {
     "book.zone.note": "Times are in {zone}. The office is in {office}: its own time is shown "
     "under each time.",
     "book.zone.office_time": "At the office ({zone}): {start} \u2013 {end}",
-    "book.time.office": "{time} office time",
+    "book.time.office": "{place} {time}",
+    "book.what_colon": "Type:",
     "book.time_range": "{start} \u2013 {end}",
     "book.add_to_calendar": "Add to your calendar",
     "book.google": "Add to Google Calendar",

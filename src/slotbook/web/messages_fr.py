@@ -82,9 +82,9 @@ MESSAGES: dict[str, str] = {
     "branding.intro": "Votre logo et votre couleur sur les pages publiques de réservation "
     "et dans les e-mails envoyés à vos clients.",
     "branding.accent": "Couleur d'accent",
-    "branding.accent_hint": "Une couleur hexadécimale comme #1f5fbf, assez foncée pour du "
-    "texte blanc (contraste d'au moins {min}:1). Laissez vide pour "
-    "la couleur par défaut.",
+    "branding.accent_hint": "Une couleur hexadécimale comme #1f5fbf, assez foncée comme "
+    "texte sur le gris clair des pages et sous du texte blanc "
+    "(contraste d'au moins {min}:1). Laissez vide pour la couleur par défaut.",
     "branding.contrast_now": "Actuellement : {ratio}:1.",
     "branding.logo": "Logo",
     "branding.logo_current": "Votre logo actuel",
@@ -95,7 +95,7 @@ MESSAGES: dict[str, str] = {
     "branding.saved": "Image de marque enregistrée.",
     "branding.error.hex": "Indiquez la couleur par # suivi de 6 chiffres hexadécimaux, "
     "comme #1f5fbf.",
-    "branding.error.contrast": "Cette couleur a un contraste de {ratio}:1 avec le blanc ; "
+    "branding.error.contrast": "Cette couleur a un contraste de {ratio}:1 avec le fond des pages ; "
     "il faut au moins {min}:1 pour que textes et boutons restent"
     " lisibles. Choisissez une couleur plus foncée.",
     "branding.error.logo": "Le logo doit être une image PNG, JPEG ou WebP de {kb} Ko au plus.",
@@ -359,7 +359,8 @@ MESSAGES: dict[str, str] = {
     "book.zone.note": "Les horaires sont à l'heure de {zone}. Le service est dans le fuseau "
     "{office} : son heure figure sous chaque horaire.",
     "book.zone.office_time": "Au service ({zone}) : {start} \u2013 {end}",
-    "book.time.office": "{time} heure du service",
+    "book.time.office": "{place} {time}",
+    "book.what_colon": "Type :",
     "book.time_range": "{start} \u2013 {end}",
     "book.add_to_calendar": "Ajouter à votre agenda",
     "book.google": "Ajouter à Google Agenda",

@@ -7,7 +7,8 @@ import pytest
 from slotbook.domain.branding import (
     MAX_LOGO_BYTES,
     accent_color,
-    contrast_with_white,
+    accent_contrast,
+    contrast_ratio,
     logo_type,
     relative_luminance,
 )
@@ -25,7 +26,13 @@ from slotbook.domain.errors import InvalidRequest
     ],
 )
 def test_contrast_with_white_follows_wcag(color: str, ratio: float) -> None:
-    assert contrast_with_white(color) == pytest.approx(ratio, abs=0.01)
+    assert contrast_ratio(color, "#ffffff") == pytest.approx(ratio, abs=0.01)
+    assert contrast_ratio("#ffffff", color) == pytest.approx(ratio, abs=0.01)
+
+
+def test_the_accent_is_measured_against_the_pages_grey_background() -> None:
+    assert accent_contrast("#767676") == pytest.approx(4.23, abs=0.01)  # 4.54 on white
+    assert accent_contrast("#1f5fbf") == pytest.approx(5.68, abs=0.01)
 
 
 def test_relative_luminance_of_the_primaries() -> None:
@@ -36,8 +43,8 @@ def test_relative_luminance_of_the_primaries() -> None:
 
 def test_an_accent_must_be_hex_and_readable_on_white() -> None:
     assert accent_color(" #1F5FBF ") == "#1f5fbf"
-    assert accent_color("#767676") == "#767676"
-    for bad in ("#777777", "#ffcc00", "#fff"):
+    assert accent_color("#707070") == "#707070"
+    for bad in ("#767676", "#777777", "#ffcc00", "#fff"):
         with pytest.raises(InvalidRequest):
             accent_color(bad)
     for malformed in ("1f5fbf", "#1f5fbg", "red", "#1f5fbf0", ""):

@@ -20,7 +20,7 @@ from slotbook.domain.branding import (
     HEX_COLOR,
     MAX_LOGO_BYTES,
     MIN_CONTRAST,
-    contrast_with_white,
+    accent_contrast,
     logo_type,
 )
 from slotbook.domain.errors import DomainError, InvalidRequest, NotFound
@@ -51,7 +51,7 @@ async def _page(
         {
             "branding": branding,
             "accent": color or "",
-            "contrast": f"{contrast_with_white(color):.1f}" if color else None,
+            "contrast": f"{accent_contrast(color):.1f}" if color else None,
             "min_contrast": MIN_CONTRAST,
             "max_logo_kb": MAX_LOGO_BYTES // 1024,
             "error": None,
@@ -98,8 +98,8 @@ def _check(t: Translator, accent: str, logo: bytes | None) -> None:
     """The domain's checks, worded for the owner in their language."""
     if accent and not HEX_COLOR.match(accent):
         raise _refuse("accent_color", t("branding.error.hex"))
-    if accent and contrast_with_white(accent) < MIN_CONTRAST:
-        ratio = f"{contrast_with_white(accent):.2f}"
+    if accent and accent_contrast(accent) < MIN_CONTRAST:
+        ratio = f"{accent_contrast(accent):.2f}"
         raise _refuse("accent_color", t("branding.error.contrast", ratio=ratio, min=MIN_CONTRAST))
     if logo is not None:
         try:
