@@ -23,6 +23,7 @@ from slotbook.application.cancel_links import (
 )
 from slotbook.application.public_booking import (
     BOOKING_WEEKS,
+    FreeTimes,
     OnlineBooking,
     book_online,
     booking_page,
@@ -110,16 +111,18 @@ def _calendar_context(
     request: Request,
     *,
     path: str,
-    slots: Any,
+    slots: FreeTimes,
     department: Department,
     kind: AppointmentType | None,
-    zone: str,
+    zone_text: str | None,
     month: date | None,
     day: date | None,
 ) -> dict[str, Any]:
-    """The month calendar and the chosen day's times, and the links of its days and months."""
+    """The month calendar and the chosen day's times in the visitor's zone, and the links of
+    its days and months."""
     t = translator(request)
     services = container_of(request).services
+    zone = _zone_param(request, slots.time_zone, zone_text)
     today = services.clock.now().astimezone(ZoneInfo(zone)).date()
     view = month_view(
         t,
@@ -142,6 +145,7 @@ def _calendar_context(
 
     return {
         "view": view,
+        "zone": zone,
         "day": view.day,
         "day_link": day_link,
         "month_link": month_link,
@@ -199,9 +203,7 @@ async def _steps(
         context["chosen_zone"] = zone if requested == zone else None
         return _page(request, "book_type.html", context, status, department=department)
     free = await free_times(services, department_id, kind.id if kind else None)
-    zone = _zone_param(request, free.time_zone, zone_text)
     context["free"] = free
-    context["zone"] = zone
     context.update(
         _calendar_context(
             request,
@@ -209,7 +211,7 @@ async def _steps(
             slots=free,
             department=department,
             kind=kind,
-            zone=zone,
+            zone_text=zone_text,
             month=month,
             day=day,
         )
@@ -460,8 +462,6 @@ async def _reschedule_page(
     a = linked.appointment
     if department is not None and context["movable"]:
         free = await free_times(services, a.department_id, a.appointment_type_id)
-        zone = _zone_param(request, free.time_zone, zone_text)
-        context["zone"] = zone
         context.update(
             _calendar_context(
                 request,
@@ -469,7 +469,7 @@ async def _reschedule_page(
                 slots=free,
                 department=department,
                 kind=None,
-                zone=zone,
+                zone_text=zone_text,
                 month=month,
                 day=day,
             )
