@@ -421,8 +421,8 @@ async def test_an_owner_brands_the_page_with_a_logo_and_an_accent_color(
         await page.get_by_role("button", name=WORDS[lang]["continue"]).click()
         await expect(page.locator("#tz")).to_have_value(VISITOR_ZONE)
         chosen = page.locator("#month a.day.free[aria-current]")
-        color = await chosen.evaluate("e => getComputedStyle(e).backgroundColor")
-        assert color == "rgb(11, 93, 30)"  # the accent, through brand.css under the CSP
+        # The accent, through brand.css under the CSP (retried: the sheet may still be loading).
+        await expect(chosen).to_have_css("background-color", "rgb(11, 93, 30)")
         await check_page(page, server, f"book-branded-{lang}")
     finally:
         await page.goto(server.url("/dashboard/settings/branding"))
