@@ -696,6 +696,15 @@ async def test_the_confirmation_says_when_where_and_how_to_add_change_or_cancel(
     assert f" {start.year}" in french
     assert "Ajouter à Google Agenda" in french
     assert "Changer la date ou l'heure" in french
+    # Cancelling in another zone keeps it on the page that says it is done.
+    cancel = await client.get(f"/book/cancel/{token}?tz=Asia/Tokyo")
+    assert hidden(cancel.text, "tz") == "Asia/Tokyo"
+    done = await client.post(
+        f"/book/cancel/{token}",
+        data={"csrf_token": hidden(cancel.text, "csrf_token"), "tz": "Asia/Tokyo"},
+    )
+    assert done.headers["location"] == f"/book/cancel/{token}?done=1&tz=Asia%2FTokyo"
+    assert "Asia/Tokyo" in (await client.get(done.headers["location"])).text
 
 
 async def test_a_visitor_reschedules_through_the_private_link(

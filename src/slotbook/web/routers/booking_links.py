@@ -165,7 +165,8 @@ async def cancel_submit(request: Request, token: str) -> Response:
     form = await request.form()
     check_csrf(request, form)
     await cancel_by_token(services, token)
-    return redirect(f"{CANCEL_PATH}{token}?done=1")
+    tz = text_field(form, "tz", MAX_ZONE) or None
+    return redirect(f"{CANCEL_PATH}{token}" + query(done=1, tz=tz))
 
 
 async def _reschedulepage(
