@@ -29,7 +29,8 @@ from slotbook.web.rendering import render, translator
 from slotbook.web.session import container_of
 
 MAX_ZONE = 64
-APPOINTMENT_PATH = "/book/appointment/"  # + token: the confirmation
+APPOINTMENT_PATH = "/book/appointment/"
+TIMES_ANCHOR = "#times-heading"  # + token: the confirmation
 
 
 def render_page(
@@ -104,7 +105,8 @@ def calendar_context(
     tz = None if zone == slots.time_zone else zone
 
     def day_link(d: date) -> str:
-        return path + query(type=type_id, day=d.isoformat(), tz=tz)
+        # To the day's times: below the calendar on a phone, and where the next Tab starts.
+        return path + query(type=type_id, day=d.isoformat(), tz=tz) + TIMES_ANCHOR
 
     def month_link(m: date) -> str:
         return path + query(type=type_id, month=m.strftime("%Y-%m"), tz=tz)

@@ -17,6 +17,7 @@
   const known = Array.from(select.options).some((option) => option.value === detected);
   if (!params.has("tz") && known && detected !== select.value) {
     params.set("tz", detected);
-    window.location.replace(`${window.location.pathname}?${params.toString()}`);
+    const { pathname, hash } = window.location;
+    window.location.replace(`${pathname}?${params.toString()}${hash}`);
   }
 })();
