@@ -48,9 +48,13 @@ async def test_an_owner_brands_the_booking_page(
     assert re.search(r'<p class="field-error" id="accent-color-error">[^<]*1\.\d\d:1', text)
     assert re.search(r'id="accent-color"[^>]*aria-invalid="true"', text)
     assert 'value="#ffcc00"' in text  # what was typed comes back
-    malformed = await _save(client, "blue")
-    assert malformed.status_code == 400
-    assert "6 hexadecimal digits" in malformed.text
+    for junk in ("blue", "#" + "0" * 5000):
+        malformed = await _save(client, junk)
+        assert malformed.status_code == 400
+        assert "6 hexadecimal digits" in malformed.text
+    big = await _save(client, "", b"\x89PNG\r\n\x1a\n" + b"\0" * 200_000)
+    assert big.status_code == 400
+    assert "at most 100 KB" in big.text
     svg = await _save(client, "", b"<svg xmlns='http://www.w3.org/2000/svg'></svg>")
     assert svg.status_code == 400
     assert 'id="logo-error"' in svg.text

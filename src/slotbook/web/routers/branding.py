@@ -34,6 +34,7 @@ from slotbook.web.session import OwnerUser, checked_form, container_of
 router = APIRouter(prefix="/dashboard/settings/branding")
 
 PAGE = "/dashboard/settings/branding"
+MAX_ACCENT_TEXT = 64
 
 
 async def _page(
@@ -109,7 +110,11 @@ def _check(t: Translator, accent: str, logo: bytes | None) -> None:
 
 
 def _accent_text(form: Any) -> str:
-    return text_field(form, "accent_color", 32).strip()
+    """The color as typed; a very long value reads as "#" (refused), never as "no color"."""
+    value = form.get("accent_color")
+    if isinstance(value, str) and len(value) > MAX_ACCENT_TEXT:
+        return "#"
+    return text_field(form, "accent_color", MAX_ACCENT_TEXT).strip()
 
 
 @router.post("")
