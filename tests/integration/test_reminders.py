@@ -153,6 +153,7 @@ async def test_reminder_email_sms_and_event(
     assert token
     link = f"http://localhost:8000/book/cancel/{token}"
     assert link in plain
+    assert f"http://localhost:8000/book/reschedule/{token}" in plain  # the same token moves it
     html_text = html.get_content()
     assert f'href="{link}"' in html_text
 

@@ -18,6 +18,7 @@ from slotbook.domain.errors import CancelLinkNotFound
 from slotbook.domain.policy import BookingPolicy
 
 CANCEL_PATH = "/book/cancel/"
+RESCHEDULE_PATH = "/book/reschedule/"  # the same token moves the appointment
 # 43 URL-safe characters (256 bits); the column holds 64.
 TOKEN_BYTES = 32
 MAX_TOKEN_LENGTH = 64
@@ -30,6 +31,11 @@ def new_cancel_token() -> str:
 def cancel_link(public_base_url: str, token: str) -> str:
     """The absolute address of the cancel page, as reminders and the confirmation show it."""
     return f"{public_base_url.rstrip('/')}{CANCEL_PATH}{token}"
+
+
+def reschedule_link(public_base_url: str, token: str) -> str:
+    """The absolute address of the page that moves the appointment to another free time."""
+    return f"{public_base_url.rstrip('/')}{RESCHEDULE_PATH}{token}"
 
 
 async def ensure_cancel_token(uow: UnitOfWork, appointment_id: int) -> str:

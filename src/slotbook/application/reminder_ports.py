@@ -76,6 +76,7 @@ class ReminderNotice:
     appointment: Appointment
     local_start: datetime  # in the department's zone
     cancel_url: str | None
+    reschedule_url: str | None = None
     accent_color: str | None = None  # the organization's branding (Settings → Branding)
     logo: Logo | None = None
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from slotbook.application.cancel_links import cancel_link, new_cancel_token
+from slotbook.application.cancel_links import cancel_link, new_cancel_token, reschedule_link
 from slotbook.application.ports import Clock
 from slotbook.application.reminder_ports import (
     Mailer,
@@ -128,8 +128,14 @@ class ReminderWorker:
                 if decision.send is None or (a.id, decision.send) not in won:
                     continue
                 starts = a.starts_at.astimezone(ZoneInfo(a.time_zone))
+                token = tokens[a.id]
                 notice = ReminderNotice(
-                    a, starts, cancel_link(self._base_url, tokens[a.id]), accent, logo
+                    a,
+                    starts,
+                    cancel_link(self._base_url, token),
+                    reschedule_link(self._base_url, token),
+                    accent,
+                    logo,
                 )
                 planned.append(
                     _Planned(

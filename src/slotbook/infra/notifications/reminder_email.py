@@ -28,6 +28,8 @@ def reminder_message(sender: str, to: str, notice: ReminderNotice) -> EmailMessa
         "",
         f"Show this code at the desk: {a.qr_token}",
     ]
+    if notice.reschedule_url is not None:
+        lines += ["", f"Need another time? Change it here: {notice.reschedule_url}"]
     if notice.cancel_url is not None:
         lines += ["", f"Cannot come? Cancel here: {notice.cancel_url}"]
     message.set_content("\n".join(lines) + "\n")
@@ -41,6 +43,12 @@ def reminder_message(sender: str, to: str, notice: ReminderNotice) -> EmailMessa
         f'<p>Cannot come? <a style="color:{accent}" href="{escape(notice.cancel_url)}">'
         "Cancel the appointment</a>.</p>"
         if notice.cancel_url is not None
+        else ""
+    )
+    reschedule = (
+        f'<p>Need another time? <a style="color:{accent}" '
+        f'href="{escape(notice.reschedule_url)}">Change the date or time</a>.</p>'
+        if notice.reschedule_url is not None
         else ""
     )
     logo = (
@@ -58,7 +66,7 @@ def reminder_message(sender: str, to: str, notice: ReminderNotice) -> EmailMessa
         f"<p>Show this code at the desk:<br>"
         f'<img src="cid:{qr_cid[1:-1]}" alt="{escape(a.qr_token)}" width="200" height="200">'
         f"<br><code>{escape(a.qr_token)}</code></p>"
-        f"{cancel}"
+        f"{reschedule}{cancel}"
         "</body></html>"
     )
     message.add_alternative(html, subtype="html")

@@ -14,10 +14,12 @@ from starlette.responses import Response
 
 from slotbook.application.cancel_links import (
     CANCEL_PATH,
+    RESCHEDULE_PATH,
     LinkedAppointment,
     appointment_by_cancel_token,
     cancel_by_token,
     cancel_link,
+    reschedule_link,
 )
 from slotbook.application.public_booking import BOOKING_WEEKS, booking_page, free_times
 from slotbook.application.reschedule_links import reschedule_by_token
@@ -45,7 +47,6 @@ from slotbook.web.session import container_of
 router = APIRouter(prefix="/book")
 
 ICS = "text/calendar; charset=utf-8"
-RESCHEDULE_PATH = "/book/reschedule/"
 
 
 async def _linked(request: Request, token: str) -> tuple[LinkedAppointment, Department | None]:
@@ -85,7 +86,7 @@ def _appointment_context(
         "token": linked.token,
         "place": department,
         "cancel_url": cancel_link(base, linked.token),
-        "reschedule_url": f"{base}{RESCHEDULE_PATH}{linked.token}",
+        "reschedule_url": reschedule_link(base, linked.token),
         "ics_url": f"{APPOINTMENT_PATH}{linked.token}.ics",
         "google_url": google_calendar_link(
             title=f"{linked.type_name or a.department_name} - {a.department_name}",
