@@ -5,8 +5,9 @@
 Builds a fresh database (SQLite in a temporary directory by default) with the demo
 organization, then, through HTTP (in-process ASGI client, real database), times each step a
 visitor takes in the demo's Passport Service (two officers, four weeks of free times): the
-type step, the day step (four weeks of free slots), the time-and-details step, the booking
-post and the confirmation page with its QR code. Prints p50 and p99 per step, in ms.
+type step, the calendar step (four weeks of free slots: the month calendar and the first free
+day's times and form), another day's times, the booking post and the confirmation page with
+its QR code. Prints p50 and p99 per step, in ms.
 """
 
 from __future__ import annotations
@@ -55,10 +56,12 @@ async def run(url: str, rounds: int) -> None:
         for n in range(rounds):
             start = await timed("type step", http.get(f"/book/{DEPARTMENT}"))
             kind = _first(r'name="type" value="(\d+)"', start.text)
-            days = await timed("day step (4 weeks)", http.get(f"/book/{DEPARTMENT}?type={kind}"))
+            days = await timed(
+                "calendar step (4 weeks)", http.get(f"/book/{DEPARTMENT}?type={kind}")
+            )
             day_links = re.findall(r'<a href="([^"]+)" data-day=', days.text)
             details = await timed(
-                "time and details step", http.get(day_links[-1].replace("&amp;", "&"))
+                "another day's times", http.get(day_links[-1].replace("&amp;", "&"))
             )
             form = {
                 "csrf_token": _first(r'name="csrf_token" value="([^"]+)"', details.text),

@@ -51,9 +51,16 @@ class Server:
 
 
 def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A free port, within SLOTBOOK_E2E_PORTS ("8300-8399") when machines share port ranges."""
+    low, _, high = os.environ.get("SLOTBOOK_E2E_PORTS", "0-0").partition("-")
+    for port in range(int(low), int(high or low) + 1):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return int(sock.getsockname()[1])
+    raise RuntimeError(f"no free port in SLOTBOOK_E2E_PORTS={low}-{high}")
 
 
 def _cli(env: dict[str, str], *args: str) -> str:

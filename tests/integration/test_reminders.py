@@ -18,6 +18,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from sqlalchemy import select
 
+from slotbook.application.access import Principal, Scope
+from slotbook.application.branding import BrandingChange, change_branding
 from slotbook.application.reminders import ReminderWorker
 from slotbook.bootstrap import Container, reminder_worker
 from slotbook.infra.db.tables import appointment
@@ -151,6 +153,7 @@ async def test_reminder_email_sms_and_event(
     assert token
     link = f"http://localhost:8000/book/cancel/{token}"
     assert link in plain
+    assert f"http://localhost:8000/book/reschedule/{token}" in plain  # the same token moves it
     html_text = html.get_content()
     assert f'href="{link}"' in html_text
 
@@ -179,6 +182,33 @@ async def test_reminder_email_sms_and_event(
     assert len(events) == 1
     assert events[0]["data"]["appointment"]["id"] == booked["id"]
     assert events[0]["data"]["reminder"] == {"offsetMinutes": 1440, "channels": ["email", "sms"]}
+
+
+async def test_the_email_carries_the_organizations_branding(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    container: Container,
+    clock: TestClock,
+    inbox: tuple[Inbox, int],
+    reminders: ReminderWorker,
+) -> None:
+    owner = Principal(tenant.organization_id, None, frozenset({Scope.ADMIN.value}), 0)
+    logo = b"\x89PNG\r\n\x1a\n" + b"logo" * 10
+    await change_branding(
+        container.services, owner, BrandingChange(accent_color="#0b5d1e", logo=logo)
+    )
+    person = await _client(client, tenant, 1)
+    booked = await book(client, tenant, future(days=3, hour=11), clientId=person["id"])
+    clock.freeze(_starts_at(booked) - timedelta(hours=23))
+    await drain(reminders)
+    [message] = inbox[0].to(person["email"])
+    html = message.get_body(preferencelist=("html",))
+    assert html is not None
+    html_text = html.get_content()
+    assert "color:#0b5d1e" in html_text
+    images = {p["Content-ID"].strip("<>"): p for p in message.walk() if p["Content-ID"]}
+    [logo_cid] = [cid for cid, p in images.items() if p.get_content() == logo]
+    assert f'<img src="cid:{logo_cid}"' in html_text
 
 
 async def test_webhook_is_delivered(

@@ -125,6 +125,8 @@ async def test_department_create_edit_and_closures_show_in_the_api(
         "no_show_limit": "2",
         "no_show_window": "30",
         "show_admins": "on",
+        "address": "12 rue de la Paix, Conakry",
+        "directions": "Door B, second floor.",
     }
     del changed["booking_page"]
     saved = await _post(client, f"{DEPARTMENTS}/{department_id}", changed, DEPARTMENTS)
@@ -135,7 +137,10 @@ async def test_department_create_edit_and_closures_show_in_the_api(
     assert shown["showAdminsInBooking"] is True
     assert shown["bookingPolicy"]["maxUpcomingPerClient"] is None
     assert shown["bookingPolicy"]["minCancelNoticeMinutes"] == 1440
+    assert shown["address"] == "12 rue de la Paix, Conakry"  # shown to visitors who book
+    assert shown["directions"] == "Door B, second floor."
     page = await client.get(saved.headers["location"])
+    assert re.search(r'id="address"[^>]*value="12 rue de la Paix, Conakry"', page.text)
     assert "The settings are saved." in page.text
     assert re.search(r'id="booking-page" name="booking_page" aria', page.text)  # unticked
     assert 'name="no_show_limit" type="number"' in page.text

@@ -9,7 +9,10 @@ import html
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -58,11 +61,22 @@ def _times(page: str) -> list[str]:
     return re.findall(r'name="time" value="([^"]+)"', page)
 
 
+async def _free_days(client: httpx.AsyncClient, url: str) -> list[str]:
+    """The links of the days with free times, on the month calendar and the months after it."""
+    days: list[str] = []
+    while True:
+        page = await client.get(url)
+        assert page.status_code == 200, page.text
+        days += _links(page.text, r'<a href="([^"]+)" data-day=')
+        following = _links(page.text, r'<a class="month-step" href="([^"]+)" id="month-next"')
+        if not following:
+            return days
+        url = following[0]
+
+
 async def _details_page(client: httpx.AsyncClient, desk: Desk, day_index: int = 1) -> str:
     """Walk the steps: type, then a day (the second offered: never today, which may be over)."""
-    days_page = await client.get(f"{desk.page}?type={desk.type_id}")
-    assert days_page.status_code == 200, days_page.text
-    days = _links(days_page.text, r'<a href="([^"]+)" data-day=')
+    days = await _free_days(client, f"{desk.page}?type={desk.type_id}")
     assert len(days) >= 20  # four weeks of days open every day (today's slots may be gone)
     page = await client.get(days[day_index])
     assert page.status_code == 200, page.text
@@ -219,8 +233,8 @@ async def test_without_credits_the_office_cannot_take_bookings(
         f"/api/v1/departments/{poor.department_id}/hours", headers=poor.headers, json=every_day()
     )
     assert hours.status_code == 200
-    days = await client.get(f"/book/{poor.department_id}")
-    page = await client.get(_links(days.text, r'<a href="([^"]+)" data-day=')[1])
+    days = await _free_days(client, f"/book/{poor.department_id}")
+    page = await client.get(days[1])
     refused = await client.post(f"/book/{poor.department_id}", data=_form(page.text))
     assert refused.status_code == 402
     assert "This office cannot take bookings online right now." in refused.text
@@ -266,16 +280,16 @@ async def test_a_time_taken_meanwhile_is_refused(
 
 
 @pytest.mark.parametrize(
-    ("fields", "message"),
+    ("fields", "field", "message"),
     [
-        ({"name": "  "}, "Please enter your name"),
-        ({"name": "x" * 201}, "Please enter your name"),
-        ({"email": "not-an-address"}, "Please enter a valid e-mail address."),
-        ({"phone": "call me"}, "Please enter a valid phone number"),
-        ({"phone": ""}, "Please enter a valid phone number"),
-        ({"time": "tomorrow"}, "Please choose one of the free times."),
-        ({"type": "abc"}, "Please choose an appointment type."),
-        ({"type": ""}, "Please choose an appointment type."),
+        ({"name": "  "}, "name", "Please enter your name"),
+        ({"name": "x" * 201}, "name", "Please enter your name"),
+        ({"email": "not-an-address"}, "email", "Please enter a valid e-mail address."),
+        ({"phone": "call me"}, "phone", "Please enter a valid phone number"),
+        ({"phone": ""}, "phone", "Please enter a valid phone number"),
+        ({"time": "tomorrow"}, "time", "Please choose one of the free times."),
+        ({"type": "abc"}, None, "Please choose an appointment type."),
+        ({"type": ""}, None, "Please choose an appointment type."),
     ],
 )
 async def test_invalid_fields_are_refused(
@@ -283,12 +297,40 @@ async def test_invalid_fields_are_refused(
     tenant: Tenant,
     desk: Desk,
     fields: dict[str, str],
+    field: str | None,
     message: str,
 ) -> None:
     response = await _book(client, desk, **fields)
     assert response.status_code == 400
-    assert message in html.unescape(response.text)
-    assert 'role="alert"' in response.text
+    text = html.unescape(response.text)
+    if field is None:  # not a field of this form: the type step again, with the message
+        assert re.search(f'<p class="error" role="alert" id="book-error"[^>]*>{message}', text)
+    else:  # next to its field, which says it is invalid and has the focus
+        found = re.search(f'<p class="field-error" id="{field}-error">([^<]+)</p>', text)
+        assert found is not None
+        assert message in found.group(1)
+        assert re.search(f'id="{field}(-1)?"[^>]*aria-invalid="true"', text)
+        assert re.search(f'aria-describedby="{field}-error', text)
+        assert text.count(" autofocus") == 1
+        assert 'role="alert"' not in text  # no banner at the top
+    assert await balance(client, tenant) == 100
+
+
+async def test_every_wrong_field_is_shown_next_to_it_and_the_first_gets_the_focus(
+    client: httpx.AsyncClient, tenant: Tenant, desk: Desk
+) -> None:
+    page = await _details_page(client, desk)
+    form = {**_form(page, name="", email="nope", phone="call me"), "time": ""}
+    response = await client.post(desk.page, data=form, headers={"Accept-Language": "fr"})
+    assert response.status_code == 400
+    text = html.unescape(response.text)
+    for field in ("time", "name", "email", "phone"):
+        assert f'id="{field}-error"' in text, field
+    assert "Indiquez une adresse e-mail valide." in text
+    # The focus goes to the first wrong field in the page's order: the times.
+    [focused] = re.findall(r"<input [^>]*autofocus[^>]*>", text)
+    assert 'id="time-1"' in focused
+    assert 'value="nope"' in text  # what was typed comes back
     assert await balance(client, tenant) == 100
 
 
@@ -481,6 +523,7 @@ async def test_french_day_names_and_language_switch_keep_the_step(
     assert '<html lang="fr">' in days.text
     assert "Choisissez un jour" in days.text
     assert re.search(r"(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d+ \w+", days.text)
+    assert re.search(r'<h3 id="month-heading"[^>]*>[A-ZÉ][a-zéû]+ \d{4}</h3>', days.text)
     assert f'href="/book/{desk.department_id}?type={desk.type_id}&amp;lang=en"' in days.text
 
 
@@ -510,8 +553,8 @@ async def test_a_department_that_names_its_workers_offers_each_of_them(
         f"/api/v1/departments/{d}/hours", headers=tenant.headers, json=every_day()
     )
     assert hours.status_code == 200
-    days = await client.get(f"/book/{d}")
-    page = (await client.get(_links(days.text, r'<a href="([^"]+)" data-day=')[1])).text
+    days = await _free_days(client, f"/book/{d}")
+    page = (await client.get(days[1])).text
     assert re.search(r"09:00 with Worker \d+", page)
     assert all(v.endswith(f"~{tenant.worker_id}") for v in _times(page))
     booked = await client.post(f"/book/{d}", data=_form(page))
@@ -521,3 +564,216 @@ async def test_a_department_that_names_its_workers_offers_each_of_them(
     )
     [appointment] = listed.json()["appointments"]
     assert appointment["workerId"] == tenant.worker_id
+
+
+def _month(page: str) -> tuple[set[str], set[str]]:
+    """The month calendar's days with free times (links) and without (plain text)."""
+    return set(re.findall(r'data-day="([\d-]+)"', page)), set(
+        re.findall(r'data-closed="([\d-]+)"', page)
+    )
+
+
+async def test_the_month_calendar_disables_days_without_free_times_and_pages_by_month(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """Open on Mondays only: every other day of the month is shown but is not a link."""
+    d = tenant.department_id
+    mondays = {"ranges": [{"weekday": "MONDAY", "start": "09:00", "end": "12:00"}]}
+    hours = await client.put(f"/api/v1/departments/{d}/hours", headers=tenant.headers, json=mondays)
+    assert hours.status_code == 200, hours.text
+    page = await client.get(f"/book/{d}")
+    assert page.status_code == 200
+    free, closed = _month(page.text)
+    assert free
+    assert all(date.fromisoformat(x).weekday() == 0 for x in free)
+    assert closed
+    assert all(x not in free for x in closed)
+    # Every day of the month is on the grid, free or not.
+    first = date.fromisoformat(min(free | closed))
+    assert first.day == 1
+    # The first free day is chosen: its times are beside the calendar.
+    [chosen] = re.findall(
+        r'data-day="([\d-]+)" class="day free"[^>]*aria-current="true"', page.text
+    )
+    assert chosen == min(free)
+    assert re.search(rf'name="day" value="{chosen}"', page.text)
+    assert _times(page.text)[0] == f"{chosen}T09:00"
+    # The next month, when the four weeks reach it; never a month without free days.
+    today = datetime.now(ZoneInfo("Europe/Paris")).date()
+    all_days = await _free_days(client, f"/book/{d}")
+    months = {link.split("day=")[1][:7] for link in all_days}
+    following = _links(page.text, r'<a class="month-step" href="([^"]+)" id="month-next"')
+    assert bool(following) == (len(months) > 1)
+    assert all(
+        (date.fromisoformat(link.split("day=")[1][:10]) - today).days < 28 for link in all_days
+    )
+    # A month given in the address, with nothing free: all disabled, with the way back.
+    empty = await client.get(f"/book/{d}?month=2099-01")
+    assert empty.status_code == 200
+    assert _month(empty.text)[0] == set()
+    assert "No free time this month." in empty.text
+    assert 'id="month-previous"' in empty.text
+    for junk in ("2099-13", "x", "20990-01", "1899-12"):  # ignored: the first free month
+        assert (await client.get(f"/book/{d}?month={junk}")).status_code == 200
+
+
+async def test_times_are_shown_in_the_visitors_zone_and_the_office_zone_is_named(
+    client: httpx.AsyncClient, desk: Desk
+) -> None:
+    page = await _details_page(client, desk)
+    assert "Times are in Europe/Paris, the office&#39;s time zone." in page
+    assert '<option value="America/New_York">America/New York</option>' in page
+    day = hidden(page, "day")
+    in_new_york = await client.get(f"{desk.page}?type={desk.type_id}&day={day}&tz=America/New_York")
+    text = html.unescape(in_new_york.text)
+    assert '<option value="America/New_York" selected>' in text
+    assert "Times are in America/New_York. The office is in Europe/Paris" in text
+    # Each time in New York, with the office's own time under it; the value stays the office's.
+    office = datetime.fromisoformat(_times(in_new_york.text)[0])
+    shown = office.replace(tzinfo=ZoneInfo("Europe/Paris")).astimezone(ZoneInfo("America/New_York"))
+    assert re.search(rf'{shown:%H:%M}<span class="office-time">Paris {office:%H:%M}</span>', text)
+    assert hidden(in_new_york.text, "tz") == "America/New_York"
+    booked = await client.post(desk.page, data=_form(in_new_york.text, tz="America/New_York"))
+    assert booked.status_code == 303
+    assert booked.headers["location"].endswith("?tz=America%2FNew_York")
+    confirmation = html.unescape((await client.get(booked.headers["location"])).text)
+    assert "America/New York" in confirmation
+    assert f"At the office (Europe/Paris): {office:%H:%M} \u2013 " in confirmation
+    # An unknown zone is ignored: the office's.
+    for bad in ("Mars/Olympus", "x" * 100, "../etc"):
+        other = await client.get(f"{desk.page}?type={desk.type_id}&tz={bad}")
+        assert other.status_code == 200
+        assert "the office&#39;s time zone" in other.text
+
+
+async def test_the_confirmation_says_when_where_and_how_to_add_change_or_cancel(
+    client: httpx.AsyncClient, tenant: Tenant, desk: Desk
+) -> None:
+    detail = await set_department(
+        client,
+        tenant,
+        desk.department_id,
+        address="12 rue de la Paix, 75002 Paris",
+        directions="Second floor, door B.",
+    )
+    assert detail["address"] == "12 rue de la Paix, 75002 Paris"
+    assert detail["directions"] == "Second floor, door B."
+    booked = await _book(client, desk)
+    token = booked.headers["location"].removeprefix("/book/appointment/")
+    [appointment] = await _appointments(client, tenant)
+    start = datetime.fromisoformat(appointment["dateTime"])
+    page = html.unescape((await client.get(booked.headers["location"])).text)
+    weekday = start.strftime("%A")
+    assert f"{weekday} {start.day} {start:%B} {start.year}" in page  # the year
+    assert f"{start:%H:%M} \u2013 {start + timedelta(minutes=30):%H:%M}" in page  # start and end
+    assert "Europe/Paris" in page
+    assert "12 rue de la Paix, 75002 Paris" in page
+    assert "Second floor, door B." in page
+    google = re.search(r'id="google-link" href="([^"]+)"', page) or re.search(
+        r'href="([^"]+)" id="google-link"', page
+    )
+    assert google is not None
+    url = urlsplit(google.group(1))
+    assert (url.scheme, url.netloc, url.path) == (
+        "https",
+        "calendar.google.com",
+        "/calendar/render",
+    )
+    query = parse_qs(url.query)
+    utc = start.replace(tzinfo=ZoneInfo("Europe/Paris")).astimezone(UTC)
+    end = utc + timedelta(minutes=30)
+    assert query["dates"] == [f"{utc:%Y%m%dT%H%M%SZ}/{end:%Y%m%dT%H%M%SZ}"]
+    assert query["location"] == ["12 rue de la Paix, 75002 Paris"]
+    assert f"/book/reschedule/{token}" in page
+    assert f"/book/cancel/{token}" in page
+    ics = (await client.get(f"/book/appointment/{token}.ics")).text.replace("\r\n ", "")
+    assert f"DTSTART;TZID=Europe/Paris:{start:%Y%m%dT%H%M%S}" in ics
+    assert f"DTEND;TZID=Europe/Paris:{start + timedelta(minutes=30):%Y%m%dT%H%M%S}" in ics
+    assert "LOCATION:" in ics
+    assert "12 rue de la Paix\\, 75002 Paris" in ics
+    # In French, with the French date.
+    french = html.unescape((await client.get(f"/book/appointment/{token}?lang=fr")).text)
+    assert f" {start.year}" in french
+    assert "Ajouter à Google Agenda" in french
+    assert "Changer la date ou l'heure" in french
+    # Cancelling in another zone keeps it on the page that says it is done.
+    cancel = await client.get(f"/book/cancel/{token}?tz=Asia/Tokyo")
+    assert hidden(cancel.text, "tz") == "Asia/Tokyo"
+    done = await client.post(
+        f"/book/cancel/{token}",
+        data={"csrf_token": hidden(cancel.text, "csrf_token"), "tz": "Asia/Tokyo"},
+    )
+    assert done.headers["location"] == f"/book/cancel/{token}?done=1&tz=Asia%2FTokyo"
+    assert "Asia/Tokyo" in (await client.get(done.headers["location"])).text
+
+
+async def test_a_visitor_reschedules_through_the_private_link(
+    client: httpx.AsyncClient, tenant: Tenant, desk: Desk
+) -> None:
+    booked = await _book(client, desk)
+    token = booked.headers["location"].removeprefix("/book/appointment/")
+    [before] = await _appointments(client, tenant)
+    days = await _free_days(client, f"/book/reschedule/{token}")
+    assert days
+    page = (await client.get(days[2])).text
+    assert "Change your appointment" in page
+    assert 'name="name"' not in page  # only the time changes
+    new_time = _times(page)[1]
+    moved = await client.post(
+        f"/book/reschedule/{token}",
+        data={"csrf_token": hidden(page, "csrf_token"), "time": new_time},
+    )
+    assert moved.status_code == 303, moved.text
+    assert moved.headers["location"] == f"/book/appointment/{token}?moved=1"
+    [after] = await _appointments(client, tenant)
+    assert after["id"] == before["id"]
+    assert after["dateTime"].startswith(new_time)
+    assert after["status"] == before["status"]
+    assert await balance(client, tenant) == 99  # no second credit
+    confirmation = await client.get(moved.headers["location"])
+    assert "Your appointment has been moved." in confirmation.text
+    # The old time is free again: offered to others.
+    again = await _details_page(client, desk)
+    assert again
+
+
+async def test_rescheduling_follows_the_rules_and_says_why_not(
+    client: httpx.AsyncClient, tenant: Tenant, desk: Desk
+) -> None:
+    booked = await _book(client, desk)
+    token = booked.headers["location"].removeprefix("/book/appointment/")
+    [before] = await _appointments(client, tenant)
+    page = (await client.get(f"/book/reschedule/{token}")).text
+    form = {"csrf_token": hidden(page, "csrf_token")}
+    # No time chosen, and a time that is not offered.
+    none = await client.post(f"/book/reschedule/{token}", data=form)
+    assert none.status_code == 400
+    assert 'id="time-error"' in none.text
+    far = await client.post(f"/book/reschedule/{token}", data={**form, "time": "2099-01-01T10:00"})
+    assert far.status_code == 409
+    assert "Sorry, this time has just been taken." in html.unescape(far.text)
+    # The minimum notice to cancel: moving gives up the old time, so it applies.
+    await set_department(
+        client, tenant, desk.department_id, bookingPolicy={"minCancelNoticeMinutes": 60 * 24 * 60}
+    )
+    late = await client.post(f"/book/reschedule/{token}", data={**form, "time": _times(page)[3]})
+    assert late.status_code == 422
+    assert "It is too late to change this appointment online." in html.unescape(late.text)
+    forged = await client.post(
+        f"/book/reschedule/{token}", data={"csrf_token": "x", "time": _times(page)[3]}
+    )
+    assert forged.status_code == 403
+    [after] = await _appointments(client, tenant)
+    assert after["dateTime"] == before["dateTime"]
+    # A cancelled appointment cannot be moved.
+    await set_department(
+        client, tenant, desk.department_id, bookingPolicy={"minCancelNoticeMinutes": None}
+    )
+    cancel = await client.get(f"/book/cancel/{token}")
+    await client.post(
+        f"/book/cancel/{token}", data={"csrf_token": hidden(cancel.text, "csrf_token")}
+    )
+    gone = await client.get(f"/book/reschedule/{token}")
+    assert gone.status_code == 200
+    assert "This appointment can no longer be changed online." in gone.text
+    assert (await client.get("/book/reschedule/nope")).status_code == 404

@@ -18,6 +18,7 @@ from slotbook.domain.errors import CancelLinkNotFound
 from slotbook.domain.policy import BookingPolicy
 
 CANCEL_PATH = "/book/cancel/"
+RESCHEDULE_PATH = "/book/reschedule/"  # the same token moves the appointment
 # 43 URL-safe characters (256 bits); the column holds 64.
 TOKEN_BYTES = 32
 MAX_TOKEN_LENGTH = 64
@@ -30,6 +31,11 @@ def new_cancel_token() -> str:
 def cancel_link(public_base_url: str, token: str) -> str:
     """The absolute address of the cancel page, as reminders and the confirmation show it."""
     return f"{public_base_url.rstrip('/')}{CANCEL_PATH}{token}"
+
+
+def reschedule_link(public_base_url: str, token: str) -> str:
+    """The absolute address of the page that moves the appointment to another free time."""
+    return f"{public_base_url.rstrip('/')}{RESCHEDULE_PATH}{token}"
 
 
 async def ensure_cancel_token(uow: UnitOfWork, appointment_id: int) -> str:
@@ -84,7 +90,7 @@ def _valid(token: str) -> bool:
     return 0 < len(token) <= MAX_TOKEN_LENGTH
 
 
-async def _owner(services: Services, token: str) -> int:
+async def link_owner(services: Services, token: str) -> int:
     organization_id = (
         await services.registry.owner_of_cancel_token(token) if _valid(token) else None
     )
@@ -94,7 +100,7 @@ async def _owner(services: Services, token: str) -> int:
 
 
 async def appointment_by_cancel_token(services: Services, token: str) -> LinkedAppointment:
-    organization_id = await _owner(services, token)
+    organization_id = await link_owner(services, token)
     async with services.uow(organization_id, write=False) as uow:
         appointment = await uow.appointments.get_by_cancel_token(token)
         if appointment is None:
@@ -112,7 +118,7 @@ async def appointment_by_cancel_token(services: Services, token: str) -> LinkedA
 async def cancel_by_token(services: Services, token: str) -> Appointment:
     """Cancel through the private link: the cancellation use case (one credit refunded, the
     department's minimum notice to cancel enforced); cancelling twice changes nothing."""
-    organization_id = await _owner(services, token)
+    organization_id = await link_owner(services, token)
     async with services.uow(organization_id, write=False) as uow:
         found = await uow.appointments.get_by_cancel_token(token)
     if found is None:

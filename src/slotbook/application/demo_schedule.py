@@ -26,7 +26,16 @@ def _ranges(days: range | tuple[int, ...], *spans: tuple[str, str]) -> list[Dail
 async def load_demo_schedule(services: Services, admin: Principal) -> None:
     """Departments 5 (two officers), 8 (four counters, no named worker) and 9 (interviews with
     a named officer, strict booking rules)."""
-    await scheduling.update_department(services, admin, 5, {"slot_interval_minutes": 15})
+    await scheduling.update_department(
+        services,
+        admin,
+        5,
+        {
+            "slot_interval_minutes": 15,
+            "address": "Avenue de la République, Kaloum, Conakry",
+            "directions": "Ground floor, door 3. Bring your birth certificate.",
+        },
+    )
     await scheduling.update_department(
         services, admin, 8, {"slot_interval_minutes": 20, "slot_capacity": 4}
     )

@@ -13,8 +13,15 @@ from slotbook.domain.appointments import Appointment
 
 
 class AppointmentDocuments(Protocol):
-    def calendar(self, appointments: Sequence[Appointment], name: str, now: datetime) -> bytes:
-        """An RFC 5545 document of the appointments, as GET /appointments/{id}.ics sends it."""
+    def calendar(
+        self,
+        appointments: Sequence[Appointment],
+        name: str,
+        now: datetime,
+        location: str | None = None,
+    ) -> bytes:
+        """An RFC 5545 document of the appointments, as GET /appointments/{id}.ics sends it
+        (`location`: the department's address, else its name)."""
         ...
 
     def qr_svg(self, token: str) -> str:

@@ -36,6 +36,7 @@ from slotbook.application.scheduling_ports import SchedulingRepository as Schedu
 from slotbook.application.scheduling_ports import TypeChanges as TypeChanges
 from slotbook.application.scheduling_ports import WorkerRepository as WorkerRepository
 from slotbook.domain.appointments import Appointment, AppointmentStatus
+from slotbook.domain.branding import Branding, Logo
 from slotbook.domain.clients import Client, Patient
 from slotbook.domain.credits import LedgerEntry, LedgerReason
 from slotbook.domain.filters import FieldFilter, SortKey
@@ -194,6 +195,10 @@ class Page(Generic[T]):
 
 class OrganizationRepository(Protocol):
     async def get(self) -> Organization | None: ...
+    async def branding(self) -> Branding: ...
+    async def logo(self) -> Logo | None: ...
+    async def set_accent_color(self, color: str | None) -> None: ...
+    async def set_logo(self, logo: Logo | None) -> None: ...
 
 
 class DepartmentRepository(Protocol):

@@ -26,7 +26,7 @@ BOOKING_WEEKS = 4
 SOURCE = "booking page"
 
 
-async def _open(services: Services, department_id: int) -> Department:
+async def open_department(services: Services, department_id: int) -> Department:
     """The department, if its booking page is on; 404 otherwise."""
     organization_id = await services.registry.owner_of_department(department_id)
     if organization_id is None:
@@ -47,7 +47,7 @@ class BookingPage:
 
 
 async def booking_page(services: Services, department_id: int) -> BookingPage:
-    department = await _open(services, department_id)
+    department = await open_department(services, department_id)
     async with services.uow(department.organization_id, write=False) as uow:
         types = await uow.appointment_types.list(department.id)
     return BookingPage(department, types)
@@ -68,7 +68,7 @@ async def free_times(
     services: Services, department_id: int, type_id: int | None, weeks: int = BOOKING_WEEKS
 ) -> FreeTimes:
     """The availability use case over the next `weeks`, grouped by local day."""
-    department = await _open(services, department_id)
+    department = await open_department(services, department_id)
     tz = zone(department.time_zone)
     today = services.clock.now().astimezone(tz).date()
     listed = await available_slots(
@@ -108,35 +108,42 @@ class BookedOnline:
     cancel_token: str
 
 
-async def _check_offered(
-    services: Services, department: Department, booking: OnlineBooking
-) -> None:
-    """Only a time the page offers can be booked from it: the API also takes any future time in
-    a department without opening hours, or beyond the weeks shown; a visitor may not."""
-    day = booking.date_time.date()
+async def offered_slot(
+    services: Services,
+    department: Department,
+    type_id: int | None,
+    date_time: datetime,
+    worker_id: int | None,
+) -> Slot:
+    """The free slot the page offers at this wall-clock time (with this worker, when chosen),
+    or SLOT_UNAVAILABLE: the API also takes any future time in a department without opening
+    hours, or beyond the weeks shown; a visitor may not."""
+    day = date_time.date()
     listed = await available_slots(
         services,
         link_holder(department.organization_id),
-        SlotQuery(department.id, booking.appointment_type_id, None, day, day),
+        SlotQuery(department.id, type_id, None, day, day),
     )
     tz = zone(listed.agenda.settings.time_zone)
     today = services.clock.now().astimezone(tz).date()
-    offered = (day - today).days < 7 * BOOKING_WEEKS and any(
-        s.starts_at.astimezone(tz).replace(tzinfo=None) == booking.date_time
-        and (booking.worker_id is None or booking.worker_id in s.worker_ids)
-        for s in listed.slots
-    )
-    if not offered:
-        raise slot_unavailable().error()
+    if (day - today).days < 7 * BOOKING_WEEKS:
+        for s in listed.slots:
+            if s.starts_at.astimezone(tz).replace(tzinfo=None) == date_time and (
+                worker_id is None or worker_id in s.worker_ids
+            ):
+                return s
+    raise slot_unavailable().error()
 
 
 async def book_online(services: Services, booking: OnlineBooking) -> BookedOnline:
     """Book for a visitor: their client record is found by e-mail (or created), then the booking
     use case runs exactly as for the API, with a private cancel token stored on the appointment.
     """
-    department = await _open(services, booking.department_id)
+    department = await open_department(services, booking.department_id)
     principal = link_holder(department.organization_id)
-    await _check_offered(services, department, booking)
+    await offered_slot(
+        services, department, booking.appointment_type_id, booking.date_time, booking.worker_id
+    )
     token = new_cancel_token()
 
     async def attempt() -> Appointment:

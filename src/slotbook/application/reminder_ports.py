@@ -10,6 +10,7 @@ from typing import Protocol
 
 from slotbook.application.integration_ports import OutboxRepository
 from slotbook.domain.appointments import Appointment
+from slotbook.domain.branding import Logo
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,10 @@ class ReminderStore(Protocol):
         ...
 
     def claim(self) -> AbstractAsyncContextManager[ReminderClaim]: ...
+    async def branding_of(self, organization_id: int) -> tuple[str | None, Logo | None]:
+        """The organization's accent color and logo, for its e-mails."""
+        ...
+
     async def mark_sent(self, appointment_id: int, *, email: bool, sms: bool) -> None:
         """Set emailReminderSent / smsReminderSent (only to true)."""
         ...
@@ -71,6 +76,9 @@ class ReminderNotice:
     appointment: Appointment
     local_start: datetime  # in the department's zone
     cancel_url: str | None
+    reschedule_url: str | None = None
+    accent_color: str | None = None  # the organization's branding (Settings → Branding)
+    logo: Logo | None = None
 
 
 class Mailer(Protocol):

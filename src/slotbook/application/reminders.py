@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from slotbook.application.cancel_links import cancel_link, new_cancel_token
+from slotbook.application.cancel_links import cancel_link, new_cancel_token, reschedule_link
 from slotbook.application.ports import Clock
 from slotbook.application.reminder_ports import (
     Mailer,
@@ -106,6 +106,11 @@ class ReminderWorker:
         organization's are (bookings of the organization wait for it)."""
         decided: list[tuple[ReminderCandidate, ReminderDecision, ReminderRecord]] = []
         planned: list[_Planned] = []
+        accent, logo = (
+            await self._store.branding_of(organization_id)
+            if self._mailer is not None
+            else (None, None)
+        )
         async with self._store.claim() as claim:
             for candidate in await claim.candidates(organization_id, now, self._batch_size):
                 a = candidate.appointment
@@ -123,7 +128,15 @@ class ReminderWorker:
                 if decision.send is None or (a.id, decision.send) not in won:
                     continue
                 starts = a.starts_at.astimezone(ZoneInfo(a.time_zone))
-                notice = ReminderNotice(a, starts, cancel_link(self._base_url, tokens[a.id]))
+                token = tokens[a.id]
+                notice = ReminderNotice(
+                    a,
+                    starts,
+                    cancel_link(self._base_url, token),
+                    reschedule_link(self._base_url, token),
+                    accent,
+                    logo,
+                )
                 planned.append(
                     _Planned(
                         candidate,

@@ -141,6 +141,8 @@ async def update_department(
             s.policy,
             d.booking_page_enabled,
             s.always_open,
+            d.address,
+            d.directions,
         )
         await uow.scheduling.update_department(d.id, _department_changes(base, changes))
         if offsets is not None:

@@ -42,6 +42,8 @@ class DepartmentChanges:
     policy: BookingPolicy
     booking_page_enabled: bool = True
     always_open: bool = False
+    address: str | None = None  # shown to visitors on the booking page's confirmation
+    directions: str | None = None
 
 
 class SchedulingRepository(Protocol):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import UUID
+
+from slotbook.domain.branding import Branding
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +31,10 @@ class Department:
     no_show_window_days: int = 90
     # Whether the public booking page (/book/{id}) takes bookings.
     booking_page_enabled: bool = True
+    # Where visitors go, shown on the booking page's confirmation (None: not given).
+    address: str | None = None
+    directions: str | None = None
+    branding: Branding = field(default_factory=Branding)  # the organization's
 
 
 @dataclass(frozen=True, slots=True)

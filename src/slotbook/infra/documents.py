@@ -12,8 +12,14 @@ from slotbook.infra.ical import appointments_calendar
 
 
 class Documents:
-    def calendar(self, appointments: Sequence[Appointment], name: str, now: datetime) -> bytes:
-        return appointments_calendar(appointments, name, now)
+    def calendar(
+        self,
+        appointments: Sequence[Appointment],
+        name: str,
+        now: datetime,
+        location: str | None = None,
+    ) -> bytes:
+        return appointments_calendar(appointments, name, now, location=location)
 
     def qr_svg(self, token: str) -> str:
         # Same code as GET /appointments/{id}/qr (infra/qr.py): error level M.

@@ -7,6 +7,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from starlette.datastructures import FormData
@@ -89,25 +90,43 @@ class Visitor:
         )
 
     def checked(self, t: Translator) -> tuple[str, str, str, datetime, int | None]:
-        """Name, e-mail, phone and the chosen time, or an InvalidRequest in plain words."""
-        name, email, phone = self.contact(t)
+        """Name, e-mail, phone and the chosen time, or an InvalidRequest in plain words whose
+        details name every wrong field (shown next to each one)."""
+        errors = self._contact_errors(t)
         choice = parse_time_choice(self.time)
         if choice is None:
-            raise InvalidRequest(t("book.time_required"))
-        return name, email, phone, *choice
+            errors.append({"field": "time", "message": t("book.time_required")})
+        if errors or choice is None:
+            raise InvalidRequest(str(errors[0]["message"]), details=errors)
+        return self.name.strip(), self.email.strip(), self.phone.strip(), *choice
 
     def contact(self, t: Translator) -> tuple[str, str, str]:
-        """Name, e-mail and phone, or an InvalidRequest in plain words."""
+        """Name, e-mail and phone, or an InvalidRequest naming every wrong field."""
+        errors = self._contact_errors(t)
+        if errors:
+            raise InvalidRequest(str(errors[0]["message"]), details=errors)
+        return self.name.strip(), self.email.strip(), self.phone.strip()
+
+    def _contact_errors(self, t: Translator) -> list[dict[str, Any]]:
+        errors: list[dict[str, Any]] = []
         name = self.name.strip()
         if not name or len(name) > MAX_NAME or any(ord(c) < 32 for c in name):
-            raise InvalidRequest(t("book.name_required"))
-        email = self.email.strip()
-        if not is_email(email):
-            raise InvalidRequest(t("book.email_invalid"))
+            errors.append({"field": "name", "message": t("book.name_required")})
+        if not is_email(self.email.strip()):
+            errors.append({"field": "email", "message": t("book.email_invalid")})
         phone = self.phone.strip()
         if not phone or len(phone) > MAX_PHONE or not PHONE.match(phone):
-            raise InvalidRequest(t("book.phone_invalid"))
-        return name, email, phone
+            errors.append({"field": "phone", "message": t("book.phone_invalid")})
+        return errors
+
+
+def field_errors(details: list[dict[str, Any]] | None) -> dict[str, str]:
+    """The messages of a refusal by form field (empty when the refusal is about no field)."""
+    return {
+        str(d["field"]): str(d["message"])
+        for d in details or []
+        if isinstance(d.get("field"), str) and isinstance(d.get("message"), str)
+    }
 
 
 def csrf_token(request: Request) -> str:

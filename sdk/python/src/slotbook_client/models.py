@@ -291,6 +291,8 @@ class DepartmentDetail(Record):
     reminder_offsets: list[int]
     booking_page_enabled: bool
     always_open: bool
+    address: str | None
+    directions: str | None
     opening_hours: list[TimeRange]
 
 

@@ -16,6 +16,7 @@ from slotbook.api.schemas.common import (
     Id,
     Name,
     RequestModel,
+    RuleText,
     ShortText,
 )
 from slotbook.api.schemas.departments import DepartmentRead
@@ -190,6 +191,16 @@ class DepartmentWrite(RequestModel):
         "until PUT .../hours changes them. Giving it hours sets this back to false",
         examples=[False],
     )
+    address: ShortText | None = Field(
+        None,
+        description="Shown to visitors on the booking page's confirmation; null: none",
+        examples=["12 Avenue de la République, Conakry"],
+    )
+    directions: RuleText | None = Field(
+        None,
+        description="How to get there, shown with the address; null: none",
+        examples=["Second floor, door B. Bus 12 stops in front."],
+    )
 
     def changes(self) -> dict[str, object]:
         """Only the fields the client sent, with the use case's names."""
@@ -205,8 +216,9 @@ class DepartmentWrite(RequestModel):
         ):
             if field in sent and getattr(self, field) is not None:
                 changes[field] = getattr(self, field)
-        if "description" in sent:
-            changes["description"] = self.description
+        for field in ("description", "address", "directions"):
+            if field in sent:
+                changes[field] = getattr(self, field)
         if self.reminder_offsets is not None:
             changes["reminder_offsets"] = tuple(self.reminder_offsets)
         if "time_zone" in sent:
@@ -237,6 +249,8 @@ class DepartmentDetailRead(DepartmentRead):
     always_open: bool = Field(
         description="true: takes any future time; its hours, closures and time off do not apply"
     )
+    address: str | None = Field(description="Shown on the booking page's confirmation")
+    directions: str | None = Field(description="How to get there, shown with the address")
     opening_hours: list[TimeRange] = Field(
         description="The department's own weekly hours (GET/PUT .../hours); workers without "
         "hours of their own follow them"
@@ -254,6 +268,8 @@ class DepartmentDetailRead(DepartmentRead):
             reminder_offsets=list(d.reminder_offsets),
             booking_page_enabled=d.department.booking_page_enabled,
             always_open=d.settings.always_open,
+            address=d.department.address,
+            directions=d.department.directions,
             opening_hours=[TimeRange.of(r) for r in d.hours],
             booking_policy=BookingPolicyRead(
                 max_upcoming_per_client=p.max_upcoming_per_client,

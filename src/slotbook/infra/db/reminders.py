@@ -22,10 +22,17 @@ from sqlalchemy.sql.elements import ColumnElement
 from slotbook.application.integration_ports import OutboxRepository
 from slotbook.application.reminder_ports import ReminderCandidate, ReminderRecord
 from slotbook.domain.appointments import AWAITED_STATUSES
+from slotbook.domain.branding import Logo
 from slotbook.domain.reminders import parse_offsets
 from slotbook.infra.db.outbox import SqlOutbox
 from slotbook.infra.db.repositories import _appointment, _appointment_columns, _appointment_from
-from slotbook.infra.db.tables import appointment, appointment_reminder, client, department
+from slotbook.infra.db.tables import (
+    appointment,
+    appointment_reminder,
+    client,
+    department,
+    organization,
+)
 
 _AWAITED = sorted(status.value for status in AWAITED_STATUSES)
 _padded_offsets = literal(",", String) + department.c.reminder_offsets + literal(",", String)
@@ -202,6 +209,20 @@ class SqlReminderStore:
             finally:
                 if not claim._committed:
                     await connection.rollback()
+
+    async def branding_of(self, organization_id: int) -> tuple[str | None, Logo | None]:
+        async with self._engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    select(
+                        organization.c.accent_color, organization.c.logo, organization.c.logo_type
+                    ).where(organization.c.id == organization_id)
+                )
+            ).first()
+        if row is None:
+            return None, None
+        logo = Logo(bytes(row.logo), row.logo_type) if row.logo and row.logo_type else None
+        return row.accent_color, logo
 
     async def mark_sent(self, appointment_id: int, *, email: bool, sms: bool) -> None:
         values = {"email_reminder_sent": True} if email else {}

@@ -12,6 +12,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from slotbook.application.ports import AppointmentFilter, NewAppointment, Page
 from slotbook.domain.appointments import Appointment, AppointmentStatus, CancellationReason
+from slotbook.domain.branding import Branding, Logo
 from slotbook.domain.organizations import Department, Organization
 from slotbook.domain.policy import NoShowRule
 from slotbook.domain.reminders import format_offsets, parse_offsets
@@ -41,6 +42,10 @@ _department_columns = (
     department.c.no_show_window_days,
     department.c.uuid,
     department.c.booking_page_enabled,
+    department.c.address,
+    department.c.directions,
+    organization.c.accent_color,
+    organization.c.logo_type,
 )
 _department_from = department.join(organization, organization.c.id == department.c.organization_id)
 
@@ -107,6 +112,9 @@ def _department(row: Any) -> Department:
         no_show_window_days=row.no_show_window_days,
         uuid=row.uuid,
         booking_page_enabled=bool(row.booking_page_enabled),
+        address=row.address,
+        directions=row.directions,
+        branding=Branding(row.accent_color, row.logo_type),
     )
 
 
@@ -200,6 +208,40 @@ class SqlOrganization(_Scoped):
             )
         ).first()
         return Organization(row.id, row.name, row.time_zone, row.credits) if row else None
+
+    async def branding(self) -> Branding:
+        row = (
+            await self._conn.execute(
+                select(organization.c.accent_color, organization.c.logo_type).where(
+                    organization.c.id == self._org
+                )
+            )
+        ).one()
+        return Branding(row.accent_color, row.logo_type)
+
+    async def logo(self) -> Logo | None:
+        row = (
+            await self._conn.execute(
+                select(organization.c.logo, organization.c.logo_type).where(
+                    organization.c.id == self._org
+                )
+            )
+        ).first()
+        if row is None or row.logo is None or row.logo_type is None:
+            return None
+        return Logo(bytes(row.logo), row.logo_type)
+
+    async def set_accent_color(self, color: str | None) -> None:
+        await self._conn.execute(
+            update(organization).where(organization.c.id == self._org).values(accent_color=color)
+        )
+
+    async def set_logo(self, logo: Logo | None) -> None:
+        await self._conn.execute(
+            update(organization)
+            .where(organization.c.id == self._org)
+            .values(logo=logo.data if logo else None, logo_type=logo.media_type if logo else None)
+        )
 
 
 class SqlDepartments(_Scoped):

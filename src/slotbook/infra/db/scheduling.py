@@ -113,6 +113,8 @@ class SqlScheduling(_AgendaWriter):
             "slot_capacity": changes.slot_capacity,
             "booking_page_enabled": changes.booking_page_enabled,
             "always_open": changes.always_open,
+            "address": changes.address,
+            "directions": changes.directions,
             **{name: getattr(changes.policy, name) for name in _POLICY_COLUMNS},
         }
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -105,6 +106,10 @@ organization = Table(
     Column("created_at", UTCDateTime, nullable=False),
     # Changes of the organization's agenda, counted so each process may cache it (0013).
     Column("agenda_version", BigInteger, nullable=False, server_default="0"),
+    # The booking page's branding (0017): "#rrggbb", and a small PNG/JPEG/WebP with its type.
+    Column("accent_color", String(7)),
+    Column("logo", LargeBinary),
+    Column("logo_type", String(32)),
     CheckConstraint("credits >= 0", name="credits_not_negative"),
 )
 
@@ -139,6 +144,9 @@ department = Table(
     Column("always_open", Boolean, nullable=False, server_default=false()),
     # Revision 0018: how long a waitlist offer holds its time.
     Column("waitlist_offer_minutes", Integer, nullable=False, server_default="30"),
+    # Revision 0017: where visitors go, shown on the booking page's confirmation.
+    Column("address", Text),
+    Column("directions", Text),
     Index("uq_department_calendar_token", "calendar_token", unique=True),
     # What an appointment's foreign key refers to on PostgreSQL (revision 0010).
     UniqueConstraint("organization_id", "id", name="uq_department_organization_id_id").ddl_if(

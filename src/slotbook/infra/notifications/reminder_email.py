@@ -9,6 +9,8 @@ from html import escape
 from slotbook.application.reminder_ports import ReminderNotice
 from slotbook.infra.qr import qr_image
 
+DEFAULT_ACCENT = "#1f5fbf"  # the pages' own (web/static/app.css)
+
 
 def reminder_message(sender: str, to: str, notice: ReminderNotice) -> EmailMessage:
     a = notice.appointment
@@ -26,25 +28,45 @@ def reminder_message(sender: str, to: str, notice: ReminderNotice) -> EmailMessa
         "",
         f"Show this code at the desk: {a.qr_token}",
     ]
+    if notice.reschedule_url is not None:
+        lines += ["", f"Need another time? Change it here: {notice.reschedule_url}"]
     if notice.cancel_url is not None:
         lines += ["", f"Cannot come? Cancel here: {notice.cancel_url}"]
     message.set_content("\n".join(lines) + "\n")
 
     qr_cid = make_msgid(domain="slotbook")
+    logo_cid = make_msgid(domain="slotbook")
+    # The organization's branding: its accent color (checked readable on white when set) on
+    # the heading and links, its logo inline above.
+    accent = escape(notice.accent_color or DEFAULT_ACCENT)
     cancel = (
-        f'<p>Cannot come? <a href="{escape(notice.cancel_url)}">Cancel the appointment</a>.</p>'
+        f'<p>Cannot come? <a style="color:{accent}" href="{escape(notice.cancel_url)}">'
+        "Cancel the appointment</a>.</p>"
         if notice.cancel_url is not None
+        else ""
+    )
+    reschedule = (
+        f'<p>Need another time? <a style="color:{accent}" '
+        f'href="{escape(notice.reschedule_url)}">Change the date or time</a>.</p>'
+        if notice.reschedule_url is not None
+        else ""
+    )
+    logo = (
+        f'<p><img src="cid:{logo_cid[1:-1]}" alt="{escape(a.department_name)}" height="40"></p>'
+        if notice.logo is not None
         else ""
     )
     html = (
         "<!doctype html><html><body>"
+        f"{logo}"
+        f'<h1 style="color:{accent};font-size:20px">{escape(a.department_name)}</h1>'
         f"<p>Hello {escape(a.name)},</p>"
         f"<p>This is a reminder of your appointment at <strong>{escape(a.department_name)}"
         f"</strong> on <strong>{escape(when)}</strong>.</p>"
         f"<p>Show this code at the desk:<br>"
         f'<img src="cid:{qr_cid[1:-1]}" alt="{escape(a.qr_token)}" width="200" height="200">'
         f"<br><code>{escape(a.qr_token)}</code></p>"
-        f"{cancel}"
+        f"{reschedule}{cancel}"
         "</body></html>"
     )
     message.add_alternative(html, subtype="html")
@@ -59,4 +81,14 @@ def reminder_message(sender: str, to: str, notice: ReminderNotice) -> EmailMessa
         filename="qr-code.png",
         disposition="inline",
     )
+    if notice.logo is not None:
+        maintype, _, subtype = notice.logo.media_type.partition("/")
+        html_part.add_related(
+            notice.logo.data,
+            maintype=maintype,
+            subtype=subtype,
+            cid=logo_cid,
+            filename=f"logo.{subtype}",
+            disposition="inline",
+        )
     return message

@@ -50,6 +50,8 @@ POLICY_FIELDS = (
 TEXT_FIELDS = (
     "name",
     "description",
+    "address",
+    "directions",
     "time_zone",
     "slot_interval",
     "slot_capacity",
@@ -65,6 +67,8 @@ def _values_of(detail: DepartmentDetail) -> dict[str, Any]:
     values: dict[str, Any] = {
         "name": d.name,
         "description": d.description or "",
+        "address": d.address or "",
+        "directions": d.directions or "",
         "time_zone": detail.own_time_zone or "",
         "slot_interval": str(s.slot_interval_minutes),
         "slot_capacity": str(s.slot_capacity),
@@ -98,6 +102,8 @@ def _changes(form: FormData, t: Translator) -> tuple[dict[str, Any], NoShowRule]
     changes: dict[str, Any] = {
         "name": name_field(form, "name", t, t("departments.name"), 200),
         "description": optional_text(form, "description", t, t("departments.description"), 255),
+        "address": optional_text(form, "address", t, t("departments.address"), 255),
+        "directions": optional_text(form, "directions", t, t("departments.directions"), 500),
         "own_time_zone": time_zone,
         "slot_interval_minutes": required_int(
             form, "slot_interval", t, t("departments.slot_interval"), 5, 1440

@@ -25,7 +25,7 @@ from slotbook.infra.db.overlap_guard import (
 )
 
 revision = "0018"
-down_revision = "0015"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
