@@ -27,12 +27,12 @@ from slotbook.domain.errors import DepartmentNotFound, InvalidRequest
 from slotbook.domain.limits import MAX_ID
 from slotbook.domain.waitlist import EntryStatus, OfferExpired, WaitlistEntry
 from slotbook.web.booking_form import Visitor, check_csrf, iso_day, positive_id
+from slotbook.web.booking_pages import APPOINTMENT_PATH, plain, render_page
 from slotbook.web.errors import shows_errors_with
 from slotbook.web.forms import text_field
 from slotbook.web.rendering import redirect, render, translator
 
 # The public pages' own rendering and plain-words errors, shared with the booking page.
-from slotbook.web.routers.booking import APPOINTMENT_PATH, _page, _plain
 from slotbook.web.session import CurrentUser, checked_form, container_of
 
 router = APIRouter()
@@ -52,7 +52,7 @@ async def _offer_page(
 ) -> Response:
     linked = await offer_by_link(container_of(request).services, token)
     tz = ZoneInfo(linked.entry.time_zone)
-    return _page(
+    return render_page(
         request,
         "book_waitlist_offer.html",
         {
@@ -75,7 +75,7 @@ async def offer_page(request: Request, token: str) -> Response:
 
 async def _offer_again(request: Request, status: int, message: str) -> Response:
     token = str(request.path_params["token"])
-    return await _offer_page(request, token, status=status, error=_plain(request, message))
+    return await _offer_page(request, token, status=status, error=plain(request, message))
 
 
 @router.post("/book/waitlist/{token}/accept")
@@ -111,7 +111,7 @@ async def _join_page(
     joined: WaitlistEntry | None = None,
 ) -> Response:
     page = await booking_page(container_of(request).services, department_id)
-    return _page(
+    return render_page(
         request,
         "book_waitlist_join.html",
         {
@@ -122,6 +122,7 @@ async def _join_page(
             "joined": joined,
         },
         status,
+        department=page.department,
     )
 
 
@@ -140,7 +141,7 @@ async def _join_again(request: Request, status: int, message: str) -> Response:
         request,
         int(request.path_params["department_id"]),
         status=status,
-        error=_plain(request, message),
+        error=plain(request, message),
         values={name: text_field(form, name, 400) for name in _JOIN_FIELDS},
     )
 
