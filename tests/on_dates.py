@@ -87,6 +87,7 @@ PATHS = (
     "tests/api/test_lifecycle_on_schedule.py",
     "tests/api/test_calendar.py",
     "tests/api/test_clients.py",
+    "tests/api/test_waitlist.py",
     "tests/compat",
     "tests/sdk/test_scheduling.py",
     "tests/sdk/test_schedule_admin.py",
