@@ -45,6 +45,8 @@ class Container:
     idempotency: SqlIdempotencyStore
     # .ics files and QR codes for the public booking pages (which may not import infra).
     documents: AppointmentDocuments = field(default_factory=Documents)
+    # Confirmation e-mails of desk bookings: SMTP when SLOTBOOK_SMTP_HOST is set.
+    mailer: SmtpMailer | None = None
 
     async def aclose(self) -> None:
         await self.engine.dispose()
@@ -87,6 +89,22 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
             ttl=timedelta(hours=settings.idempotency_ttl_hours),
             lock=timedelta(seconds=settings.idempotency_lock_seconds),
         ),
+        mailer=smtp_mailer(settings),
+    )
+
+
+def smtp_mailer(settings: Settings) -> SmtpMailer | None:
+    if not settings.smtp_host:
+        return None
+    return SmtpMailer(
+        SmtpSettings(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            user=settings.smtp_user,
+            password=settings.smtp_password,
+            sender=settings.smtp_from,
+            starttls=settings.smtp_starttls,
+        )
     )
 
 
@@ -113,17 +131,8 @@ def reminder_worker(
     """The reminder sender of `slotbook worker`: email when SLOTBOOK_SMTP_HOST is set, SMS
     when SLOTBOOK_SMS_WEBHOOK_URL is (tests may pass their own senders)."""
     settings = container.settings
-    if mailer is None and settings.smtp_host:
-        mailer = SmtpMailer(
-            SmtpSettings(
-                host=settings.smtp_host,
-                port=settings.smtp_port,
-                user=settings.smtp_user,
-                password=settings.smtp_password,
-                sender=settings.smtp_from,
-                starttls=settings.smtp_starttls,
-            )
-        )
+    if mailer is None:
+        mailer = smtp_mailer(settings)
     if sms is None and settings.sms_webhook_url:
         sms = HttpSmsSender(settings.sms_webhook_url)
     return ReminderWorker(

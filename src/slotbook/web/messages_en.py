@@ -12,6 +12,7 @@ MESSAGES: dict[str, str] = {
     "nav.logout": "Log out",
     "nav.language": "Language",
     "nav.menu": "Main menu",
+    "nav.menu_button": "Menu",
     "lang.en": "English",
     "lang.fr": "Français",
     "fmt.datetime": "%Y-%m-%d %H:%M",

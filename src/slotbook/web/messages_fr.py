@@ -12,6 +12,7 @@ MESSAGES: dict[str, str] = {
     "nav.logout": "Se déconnecter",
     "nav.language": "Langue",
     "nav.menu": "Menu principal",
+    "nav.menu_button": "Menu",
     "lang.en": "English",
     "lang.fr": "Français",
     "fmt.datetime": "%d/%m/%Y %H:%M",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 
 from slotbook.application.reminder_ports import ReminderNotice
+from slotbook.infra.notifications.confirmation_email import confirmation_message
 from slotbook.infra.notifications.reminder_email import reminder_message
 
 
@@ -28,6 +29,10 @@ class SmtpMailer:
 
     async def send_reminder(self, to: str, notice: ReminderNotice) -> None:
         message = reminder_message(self._settings.sender, to, notice)
+        await asyncio.to_thread(self._send, message)
+
+    async def send_confirmation(self, to: str, notice: ReminderNotice) -> None:
+        message = confirmation_message(self._settings.sender, to, notice)
         await asyncio.to_thread(self._send, message)
 
     def _send(self, message: EmailMessage) -> None:

@@ -1,0 +1,136 @@
+// The staff calendar's time grid: one department, a column per worker, drawn by the vendored
+// EventCalendar from /dashboard/calendar/grid. A click (or tap) on a free time opens the new
+// appointment form there; dragging an appointment moves it through /dashboard/calendar/move,
+// which applies every booking rule; a refusal puts the appointment back and says why. From
+// the keyboard: Tab reaches each appointment, Enter opens it (its page moves it to another
+// time or worker). Times are the department's wall-clock times: the grid runs in "UTC" so
+// the browser's own zone never shifts them.
+"use strict";
+
+(() => {
+  const box = document.getElementById("time-grid");
+  const message = document.getElementById("grid-message");
+  if (!box || !window.EventCalendar) return;
+  const pad = (n) => String(n).padStart(2, "0");
+  const wall = (d) =>
+    `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}` +
+    `T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+  const say = (text, failed) => {
+    message.textContent = text;
+    message.classList.toggle("error", Boolean(failed));
+    message.classList.toggle("notice", !failed && Boolean(text));
+  };
+  const narrow = window.matchMedia("(max-width: 640px)").matches;
+
+  const start = async () => {
+    let data;
+    try {
+      const response = await fetch(box.dataset.feed, { headers: { Accept: "application/json" } });
+      data = await response.json();
+      if (!response.ok) throw new Error(data.message || response.statusText);
+    } catch (error) {
+      say(`${box.dataset.failed} ${error.message || ""}`.trim(), true);
+      return;
+    }
+    if (data.total > data.shown) say(box.dataset.more.replace("{shown}", data.shown), false);
+    const week = box.dataset.view === "week";
+    // The version each appointment has now (If-Match of its next move).
+    const versions = new Map(
+      data.events.filter((e) => e.id).map((e) => [e.id, e.extendedProps.version]),
+    );
+    const calendar = window.EventCalendar.create(box, {
+      view: week ? "resourceTimeGridWeek" : "resourceTimeGridDay",
+      date: data.date,
+      timeZone: "UTC",
+      headerToolbar: { start: "", center: "", end: "" },
+      resources: data.resources,
+      events: data.events,
+      datesAboveResources: week,
+      allDaySlot: false,
+      slotDuration: { minutes: data.slotMinutes },
+      slotMinTime: data.slotMinTime,
+      slotMaxTime: data.slotMaxTime,
+      slotHeight: 28,
+      height: "auto",
+      firstDay: 1,
+      nowIndicator: false,
+      editable: true,
+      eventDurationEditable: false,
+      eventStartEditable: true,
+      columnWidth: narrow || (week && data.resources.length > 3) ? 96 : undefined,
+      dayHeaderFormat: { weekday: "short", day: "numeric", month: "short" },
+      slotLabelFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
+      eventTimeFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
+      locale: document.documentElement.lang,
+      eventContent: (info) => {
+        const props = info.event.extendedProps;
+        if (info.event.display === "background") return { html: "" };
+        const wrap = document.createElement("span");
+        const time = document.createElement("span");
+        time.className = "ev-time";
+        time.textContent = info.timeText;
+        const name = document.createElement("span");
+        name.className = "ev-name";
+        name.textContent = info.event.title;
+        wrap.append(time, " ", name);
+        return { domNodes: [wrap, Object.assign(document.createElement("span"), {
+          className: "visually-hidden", textContent: `, ${props.worker ? props.worker + ", " : ""}${props.status}`,
+        })] };
+      },
+      eventDidMount: (info) => {
+        const props = info.event.extendedProps;
+        if (!props.url) return;
+        const el = info.el;
+        el.tabIndex = 0;
+        el.setAttribute("role", "link");
+        el.dataset.appointmentId = info.event.id;
+        el.title = `${info.event.title} · ${props.status}. ${box.dataset.openLabel}`;
+        el.addEventListener("keydown", (event) => {
+          if (event.key === "Enter") window.location.assign(props.url);
+        });
+      },
+      eventClick: (info) => {
+        if (info.event.extendedProps.url) window.location.assign(info.event.extendedProps.url);
+      },
+      dateClick: (info) => {
+        const resource = info.resource ? info.resource.id : "";
+        const when = wall(info.date);
+        const params = new URLSearchParams({
+          date: when.slice(0, 10),
+          time: when.slice(11, 16),
+        });
+        if (resource && resource !== "counters") params.set("worker", resource);
+        window.location.assign(`${data.newUrl}&${params}`);
+      },
+      eventDrop: async (info) => {
+        const props = info.event.extendedProps;
+        const target = info.newResource ? info.newResource.id : (info.event.resourceIds[0] ?? "");
+        const body = new URLSearchParams({
+          csrf_token: box.dataset.csrf,
+          appointment: info.event.id,
+          version: String(versions.get(info.event.id) ?? props.version),
+          starts_at: wall(info.event.start),
+          worker: String(target),
+        });
+        say(box.dataset.moving, false);
+        try {
+          const response = await fetch("/dashboard/calendar/move", {
+            method: "POST",
+            body,
+            headers: { Accept: "application/json" },
+          });
+          const answer = await response.json();
+          if (!response.ok) throw new Error(answer.message || response.statusText);
+          versions.set(info.event.id, answer.version);
+          say(answer.message, false);
+        } catch (error) {
+          info.revert();
+          say(error.message, true);
+        }
+      },
+    });
+    box.calendar = calendar;
+    box.dataset.ready = "true";
+  };
+  start();
+})();
