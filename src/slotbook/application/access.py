@@ -42,6 +42,9 @@ ROLE_SCOPES: dict[Role, frozenset[str]] = {
             Scope.APPOINTMENTS_WRITE.value,
             Scope.DEPARTMENTS_READ.value,
             Scope.WORKERS_READ.value,
+            # The desk finds callers and enters new ones while booking.
+            Scope.CLIENTS_READ.value,
+            Scope.CLIENTS_WRITE.value,
         }
     ),
 }
