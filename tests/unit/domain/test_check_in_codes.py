@@ -71,5 +71,5 @@ def test_the_alphabet_is_crockfords() -> None:
 
 @pytest.mark.parametrize("number", [-1, 1 << BITS])
 def test_numbers_out_of_range_are_refused(number: int) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="bits"):
         format_code(number)

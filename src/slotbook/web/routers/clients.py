@@ -62,7 +62,9 @@ async def client_page(
     client = await get_client(services, principal, client_id)
     patients = await list_patients(services, principal, client_id)
     listed = await list_appointments(
-        services, principal, ListQuery(size=MAX_APPOINTMENTS, client_id=client_id, sort="dateTime:desc")
+        services,
+        principal,
+        ListQuery(size=MAX_APPOINTMENTS, client_id=client_id, sort="dateTime:desc"),
     )
     now = services.clock.now()
     upcoming = sorted((a for a in listed.items if a.starts_at >= now), key=lambda a: a.starts_at)
