@@ -57,7 +57,7 @@
       editable: true,
       eventDurationEditable: false,
       eventStartEditable: true,
-      columnWidth: narrow || (week && data.resources.length > 3) ? 96 : undefined,
+      columnWidth: narrow || (week && data.resources.length > 3) ? "6rem" : undefined,
       dayHeaderFormat: { weekday: "short", day: "numeric", month: "short" },
       slotLabelFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
       eventTimeFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
