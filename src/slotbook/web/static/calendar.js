@@ -130,6 +130,26 @@
       },
     });
     box.calendar = calendar;
+    // The grid's own table roles are incomplete (events and the toolbar sit between its rows),
+    // which screen readers announce as a broken table. Without them it is a plain region whose
+    // appointments are links, in time order; the list under the grid has every detail.
+    const flatten = () => {
+      box.querySelectorAll("[role=table],[role=row],[role=rowgroup],[role=cell],[role=columnheader]")
+        .forEach((el) => el.removeAttribute("role"));
+      box.querySelectorAll("[aria-colindex],[aria-colspan],[aria-rowindex]").forEach((el) => {
+        ["aria-colindex", "aria-colspan", "aria-rowindex"].forEach((a) => el.removeAttribute(a));
+      });
+      // A grid wider than a phone scrolls sideways: the keyboard can scroll it too.
+      box.querySelectorAll(".ec-main").forEach((el) => {
+        if (el.scrollWidth > el.clientWidth && el.tabIndex < 0) el.tabIndex = 0;
+      });
+      box.querySelectorAll("aside").forEach((el) => el.setAttribute("role", "presentation"));
+    };
+    flatten();
+    new MutationObserver(() => window.requestAnimationFrame(flatten)).observe(box, {
+      childList: true,
+      subtree: true,
+    });
     box.dataset.ready = "true";
   };
   start();
