@@ -10,8 +10,7 @@ from datetime import date, datetime, timedelta
 from slotbook.application.access import Principal, Scope, require
 from slotbook.application.agenda import agenda_of
 from slotbook.application.availability import load_agenda
-from slotbook.application.ports import AppointmentFilter, Services
-from slotbook.domain.appointments import Appointment, AppointmentStatus
+from slotbook.application.ports import GridAppointment, Services
 from slotbook.domain.organizations import Department
 from slotbook.domain.schedules import Closure, ExceptionKind
 from slotbook.domain.slots import DayFrames, closed_spans, instant, open_spans
@@ -43,8 +42,8 @@ class DepartmentGrid:
     slot_minutes: int
     columns: Sequence[GridColumn]
     closures: Sequence[Closure]
-    appointments: Sequence[Appointment]  # all but cancelled ones, by start
-    total: int  # appointments in the window, cancelled ones included
+    appointments: Sequence[GridAppointment]  # all but cancelled ones, by start
+    complete: bool  # False: more than MAX_APPOINTMENTS, the first ones shown
 
 
 async def department_grid(
@@ -58,15 +57,7 @@ async def department_grid(
         last = first + timedelta(days=days - 1)
         since, until = day_start(first, tz), day_start(last + timedelta(days=1), tz)
         agenda = await load_agenda(services, uow, cached, None, since, until, with_bookings=False)
-        found = await uow.appointments.list(
-            AppointmentFilter(
-                department_id=department_id,
-                starts_from=since,
-                starts_until=until - timedelta(microseconds=1),
-            ),
-            0,
-            MAX_APPOINTMENTS,
-        )
+        found = await uow.appointments.on_grid(department_id, since, until, MAX_APPOINTMENTS)
     schedule = agenda.schedule
     frames = DayFrames(first, last, tz)
     closed = closed_spans(schedule, frames)
@@ -94,6 +85,6 @@ async def department_grid(
         closures=[c for c in cached.closures if first <= c.day <= last]
         if schedule.configured
         else [],
-        appointments=[a for a in found.items if a.status is not AppointmentStatus.CANCELLED],
-        total=found.total,
+        appointments=found,
+        complete=len(found) < MAX_APPOINTMENTS,
     )

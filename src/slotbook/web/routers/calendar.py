@@ -22,11 +22,11 @@ from slotbook.application.desk_calendar import DepartmentGrid, department_grid
 from slotbook.application.organizations import list_departments
 from slotbook.application.scheduling import list_workers
 from slotbook.domain.appointments import MOVABLE_STATUSES as MOVABLE
-from slotbook.domain.appointments import Appointment
+from slotbook.domain.appointments import Appointment, AppointmentStatus
 from slotbook.domain.errors import Forbidden, InvalidRequest, NotFound, VersionMismatch
 from slotbook.domain.limits import MAX_ID, SUPPORTED_YEARS, is_supported_year
 from slotbook.domain.organizations import Worker
-from slotbook.web.appointment_view import local, span_of
+from slotbook.web.appointment_view import span_of
 from slotbook.web.errors import shows_errors_with
 from slotbook.web.forms import text_field
 from slotbook.web.i18n import Translator
@@ -198,21 +198,25 @@ def _title(t: Translator, view: View, days: list[date]) -> str:
 
 # The time grid (static/calendar.js draws it with the vendored EventCalendar). Times are the
 # department's wall-clock times without an offset: the grid shows them as they are.
-def _wall(value: datetime, time_zone: str) -> str:
-    return local(value, time_zone).replace(tzinfo=None).isoformat(timespec="minutes")
-
-
 def _grid_json(t: Translator, grid: DepartmentGrid) -> dict[str, object]:
-    tz = grid.time_zone
+    tz = ZoneInfo(grid.time_zone)
+
+    def wall(value: datetime) -> datetime:
+        return value.astimezone(tz).replace(tzinfo=None)
+
     column_ids = [str(c.worker_id) if c.worker_id else "counters" for c in grid.columns]
     names = {c.worker_id: c.name for c in grid.columns}
     events: list[dict[str, object]] = []
+    first_hour, last_hour = 24, 0
     for column_id, column in zip(column_ids, grid.columns, strict=True):
         for start, end in column.working:
+            local_start, local_end = wall(start), wall(end)
+            first_hour = min(first_hour, local_start.hour)
+            last_hour = max(last_hour, wall(end - timedelta(seconds=1)).hour + 1)
             events.append(
                 {
-                    "start": _wall(start, tz),
-                    "end": _wall(end, tz),
+                    "start": local_start.isoformat(timespec="minutes"),
+                    "end": local_end.isoformat(timespec="minutes"),
                     "resourceIds": [column_id],
                     "display": "background",
                     "classNames": ["bg-working"],
@@ -221,8 +225,8 @@ def _grid_json(t: Translator, grid: DepartmentGrid) -> dict[str, object]:
         for (start, end), reason in column.time_off:
             events.append(
                 {
-                    "start": _wall(start, tz),
-                    "end": _wall(end, tz),
+                    "start": wall(start).isoformat(timespec="minutes"),
+                    "end": wall(end).isoformat(timespec="minutes"),
                     "resourceIds": [column_id],
                     "display": "background",
                     "classNames": ["bg-off"],
@@ -240,16 +244,16 @@ def _grid_json(t: Translator, grid: DepartmentGrid) -> dict[str, object]:
                 "title": t("grid.closed", reason=closure.reason or ""),
             }
         )
-    first_hour, last_hour = 24, 0
+    statuses = {s: t(f"status.{s.value}") for s in AppointmentStatus}
     for a in grid.appointments:
-        start = local(a.starts_at, tz)
-        end = local(a.ends_at or a.starts_at, tz)
+        start = wall(a.starts_at)
+        end = wall(a.ends_at) if a.ends_at else start
         first_hour, last_hour = min(first_hour, start.hour), max(last_hour, end.hour + 1)
         events.append(
             {
                 "id": str(a.id),
-                "start": start.replace(tzinfo=None).isoformat(timespec="minutes"),
-                "end": end.replace(tzinfo=None).isoformat(timespec="minutes"),
+                "start": start.isoformat(timespec="minutes"),
+                "end": end.isoformat(timespec="minutes"),
                 "resourceIds": [str(a.worker_id) if a.worker_id else "counters"],
                 "title": a.name,
                 "classNames": ["ev", f"ev-{a.status.value.lower()}"],
@@ -257,20 +261,15 @@ def _grid_json(t: Translator, grid: DepartmentGrid) -> dict[str, object]:
                 "extendedProps": {
                     "url": f"/dashboard/appointments/{a.id}",
                     "version": a.version,
-                    "status": t(f"status.{a.status.value}"),
+                    "status": statuses[a.status],
                     "worker": names.get(a.worker_id, "") if a.worker_id else "",
                 },
             }
         )
-    for column in grid.columns:
-        for start, end in column.working:
-            local_start, local_end = local(start, tz), local(end - timedelta(seconds=1), tz)
-            first_hour = min(first_hour, local_start.hour)
-            last_hour = max(last_hour, local_end.hour + 1)
     if grid.always_open or first_hour >= last_hour:
         first_hour, last_hour = min(first_hour, 8), max(last_hour, 18)
     return {
-        "timeZone": tz,
+        "timeZone": grid.time_zone,
         "days": len(grid.days),
         "date": grid.days[0].isoformat(),
         "slotMinutes": min(grid.slot_minutes, 60),
@@ -282,7 +281,7 @@ def _grid_json(t: Translator, grid: DepartmentGrid) -> dict[str, object]:
         ],
         "events": events,
         "shown": len(grid.appointments),
-        "total": grid.total,
+        "complete": grid.complete,
         "newUrl": f"/dashboard/appointments/new?department={grid.department.id}",
     }
 

@@ -32,7 +32,7 @@
       say(`${box.dataset.failed} ${error.message || ""}`.trim(), true);
       return;
     }
-    if (data.total > data.shown) say(box.dataset.more.replace("{shown}", data.shown), false);
+    if (!data.complete) say(box.dataset.more.replace("{shown}", data.shown), false);
     const week = box.dataset.view === "week";
     // The version each appointment has now (If-Match of its next move).
     const versions = new Map(
