@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import Locator, Page, expect
 
 from tests.e2e.browser import log_in, snap, tab_to
 from tests.e2e.conftest import Server
@@ -163,16 +163,25 @@ async def _point(page: Page, day: date, time: str, worker: int) -> tuple[float, 
     found = await page.evaluate(
         """([wanted, resource]) => {
           const box = document.getElementById("time-grid");
-          const body = box.querySelector(".ec-body") || box;
-          body.scrollIntoView({block: "nearest", inline: "nearest"});
-          const area = box.getBoundingClientRect();
-          for (let y = area.top + 2; y < area.bottom; y += 4) {
-            for (let x = area.left + 2; x < area.right; x += 6) {
-              const info = box.calendar.dateFromPoint(x, y);
-              if (!info || !info.date || !info.resource) continue;
-              const when = info.date.toISOString().slice(0, 16);
-              if (when === wanted && String(info.resource.id) === resource) return [x, y + 3];
+          const look = () => {
+            const area = box.getBoundingClientRect();
+            const top = Math.max(area.top, 0), bottom = Math.min(area.bottom, innerHeight);
+            const left = Math.max(area.left, 0), right = Math.min(area.right, innerWidth);
+            for (let y = top + 2; y < bottom; y += 4) {
+              for (let x = left + 2; x < right; x += 6) {
+                const info = box.calendar.dateFromPoint(x, y);
+                if (!info || !info.date || !info.resource) continue;
+                const when = info.date.toISOString().slice(0, 16);
+                if (when === wanted && String(info.resource.id) === resource) return [x, y + 3];
+              }
             }
+            return null;
+          };
+          // Only what is on screen can be clicked: scroll down the page until the cell is.
+          for (let tries = 0; tries < 15; tries++) {
+            const point = look();
+            if (point) return point;
+            window.scrollBy(0, 200);
           }
           return null;
         }""",
@@ -180,6 +189,18 @@ async def _point(page: Page, day: date, time: str, worker: int) -> tuple[float, 
     )
     assert found, f"no cell for worker {worker} at {day} {time}"
     return float(found[0]), float(found[1])
+
+
+async def _drag(page: Page, block: Locator, day: date, time: str, worker: int) -> None:
+    """Drag `block` to `worker`'s cell at `day` `time`, as a mouse would."""
+    await block.scroll_into_view_if_needed()
+    box = await block.bounding_box()
+    assert box is not None
+    await page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 4)
+    await page.mouse.down()
+    to = await _point(page, day, time, worker)
+    await page.mouse.move(to[0], to[1], steps=12)
+    await page.mouse.up()
 
 
 async def _open_week_grid(page: Page, words: dict[str, str], desk: Desk) -> None:
@@ -236,14 +257,22 @@ async def test_a_receptionists_day(page: Page, server: Server, width: int, langu
     await expect(page.locator("#time-grid[data-ready=true]")).to_be_visible()
     block = page.locator(f'#time-grid [data-appointment-id="{appointment_id}"]')
     await expect(block).to_contain_text(caller)
-    await block.scroll_into_view_if_needed()
-    box = await block.bounding_box()
-    assert box is not None
-    await page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 4)
-    await page.mouse.down()
-    tx, ty = await _point(page, desk.monday, "14:00", desk.workers[1])
-    await page.mouse.move(tx, ty, steps=12)
-    await page.mouse.up()
+    # Bravo is taken at 15:00: that drop is refused in place with the rule's words.
+    await _api(
+        server,
+        "POST",
+        "/api/v1/appointments",
+        {
+            "departmentId": desk.department_id,
+            "workerId": desk.workers[1],
+            "dateTime": f"{desk.monday.isoformat()}T15:00:00",
+            "name": "Already there",
+        },
+    )
+    await _drag(page, block, desk.monday, "15:00", desk.workers[1])
+    await expect(page.locator("#grid-message.error")).to_be_visible()
+    assert await _worker_of(server, appointment_id) == desk.workers[0]
+    await _drag(page, block, desk.monday, "14:00", desk.workers[1])
     await expect(page.locator("#grid-message")).to_contain_text(words["moved_grid"])
     assert await _worker_of(server, appointment_id) == desk.workers[1]
 
