@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from slotbook.application.appointments import ListQuery, get_appointment, list_appointments
+from slotbook.application.scheduling import list_workers
 from slotbook.application.transitions import check_in_by_qr_code
 from slotbook.application.users import SessionUser
 from slotbook.domain.appointments import Appointment, AppointmentStatus
@@ -51,7 +52,9 @@ async def _arrivals(request: Request, user: SessionUser) -> Sequence[Appointment
 async def _desk(
     request: Request, user: SessionUser, *, status: int = 200, context: dict[str, Any] | None = None
 ) -> Response:
-    now = container_of(request).services.clock.now()
+    services = container_of(request).services
+    now = services.clock.now()
+    workers = {w.id: w.name for w, _ in await list_workers(services, user.principal)}
     return render(
         request,
         "check_in.html",
@@ -64,6 +67,7 @@ async def _desk(
             "arrivals": await _arrivals(request, user),
             "now": now,
             "local": local,
+            "worker_names": workers,
         }
         | (context or {}),
         status=status,
