@@ -19,7 +19,7 @@ import pytest
 from playwright.async_api import Locator, Page, expect
 
 from tests.e2e.browser import log_in, snap, tab_to
-from tests.e2e.conftest import Server
+from tests.e2e.conftest import SCREENSHOTS, Server
 
 AXE_SOURCE = (Path(__file__).with_name("vendor") / "axe.min.js").read_text()
 PHONE_390 = {"width": 390, "height": 844}
@@ -171,7 +171,9 @@ async def _point(page: Page, day: date, time: str, worker: int) -> tuple[float, 
               for (let x = left + 2; x < right; x += 6) {
                 const info = box.calendar.dateFromPoint(x, y);
                 if (!info || !info.date || !info.resource) continue;
-                const when = info.date.toISOString().slice(0, 16);
+                const d = info.date, pad = (n) => String(n).padStart(2, "0");
+                const when = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}` +
+                  `T${pad(d.getHours())}:${pad(d.getMinutes())}`;
                 if (when === wanted && String(info.resource.id) === resource) return [x, y + 3];
               }
             }
@@ -347,9 +349,8 @@ async def test_staff_pages_pass_axe_at_both_widths(page: Page, server: Server) -
     await page.get_by_role("button", name="Menu").click()
     await expect(page.get_by_role("button", name="Menu")).to_have_attribute("aria-expanded", "true")
     await _axe(page, "menu open (390)")
-    await page.screenshot(
-        path=Path(__file__).parents[2] / "test-output" / "screenshots" / "desk-menu-open-phone.png"
-    ) if server.backend == "sqlite" else None
+    if server.backend == "sqlite":
+        await page.screenshot(path=SCREENSHOTS / "desk-menu-open-phone.png")
 
 
 async def test_the_menu_is_one_row_at_1280_in_both_languages(page: Page, server: Server) -> None:

@@ -4,7 +4,8 @@
 // which applies every booking rule; a refusal puts the appointment back and says why. From
 // the keyboard: Tab reaches each appointment, Enter opens it (its page moves it to another
 // time or worker). Times are the department's wall-clock times: the grid runs in "UTC" so
-// the browser's own zone never shifts them.
+// the browser's own zone never shifts them (tests/e2e/test_front_desk.py runs the browser in
+// Pacific/Auckland and America/New_York under `make test-dates`).
 "use strict";
 
 (() => {
@@ -12,9 +13,11 @@
   const message = document.getElementById("grid-message");
   if (!box || !window.EventCalendar) return;
   const pad = (n) => String(n).padStart(2, "0");
+  // The grid hands out wall-clock times as Dates whose local fields are that wall clock
+  // (whatever the browser's own zone is): read them back the same way.
   const wall = (d) =>
-    `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}` +
-    `T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+    `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}` +
+    `T${pad(d.getHours())}:${pad(d.getMinutes())}`;
   const say = (text, failed) => {
     message.textContent = text;
     message.classList.toggle("error", Boolean(failed));
