@@ -23,7 +23,7 @@
     message.classList.toggle("error", Boolean(failed));
     message.classList.toggle("notice", !failed && Boolean(text));
   };
-  const narrow = window.matchMedia("(max-width: 640px)").matches;
+  const phone = window.matchMedia("(max-width: 640px)");
 
   const start = async () => {
     let data;
@@ -37,6 +37,9 @@
     }
     if (!data.complete) say(box.dataset.more.replace("{shown}", data.shown), false);
     const week = box.dataset.view === "week";
+    // Readable columns that scroll sideways on a phone or in a wide week; else they fit.
+    const columnWidth = () =>
+      phone.matches || (week && data.resources.length > 3) ? "6rem" : undefined;
     // The version each appointment has now (If-Match of its next move).
     const versions = new Map(
       data.events.filter((e) => e.id).map((e) => [e.id, e.extendedProps.version]),
@@ -60,7 +63,7 @@
       editable: true,
       eventDurationEditable: false,
       eventStartEditable: true,
-      columnWidth: narrow || (week && data.resources.length > 3) ? "6rem" : undefined,
+      columnWidth: columnWidth(),
       dayHeaderFormat: { weekday: "short", day: "numeric", month: "short" },
       slotLabelFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
       eventTimeFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
@@ -133,6 +136,7 @@
       },
     });
     box.calendar = calendar;
+    phone.addEventListener("change", () => calendar.setOption("columnWidth", columnWidth()));
     // The grid's own table roles are incomplete (events and the toolbar sit between its rows),
     // which screen readers announce as a broken table. Without them it is a plain region whose
     // appointments are links, in time order; the list under the grid has every detail.
