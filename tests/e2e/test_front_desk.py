@@ -366,3 +366,23 @@ async def test_the_menu_is_one_row_at_1280_in_both_languages(page: Page, server:
             "(u => u.scrollWidth - u.clientWidth)(document.querySelector('.menu ul'))"
         )
         assert scroll <= 0, f"{language}: the menu needs {scroll}px more"
+
+
+async def test_owner_pages_pass_axe_at_both_widths(page: Page, server: Server) -> None:
+    """The rest of the dashboard, as an owner sees it (with the new menu)."""
+    await log_in(page, server, *server.owner)
+    for path in (
+        "/dashboard/departments",
+        "/dashboard/departments/5",
+        "/dashboard/workers",
+        "/dashboard/workers/42",
+        "/dashboard/appointment-types",
+        "/dashboard/credits",
+        "/dashboard/webhooks",
+        "/dashboard/settings/api",
+    ):
+        await page.goto(server.url(path))
+        await _axe(page, f"{path} (1280)")
+        await page.set_viewport_size(PHONE_390)  # type: ignore[arg-type]
+        await _axe(page, f"{path} (390)")
+        await page.set_viewport_size({"width": 1280, "height": 800})
