@@ -67,6 +67,18 @@ async def _staffed(client: httpx.AsyncClient, tenant: Tenant) -> int:
     return second
 
 
+async def _book_awa(client: httpx.AsyncClient, tenant: Tenant, monday: date) -> dict[str, Any]:
+    """Monday 10:00 with the first worker of the staffed department."""
+    return await book(
+        client,
+        tenant,
+        f"{monday}T10:00:00",
+        departmentId=tenant.staffed_department_id,
+        workerId=tenant.worker_id,
+        name="Awa Camara",
+    )
+
+
 async def test_the_grid_shows_columns_hours_time_off_closures_and_appointments(
     client: httpx.AsyncClient, staff: Login, tenant: Tenant
 ) -> None:
@@ -89,14 +101,7 @@ async def test_the_grid_shows_columns_hours_time_off_closures_and_appointments(
         json={"date": (monday + timedelta(days=2)).isoformat(), "reason": "Holiday"},
     )
     assert closed.status_code == 201, closed.text
-    booked = await book(
-        client,
-        tenant,
-        f"{monday}T10:00:00",
-        departmentId=tenant.staffed_department_id,
-        workerId=tenant.worker_id,
-        name="Awa Camara",
-    )
+    booked = await _book_awa(client, tenant, monday)
     await log_in(client, staff)
     page = await client.get(
         "/dashboard/calendar",
@@ -165,14 +170,7 @@ async def test_a_drop_on_the_grid_moves_through_the_rules(
 ) -> None:
     second = await _staffed(client, tenant)
     monday = _monday_after_next()
-    booked = await book(
-        client,
-        tenant,
-        f"{monday}T10:00:00",
-        departmentId=tenant.staffed_department_id,
-        workerId=tenant.worker_id,
-        name="Awa Camara",
-    )
+    booked = await _book_awa(client, tenant, monday)
     await log_in(client, staff)
     # The second worker starts at 13:00: 10:00 with them is refused with the rule's words.
     refused = await _move(client, booked, f"{monday}T10:00", second)

@@ -7,7 +7,7 @@ from email.utils import make_msgid
 from html import escape
 
 from slotbook.application.reminder_ports import ReminderNotice
-from slotbook.infra.qr import qr_image
+from slotbook.infra.notifications.qr_part import attach_qr_code
 
 
 def confirmation_message(sender: str, to: str, notice: ReminderNotice) -> EmailMessage:
@@ -43,14 +43,5 @@ def confirmation_message(sender: str, to: str, notice: ReminderNotice) -> EmailM
         "</body></html>",
         subtype="html",
     )
-    html_part = message.get_body(preferencelist=("html",))
-    assert html_part is not None
-    html_part.add_related(
-        qr_image(a.qr_token, "png"),
-        maintype="image",
-        subtype="png",
-        cid=qr_cid,
-        filename="qr-code.png",
-        disposition="inline",
-    )
+    attach_qr_code(message, a.qr_token, qr_cid)
     return message
