@@ -261,6 +261,12 @@ async def test_a_new_appointment_for_a_new_client_with_its_confirmation(
     )
     assert again.status_code == 303
     assert "mail=unticked" in again.headers["location"]
+    refused = await client.post(
+        "/dashboard/appointments/new",
+        data={**data, "time": "15:00", "client_id": str(api["clientId"])},
+    )
+    assert refused.status_code == 409  # taken just now; the client chosen stays chosen
+    assert f'value="{api["clientId"]}" checked' in refused.text
     assert len(inbox.messages) == 1
 
 

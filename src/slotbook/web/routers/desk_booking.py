@@ -4,7 +4,7 @@ client (found as you type, or created inline), notes, and the confirmation e-mai
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -24,7 +24,7 @@ from slotbook.application.users import SessionUser
 from slotbook.domain.appointments import AppointmentDetails
 from slotbook.domain.clients import Client, normalize_email
 from slotbook.domain.errors import DomainError, InvalidRequest, NotFound
-from slotbook.domain.limits import MAX_EMAIL_LENGTH, is_email
+from slotbook.domain.limits import MAX_EMAIL_LENGTH, MAX_ID, is_email
 from slotbook.domain.slots import Slot
 from slotbook.web.appointment_view import local
 from slotbook.web.errors import message_for, shows_errors_with
@@ -180,6 +180,9 @@ async def _again(request: Request, status: int, message: str) -> Response:
         choice = _choice(form)
     except DomainError:
         choice = Choice(None, None, None, None, "", None, "")
+    picked = text_field(form, "client_id", 10)
+    if picked.isdigit() and 1 <= int(picked) <= MAX_ID:  # the client chosen stays chosen
+        choice = replace(choice, client_id=int(picked))
     values = {k: text_field(form, k, MAX_NOTES) for k in ("name", "phone", "email", "notes")}
     context = {
         "error": message,
