@@ -278,23 +278,35 @@ async def test_a_receptionists_day(page: Page, server: Server, width: int, langu
     await expect(page.locator("#grid-message")).to_contain_text(words["moved_grid"])
     assert await _worker_of(server, appointment_id) == desk.workers[1]
 
-    # The same with the keyboard: Tab to the appointment, Enter, pick Alpha and a free time.
+    # The same with the keyboard, in the grid: Tab to the appointment, Left (Alpha's column),
+    # Down (half an hour later), Enter.
     await page.reload()
     await expect(page.locator("#time-grid[data-ready=true]")).to_be_visible()
     await tab_to(page, f'#time-grid [data-appointment-id="{appointment_id}"]', limit=200)
+    await page.keyboard.press("ArrowLeft")
+    await page.keyboard.press("ArrowDown")
+    await expect(page.locator("#grid-message")).to_contain_text("14:30")
+    await page.keyboard.press("Enter")
+    await expect(page.locator("#grid-message")).to_contain_text(words["moved_grid"])
+    await expect(block).to_be_focused()
+    moved = await _api(server, "GET", f"/api/v1/appointments/{appointment_id}")
+    assert moved["workerId"] == desk.workers[0]
+    assert "T14:30" in moved["dateTime"]
+
+    # And through its page: Enter opens it, pick Bravo and one of Bravo's free times.
     await page.keyboard.press("Enter")
     await expect(page.get_by_role("heading", level=1)).to_have_text(caller)
     await tab_to(page, "#move-worker")
-    await page.keyboard.type("Alpha")
+    await page.keyboard.type("Bravo")
     await page.keyboard.press("Tab")
-    await page.keyboard.press("Enter")  # show Alpha's free times
-    await expect(page.locator("#move-worker")).to_have_value(str(desk.workers[0]))
+    await page.keyboard.press("Enter")  # show Bravo's free times
+    await expect(page.locator("#move-worker")).to_have_value(str(desk.workers[1]))
     await tab_to(page, "#slot-1")
     await page.keyboard.press("Space")
     await tab_to(page, 'form[action$="/move"] button[type=submit]')
     await page.keyboard.press("Enter")
     await expect(page.get_by_role("status")).to_be_visible()
-    assert await _worker_of(server, appointment_id) == desk.workers[0]
+    assert await _worker_of(server, appointment_id) == desk.workers[1]
 
     # Today's arrivals: one tap checks the client in.
     arriving = f"Arriving {tag}"

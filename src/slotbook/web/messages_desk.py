@@ -7,10 +7,12 @@ EN: dict[str, str] = {
     "nav.clients": "Clients",
     "grid.heading": "Time grid · {department}",
     "grid.help": "Click or tap a free time to book it. Drag an appointment to another time or "
-    "worker to move it. With the keyboard: Tab to an appointment and press Enter to open it; "
-    "its page moves it to another time or worker.",
+    "worker to move it. With the keyboard: Tab to an appointment, choose another time or "
+    "worker with the arrow keys and press Enter to move it there (Enter alone opens it).",
+    "grid.keyboard_target": "Move {name} to {when} with {worker}: Enter moves it there, "
+    "Escape cancels.",
     "grid.pick": "Time grid of:",
-    "grid.open_label": "Enter opens it.",
+    "grid.open_label": "Enter opens it; arrow keys choose another time or worker.",
     "grid.failed": "The time grid could not be loaded.",
     "grid.moving": "Moving…",
     "grid.moved": "{name}'s appointment is moved.",
@@ -108,9 +110,13 @@ FR: dict[str, str] = {
     "grid.heading": "Grille horaire · {department}",
     "grid.help": "Cliquez ou touchez un horaire libre pour le réserver. Faites glisser un "
     "rendez-vous vers une autre heure ou un autre agent pour le déplacer. Au clavier : Tab "
-    "jusqu'à un rendez-vous, puis Entrée pour l'ouvrir ; sa page le déplace.",
+    "jusqu'à un rendez-vous, les flèches choisissent une autre heure ou un autre agent, "
+    "Entrée l'y déplace (Entrée seule l'ouvre).",
+    "grid.keyboard_target": "Déplacer {name} au {when} avec {worker} : Entrée le déplace, "
+    "Échap annule.",
     "grid.pick": "Grille horaire de :",
-    "grid.open_label": "Entrée l'ouvre.",
+    "grid.open_label": "Entrée l'ouvre ; les flèches choisissent une autre heure ou un autre "
+    "agent.",
     "grid.failed": "La grille horaire n'a pas pu être chargée.",
     "grid.moving": "Déplacement…",
     "grid.moved": "Le rendez-vous de {name} est déplacé.",

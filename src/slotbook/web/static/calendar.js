@@ -24,6 +24,8 @@
     message.classList.toggle("notice", !failed && Boolean(text));
   };
   const phone = window.matchMedia("(max-width: 640px)");
+  let pending = null; // the keyboard's chosen place: {id, column, minutes, when, resource}
+  let moving = null; // the appointment whose keyboard move is being sent
 
   const start = async () => {
     let data;
@@ -91,11 +93,11 @@
         el.setAttribute("role", "link");
         el.dataset.appointmentId = info.event.id;
         el.title = `${info.event.title} · ${props.status}. ${box.dataset.openLabel}`;
-        el.addEventListener("keydown", (event) => {
-          if (event.key === "Enter") window.location.assign(props.url);
-        });
+        el.addEventListener("keydown", (event) => keyboardMove(event, info.event, props));
       },
       eventClick: (info) => {
+        const id = info.event.id;
+        if ((pending && pending.id === id) || moving === id) return; // Enter confirms a move
         if (info.event.extendedProps.url) window.location.assign(info.event.extendedProps.url);
       },
       dateClick: (info) => {
@@ -109,33 +111,112 @@
         window.location.assign(`${data.newUrl}&${params}`);
       },
       eventDrop: async (info) => {
-        const props = info.event.extendedProps;
         const target = info.newResource ? info.newResource.id : (info.event.resourceIds[0] ?? "");
-        const body = new URLSearchParams({
-          csrf_token: box.dataset.csrf,
-          appointment: info.event.id,
-          version: String(versions.get(info.event.id) ?? props.version),
-          starts_at: wall(info.event.start),
-          worker: String(target),
-        });
-        say(box.dataset.moving, false);
-        try {
-          const response = await fetch("/dashboard/calendar/move", {
-            method: "POST",
-            body,
-            headers: { Accept: "application/json" },
-          });
-          const answer = await response.json();
-          if (!response.ok) throw new Error(answer.message || response.statusText);
-          versions.set(info.event.id, answer.version);
-          say(answer.message, false);
-        } catch (error) {
-          info.revert();
-          say(error.message, true);
-        }
+        if (!(await move(info.event, wall(info.event.start), target))) info.revert();
       },
     });
     box.calendar = calendar;
+
+    // Drop and keyboard alike: the reschedule use case, its refusal shown above the grid.
+    async function move(ev, startsAt, resource) {
+      const body = new URLSearchParams({
+        csrf_token: box.dataset.csrf,
+        appointment: ev.id,
+        version: String(versions.get(ev.id) ?? ev.extendedProps.version),
+        starts_at: startsAt,
+        worker: String(resource),
+      });
+      say(box.dataset.moving, false);
+      try {
+        const response = await fetch("/dashboard/calendar/move", {
+          method: "POST",
+          body,
+          headers: { Accept: "application/json" },
+        });
+        const answer = await response.json();
+        if (!response.ok) throw new Error(answer.message || response.statusText);
+        versions.set(ev.id, answer.version);
+        say(answer.message, false);
+        return true;
+      } catch (error) {
+        say(error.message, true);
+        return false;
+      }
+    }
+
+    // The keyboard's drag: arrows choose another time (up, down: a slot) or column (left,
+    // right: the next worker, then the next day), Enter moves there, Escape gives up. Enter
+    // with nothing chosen opens the appointment.
+    const columns = [];
+    const days = week ? 7 : 1;
+    for (let d = 0; d < days; d++) {
+      for (const r of data.resources) columns.push([d, r.id]);
+    }
+    const first = new Date(`${data.date}T00:00`);
+    const describe = (ev, target) =>
+      box.dataset.keyboardTarget
+        .replace("{name}", ev.title)
+        .replace("{when}", target.when.replace("T", " "))
+        .replace("{worker}", data.resources.find((r) => r.id === target.resource)?.title ?? "");
+    async function keyboardMove(event, ev, props) {
+      const keys = { ArrowUp: [0, -1], ArrowDown: [0, 1], ArrowLeft: [-1, 0], ArrowRight: [1, 0] };
+      if (event.key === "Escape" && pending) {
+        pending = null;
+        say("", false);
+        return;
+      }
+      if (event.key === "Enter") {
+        if (!pending || pending.id !== ev.id) {
+          window.location.assign(props.url); // Enter alone opens the appointment
+          return;
+        }
+        event.preventDefault();
+        const target = pending;
+        moving = ev.id;
+        pending = null;
+        if (await move(ev, target.when, target.resource)) {
+          sessionStorage.setItem("slotbook.moved", JSON.stringify([ev.id, message.textContent]));
+          window.location.reload();
+        }
+        moving = null;
+        return;
+      }
+      if (!(event.key in keys) || ev.extendedProps.url === undefined) return;
+      event.preventDefault();
+      const [dc, dt] = keys[event.key];
+      if (!pending || pending.id !== ev.id) {
+        const start = ev.start;
+        const day = Math.round((new Date(start.getFullYear(), start.getMonth(), start.getDate()) - first) / 86400000);
+        const resource = String(ev.resourceIds[0]);
+        pending = {
+          id: ev.id,
+          column: columns.findIndex(([d, r]) => d === day && r === resource),
+          minutes: start.getHours() * 60 + start.getMinutes(),
+        };
+      }
+      pending.column = Math.min(columns.length - 1, Math.max(0, pending.column + dc));
+      pending.minutes = Math.min(24 * 60 - data.slotMinutes, Math.max(0, pending.minutes + dt * data.slotMinutes));
+      const [d, resource] = columns[pending.column];
+      const when = new Date(first.getFullYear(), first.getMonth(), first.getDate() + d, 0, pending.minutes);
+      pending.when = wall(when);
+      pending.resource = resource;
+      say(describe(ev, pending), false);
+    }
+
+    // After a keyboard move the page is drawn again: say so, and give the focus back.
+    const moved = sessionStorage.getItem("slotbook.moved");
+    if (moved) {
+      sessionStorage.removeItem("slotbook.moved");
+      const [id, text] = JSON.parse(moved);
+      say(text, false);
+      let tries = 0;
+      const refocus = () => {
+        const el = box.querySelector(`[data-appointment-id="${id}"]`);
+        if (el) el.focus();
+        else if (tries++ < 20) setTimeout(refocus, 50);
+      };
+      refocus();
+    }
     phone.addEventListener("change", () => calendar.setOption("columnWidth", columnWidth()));
     // The grid's own table roles are incomplete (events and the toolbar sit between its rows),
     // which screen readers announce as a broken table. Without them it is a plain region whose
