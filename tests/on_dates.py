@@ -96,6 +96,7 @@ PATHS = (
     "tests/e2e/test_public_booking.py",
     "tests/e2e/test_desk.py",
     "tests/e2e/test_admin_pages.py",
+    "tests/e2e/test_front_desk.py",
 )
 
 

@@ -46,6 +46,8 @@ class Container:
     idempotency: SqlIdempotencyStore
     # .ics files and QR codes for the public booking pages (which may not import infra).
     documents: AppointmentDocuments = field(default_factory=Documents)
+    # Confirmation e-mails of desk bookings: SMTP when SLOTBOOK_SMTP_HOST is set.
+    mailer: SmtpMailer | None = None
 
     async def aclose(self) -> None:
         await self.engine.dispose()
@@ -89,6 +91,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
             ttl=timedelta(hours=settings.idempotency_ttl_hours),
             lock=timedelta(seconds=settings.idempotency_lock_seconds),
         ),
+        mailer=configured_mailer(settings),
     )
 
 

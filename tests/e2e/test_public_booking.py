@@ -18,6 +18,7 @@ import httpx
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
+from tests.e2e.accessibility import AXE, serious_violations
 from tests.e2e.browser import assert_accessible_form_fields, log_in, tab_to
 from tests.e2e.conftest import SCREENSHOTS, Server
 
@@ -28,7 +29,6 @@ INTERVIEWS = 9
 OFFICE_ZONE = "Africa/Conakry"
 VISITOR_ZONE = "Europe/Paris"  # the browser's: the page detects it
 WIDTHS = {"1280": {"width": 1280, "height": 800}, "390": {"width": 390, "height": 844}}
-AXE = Path(__file__).with_name("vendor") / "axe.min.js"  # axe-core 4.14.1 from npm (MPL-2.0)
 # Written out here rather than read from the app's catalog, so the test checks the catalog.
 FRENCH_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 FRENCH_MONTHS = (
@@ -117,19 +117,8 @@ async def _appointment_named(server: Server, name: str, day: str) -> dict[str, A
 async def check_page(page: Page, server: Server, name: str) -> None:
     """axe-core in the page: no serious or critical violation; nothing wider than the screen;
     a full-page screenshot (SQLite run only) named with the page, language and width."""
-    result = await page.evaluate(
-        """async () => {
-            const r = await axe.run(document, {resultTypes: ["violations"]});
-            return {
-              rules: r.passes.length + r.violations.length,
-              serious: r.violations
-                .filter(v => v.impact === "serious" || v.impact === "critical")
-                .map(v => `${v.id} (${v.impact}): ` + v.nodes.map(n => n.target.join(" "))),
-            };
-        }"""
-    )
-    assert result["rules"] > 20, result  # axe really looked at the page
-    assert result["serious"] == [], f"{name}: {result['serious']}"
+    serious = await serious_violations(page)
+    assert serious == [], f"{name}: {serious}"
     overflow = await page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )

@@ -46,6 +46,9 @@ ROLE_SCOPES: dict[Role, frozenset[str]] = {
             Scope.WORKERS_READ.value,
             Scope.WAITLIST_READ.value,
             Scope.WAITLIST_WRITE.value,
+            # The desk finds callers and enters new ones while booking.
+            Scope.CLIENTS_READ.value,
+            Scope.CLIENTS_WRITE.value,
         }
     ),
 }

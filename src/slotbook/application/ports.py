@@ -209,6 +209,19 @@ class DepartmentRepository(Protocol):
     async def set_no_show_rule(self, department_id: int, rule: NoShowRule) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class GridAppointment:
+    """What the staff calendar's time grid draws of an appointment (application/desk_calendar)."""
+
+    id: int
+    worker_id: int | None
+    name: str
+    starts_at: datetime
+    ends_at: datetime | None
+    status: AppointmentStatus
+    version: int
+
+
 class AppointmentRepository(Protocol):
     async def add(self, new: NewAppointment, now: datetime) -> tuple[int, datetime]: ...
     async def get(self, appointment_id: int) -> Appointment | None: ...
@@ -216,6 +229,13 @@ class AppointmentRepository(Protocol):
         self, criteria: AppointmentFilter, page: int, size: int
     ) -> Page[Appointment]: ...
     async def get_by_qr_token(self, token: str) -> Appointment | None: ...
+    async def on_grid(
+        self, department_id: int, since: datetime, until: datetime, limit: int
+    ) -> Sequence[GridAppointment]:
+        """The department's appointments starting in [since, until), cancelled and archived
+        ones left out, by start: only the columns the grid draws (a busy week is thousands)."""
+        ...
+
     async def get_for_update(self, appointment_id: int) -> Appointment | None:
         """The appointment, locked until the end of the transaction (PostgreSQL)."""
         ...

@@ -19,6 +19,7 @@ from slotbook.domain.appointments import (
     sweep_cutoff,
     transition,
 )
+from slotbook.domain.check_in_codes import read_code
 from slotbook.domain.errors import Forbidden, InvalidTransition, NotFound
 from slotbook.domain.history import Change, HistoryAction
 from slotbook.domain.time import zone
@@ -88,7 +89,13 @@ async def check_in_by_qr_code(services: Services, principal: Principal, token: s
     appointment's day (the same rule as every check-in, in _move)."""
     require(principal, Scope.APPOINTMENTS_WRITE)
     async with services.uow(principal.organization_id, write=True) as uow:
+        # As issued first (codes before the grouped format are case-sensitive), then as a
+        # person may have typed a grouped code (case, look-alikes, separators).
         found = await uow.appointments.get_by_qr_token(token)
+        readable = read_code(token)
+        if found is None and readable is not None and readable != token:
+            found = await uow.appointments.get_by_qr_token(readable)
+            token = readable
         if found is None:
             if await services.registry.owner_of_qr_token(token) is not None:
                 raise Forbidden("This qrCode belongs to another organization")

@@ -6,6 +6,8 @@ import base64
 import hashlib
 import secrets
 
+from slotbook.domain.check_in_codes import BITS, format_code
+
 API_KEY_PREFIX = "sb_live_"
 
 
@@ -26,7 +28,8 @@ class TokenSecrets:
         return secrets.token_urlsafe(32)
 
     def new_qr_token(self) -> str:
-        return "QR-" + secrets.token_urlsafe(16)
+        # Grouped Crockford base32 (domain/check_in_codes): read aloud and typed at the desk.
+        return format_code(secrets.randbits(BITS))
 
     def new_webhook_secret(self) -> str:
         # Standard Webhooks: 24 to 64 random bytes, base64, prefixed whsec_.

@@ -12,13 +12,17 @@ from starlette.requests import Request
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
-from slotbook.web import messages_en, messages_fr
+from slotbook.web import messages_desk, messages_en, messages_fr
 
 LANGUAGES = ("en", "fr")
 DEFAULT_LANGUAGE = "en"
 LANGUAGE_COOKIE = "slotbook_lang"
 
-MESSAGES: Mapping[str, Mapping[str, str]] = {"en": messages_en.MESSAGES, "fr": messages_fr.MESSAGES}
+# The front desk's words (calendar grid, new appointment, clients, arrivals) live apart.
+MESSAGES: Mapping[str, Mapping[str, str]] = {
+    "en": messages_en.MESSAGES | messages_desk.EN,
+    "fr": messages_fr.MESSAGES | messages_desk.FR,
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ MESSAGES: dict[str, str] = {
     "nav.logout": "Log out",
     "nav.language": "Language",
     "nav.menu": "Main menu",
+    "nav.menu_button": "Menu",
     "lang.en": "English",
     "lang.fr": "Français",
     "fmt.datetime": "%Y-%m-%d %H:%M",
@@ -218,7 +219,8 @@ MESSAGES: dict[str, str] = {
     "desk.intro": "Scan or type the QR code of today's appointment: it is checked in at once.",
     "desk.form": "Scan or type a code",
     "desk.token": "QR code",
-    "desk.token_hint": "The code under the QR image, e.g. QR-…; a barcode scanner can type it.",
+    "desk.token_hint": "The code under the QR image, e.g. QR-7KD2M-Q9XRT-0B4HN-W3ZPA; any case, "
+    "and O or 0 alike. A barcode scanner can type it.",
     "desk.submit": "Check in",
     "desk.camera": "Camera",
     "desk.scan_start": "Scan with the camera",

@@ -12,6 +12,7 @@ MESSAGES: dict[str, str] = {
     "nav.logout": "Se déconnecter",
     "nav.language": "Langue",
     "nav.menu": "Menu principal",
+    "nav.menu_button": "Menu",
     "lang.en": "English",
     "lang.fr": "Français",
     "fmt.datetime": "%d/%m/%Y %H:%M",
@@ -222,7 +223,8 @@ MESSAGES: dict[str, str] = {
     "l'arrivée est enregistrée aussitôt.",
     "desk.form": "Scanner ou taper un code",
     "desk.token": "Code QR",
-    "desk.token_hint": "Le code sous l'image QR, par exemple QR-… ; une douchette peut le taper.",
+    "desk.token_hint": "Le code sous l'image QR, par exemple QR-7KD2M-Q9XRT-0B4HN-W3ZPA ; "
+    "majuscules ou minuscules, O ou 0 indifféremment. Une douchette peut le taper.",
     "desk.submit": "Enregistrer l'arrivée",
     "desk.camera": "Caméra",
     "desk.scan_start": "Scanner avec la caméra",

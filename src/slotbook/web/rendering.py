@@ -44,6 +44,7 @@ NAV: list[NavItem] = [
     NavItem("nav.home", "/dashboard"),
     NavItem("nav.calendar", "/dashboard/calendar"),
     NavItem("nav.check_in", "/dashboard/check-in"),
+    NavItem("nav.clients", "/dashboard/clients"),
     NavItem("nav.departments", "/dashboard/departments", owner_only=True),
     NavItem("nav.workers", "/dashboard/workers", owner_only=True),
     NavItem("nav.appointment_types", "/dashboard/appointment-types", owner_only=True),

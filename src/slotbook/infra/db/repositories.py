@@ -10,7 +10,7 @@ from sqlalchemy import and_, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
-from slotbook.application.ports import AppointmentFilter, NewAppointment, Page
+from slotbook.application.ports import AppointmentFilter, GridAppointment, NewAppointment, Page
 from slotbook.domain.appointments import Appointment, AppointmentStatus, CancellationReason
 from slotbook.domain.branding import Branding, Logo
 from slotbook.domain.organizations import Department, Organization
@@ -357,6 +357,36 @@ class SqlAppointments(_Scoped):
             .order_by(*order)
         )
         return Page([_appointment(row) for row in rows], page, size, total)
+
+    async def on_grid(
+        self, department_id: int, since: datetime, until: datetime, limit: int
+    ) -> Sequence[GridAppointment]:
+        c = appointment.c
+        rows = await self._conn.execute(
+            select(c.id, c.worker_id, c.name, c.starts_at, c.ends_at, c.status, c.version)
+            .where(
+                c.organization_id == self._org,
+                c.department_id == department_id,
+                c.starts_at >= since,
+                c.starts_at < until,
+                c.status != AppointmentStatus.CANCELLED.value,
+                c.archived_at.is_(None),
+            )
+            .order_by(c.starts_at, c.id)
+            .limit(limit)
+        )
+        return [
+            GridAppointment(
+                r.id,
+                r.worker_id,
+                r.name,
+                r.starts_at,
+                r.ends_at,
+                AppointmentStatus(r.status),
+                r.version,
+            )
+            for r in rows
+        ]
 
     async def apply(
         self, appointment_id: int, version: int, values: Mapping[str, Any], now: datetime

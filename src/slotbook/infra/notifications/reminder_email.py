@@ -7,7 +7,7 @@ from email.utils import make_msgid
 from html import escape
 
 from slotbook.application.reminder_ports import ReminderNotice
-from slotbook.infra.qr import qr_image
+from slotbook.infra.notifications.qr_part import attach_qr_code
 
 DEFAULT_ACCENT = "#1f5fbf"  # the pages' own (web/static/app.css)
 
@@ -70,18 +70,10 @@ def reminder_message(sender: str, to: str, notice: ReminderNotice) -> EmailMessa
         "</body></html>"
     )
     message.add_alternative(html, subtype="html")
-    # The image is related to the HTML part (multipart/related), shown inline by its cid.
-    html_part = message.get_body(preferencelist=("html",))
-    assert html_part is not None
-    html_part.add_related(
-        qr_image(a.qr_token, "png"),
-        maintype="image",
-        subtype="png",
-        cid=qr_cid,
-        filename="qr-code.png",
-        disposition="inline",
-    )
+    attach_qr_code(message, a.qr_token, qr_cid)
     if notice.logo is not None:
+        html_part = message.get_body(preferencelist=("html",))
+        assert html_part is not None
         maintype, _, subtype = notice.logo.media_type.partition("/")
         html_part.add_related(
             notice.logo.data,

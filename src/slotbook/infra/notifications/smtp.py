@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 
 from slotbook.application.reminder_ports import OfferNotice, ReminderNotice
+from slotbook.infra.notifications.confirmation_email import confirmation_message
 from slotbook.infra.notifications.offer_email import offer_message
 from slotbook.infra.notifications.reminder_email import reminder_message
 
@@ -33,6 +34,10 @@ class SmtpMailer:
 
     async def send_offer(self, to: str, notice: OfferNotice) -> None:
         await asyncio.to_thread(self._send, offer_message(self._settings.sender, to, notice))
+
+    async def send_confirmation(self, to: str, notice: ReminderNotice) -> None:
+        message = confirmation_message(self._settings.sender, to, notice)
+        await asyncio.to_thread(self._send, message)
 
     def _send(self, message: EmailMessage) -> None:
         s = self._settings

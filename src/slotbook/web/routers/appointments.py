@@ -18,6 +18,7 @@ from slotbook.application.appointment_details import (
 from slotbook.application.appointments import get_appointment
 from slotbook.application.availability import SlotQuery, available_slots
 from slotbook.application.cancellation import CancelRequest, cancel_appointment
+from slotbook.application.clients import get_client
 from slotbook.application.scheduling import list_workers
 from slotbook.application.transitions import change_status
 from slotbook.application.users import SessionUser
@@ -44,7 +45,7 @@ from slotbook.web.appointment_view import local, span_of
 from slotbook.web.errors import message_for, shows_errors_with
 from slotbook.web.forms import text_field
 from slotbook.web.rendering import redirect, render, translator
-from slotbook.web.routers.calendar import optional_date
+from slotbook.web.routers.calendar import optional_date, optional_id
 from slotbook.web.session import CurrentUser, checked_form, container_of
 
 router = APIRouter(prefix="/dashboard/appointments")
@@ -58,7 +59,15 @@ ACTIONS: dict[str, AppointmentStatus] = {
     "no-show": S.MISSED,
     "complete": S.COMPLETED,
 }
-DONE = frozenset({*ACTIONS, "cancel", "move"})
+DONE = frozenset({*ACTIONS, "cancel", "move", "created"})
+# After a desk booking: what became of the confirmation e-mail (application/confirmations).
+MAIL_NOTICES = {
+    "sent": "new.booked_mailed_short",
+    "failed": "new.mail_failed",
+    "address": "new.no_mail",
+    "server": "new.no_mail",
+    "unticked": "new.no_mail",
+}
 MAX_NOTE = 10_000
 # Errors a person fixes on this page (a stale page, a slot taken meanwhile...): shown on it.
 PAGE_ERRORS: tuple[type[DomainError], ...] = (BookingRefused, VersionMismatch)
@@ -74,6 +83,7 @@ async def _page(
     appointment_id: int,
     *,
     move_day: date | None = None,
+    move_worker: int | None = None,
     status: int = 200,
     context: dict[str, Any] | None = None,
 ) -> Response:
@@ -82,7 +92,18 @@ async def _page(
     appointment = await get_appointment(services, principal, appointment_id)
     now = services.clock.now()
     t = translator(request)
-    workers = {w.id: w.name for w, _ in await list_workers(services, principal)}
+    listed = await list_workers(services, principal)
+    workers = {w.id: w.name for w, _ in listed}
+    # Moving to another worker of the department (the keyboard's way of dragging on the grid).
+    move_workers = [w for w, of in listed if appointment.department_id in of]
+    if move_worker is None or move_worker not in {w.id for w in move_workers}:
+        move_worker = appointment.worker_id
+    client = None
+    if appointment.client_id is not None:
+        try:
+            client = await get_client(services, principal, appointment.client_id)
+        except DomainError:  # a key without clients:read sees the appointment only
+            client = None
     allowed = TRANSITIONS[appointment.status]
     check_in_now = check_in_open(appointment.starts_at, now, zone(appointment.time_zone))
     actions = [
@@ -105,12 +126,16 @@ async def _page(
                 SlotQuery(
                     appointment.department_id,
                     appointment.appointment_type_id,
-                    appointment.worker_id,
+                    move_worker,
                     day,
                     day,
                 ),
             )
-            slots = [s for s in found.slots if s.starts_at != appointment.starts_at]
+            slots = [
+                s
+                for s in found.slots
+                if s.starts_at != appointment.starts_at or move_worker != appointment.worker_id
+            ]
         except DomainError as error:  # e.g. the worker left the department: say why, no slots
             slots_error = message_for(request, error)
     return render(
@@ -119,6 +144,9 @@ async def _page(
         {
             "a": appointment,
             "worker_name": workers.get(appointment.worker_id) if appointment.worker_id else None,
+            "client": client,
+            "move_workers": move_workers if appointment.worker_id is not None else [],
+            "move_worker": move_worker,
             "actions": actions,
             "no_show_later": S.MISSED in allowed and now < appointment.starts_at,
             "check_in_later": S.CHECKED_IN in allowed and not check_in_now,
@@ -163,13 +191,19 @@ async def appointment_page(
     appointment_id: AppointmentId,
     move_date: Annotated[str | None, Query(alias="date", max_length=10)] = None,
     done: Annotated[str | None, Query(max_length=16)] = None,
+    worker: Annotated[str | None, Query(max_length=10)] = None,
+    mail: Annotated[str | None, Query(max_length=10)] = None,
 ) -> Response:
-    notice = translator(request)(f"appointment.done.{done}") if done in DONE else None
+    t = translator(request)
+    notice = t(f"appointment.done.{done}") if done in DONE else None
+    if done == "created" and mail in MAIL_NOTICES:
+        notice = t(MAIL_NOTICES[mail], reason=t(f"new.no_mail.{mail}"))
     return await _page(
         request,
         user,
         appointment_id,
         move_day=optional_date(move_date),
+        move_worker=optional_id(worker, "worker"),
         context={"notice": notice},
     )
 
@@ -245,7 +279,10 @@ async def move(request: Request, user: CurrentUser, appointment_id: AppointmentI
         user.principal,
         appointment_id,
         AppointmentChange(
-            move=RescheduleRequest(date_time=starts_at), if_match=_version(request, form)
+            move=RescheduleRequest(
+                date_time=starts_at, worker_id=optional_id(text_field(form, "worker", 10), "worker")
+            ),
+            if_match=_version(request, form),
         ),
     )
     return redirect(f"{page_path(appointment_id)}?done=move")
@@ -270,4 +307,6 @@ async def change(
         target,
         _version(request, form),
     )
+    if text_field(form, "back", 8) == "desk":  # one tap on the desk's list of arrivals
+        return redirect(f"/dashboard/check-in?done={action}&appointment={appointment_id}")
     return redirect(f"{page_path(appointment_id)}?done={action}")

@@ -10,19 +10,28 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
+from slotbook.application.appointment_details import (
+    AppointmentChange,
+    RescheduleRequest,
+    change_appointment,
+)
 from slotbook.application.appointments import ListQuery, list_appointments
+from slotbook.application.desk_calendar import DepartmentGrid, department_grid
 from slotbook.application.organizations import list_departments
 from slotbook.application.scheduling import list_workers
-from slotbook.domain.appointments import Appointment
-from slotbook.domain.errors import InvalidRequest
+from slotbook.domain.appointments import MOVABLE_STATUSES as MOVABLE
+from slotbook.domain.appointments import Appointment, AppointmentStatus
+from slotbook.domain.errors import Forbidden, InvalidRequest, NotFound, VersionMismatch
 from slotbook.domain.limits import MAX_ID, SUPPORTED_YEARS, is_supported_year
 from slotbook.domain.organizations import Worker
 from slotbook.web.appointment_view import span_of
+from slotbook.web.errors import shows_errors_with
+from slotbook.web.forms import text_field
 from slotbook.web.i18n import Translator
-from slotbook.web.rendering import render, translator
-from slotbook.web.session import CurrentUser, container_of
+from slotbook.web.rendering import SECURITY_HEADERS, render, translator
+from slotbook.web.session import CurrentUser, checked_form, container_of
 
 router = APIRouter(prefix="/dashboard/calendar")
 
@@ -148,6 +157,13 @@ async def calendar(
             "week_link": filters.link(view="week"),
             "single_department": chosen,
             "span": span_of(t),
+            "grid_feed": (
+                f"/dashboard/calendar/grid?view={view}&date={filters.day.isoformat()}"
+                f"&department={chosen.id}"
+                if chosen
+                else None
+            ),
+            "grid_links": [(d, filters.link(department=d.id, worker="")) for d in departments],
         },
         user=user,
         active="nav.calendar",
@@ -177,4 +193,159 @@ def _title(t: Translator, view: View, days: list[date]) -> str:
         "calendar.week_of",
         first=days[0].strftime(t("fmt.short_date")),
         last=days[-1].strftime(t("fmt.short_date")),
+    )
+
+
+# The time grid (static/calendar.js draws it with the vendored EventCalendar). Times are the
+# department's wall-clock times without an offset: the grid shows them as they are.
+def _grid_json(t: Translator, grid: DepartmentGrid) -> dict[str, object]:
+    tz = ZoneInfo(grid.time_zone)
+
+    def wall(value: datetime) -> datetime:
+        return value.astimezone(tz).replace(tzinfo=None)
+
+    column_ids = [str(c.worker_id) if c.worker_id else "counters" for c in grid.columns]
+    names = {c.worker_id: c.name for c in grid.columns}
+    events: list[dict[str, object]] = []
+    first_hour, last_hour = 24, 0
+    for column_id, column in zip(column_ids, grid.columns, strict=True):
+        for start, end in column.working:
+            local_start, local_end = wall(start), wall(end)
+            first_hour = min(first_hour, local_start.hour)
+            last_hour = max(last_hour, wall(end - timedelta(seconds=1)).hour + 1)
+            events.append(
+                {
+                    "start": local_start.isoformat(timespec="minutes"),
+                    "end": local_end.isoformat(timespec="minutes"),
+                    "resourceIds": [column_id],
+                    "display": "background",
+                    "classNames": ["bg-working"],
+                }
+            )
+        for (start, end), reason in column.time_off:
+            events.append(
+                {
+                    "start": wall(start).isoformat(timespec="minutes"),
+                    "end": wall(end).isoformat(timespec="minutes"),
+                    "resourceIds": [column_id],
+                    "display": "background",
+                    "classNames": ["bg-off"],
+                    "title": reason or t("grid.time_off"),
+                }
+            )
+    for closure in grid.closures:
+        events.append(
+            {
+                "start": closure.day.isoformat() + "T00:00",
+                "end": (closure.day + timedelta(days=1)).isoformat() + "T00:00",
+                "resourceIds": column_ids,
+                "display": "background",
+                "classNames": ["bg-closed"],
+                "title": t("grid.closed", reason=closure.reason or ""),
+            }
+        )
+    statuses = {s: t(f"status.{s.value}") for s in AppointmentStatus}
+    for a in grid.appointments:
+        start = wall(a.starts_at)
+        end = wall(a.ends_at) if a.ends_at else start
+        first_hour, last_hour = min(first_hour, start.hour), max(last_hour, end.hour + 1)
+        events.append(
+            {
+                "id": str(a.id),
+                "start": start.isoformat(timespec="minutes"),
+                "end": end.isoformat(timespec="minutes"),
+                "resourceIds": [str(a.worker_id) if a.worker_id else "counters"],
+                "title": a.name,
+                "classNames": ["ev", f"ev-{a.status.value.lower()}"],
+                "editable": a.status in MOVABLE,
+                "extendedProps": {
+                    "url": f"/dashboard/appointments/{a.id}",
+                    "version": a.version,
+                    "status": statuses[a.status],
+                    "worker": names.get(a.worker_id, "") if a.worker_id else "",
+                },
+            }
+        )
+    if grid.always_open or first_hour >= last_hour:
+        first_hour, last_hour = min(first_hour, 8), max(last_hour, 18)
+    return {
+        "timeZone": grid.time_zone,
+        "days": len(grid.days),
+        "date": grid.days[0].isoformat(),
+        "slotMinutes": min(grid.slot_minutes, 60),
+        "slotMinTime": f"{first_hour:02d}:00",
+        "slotMaxTime": f"{min(last_hour, 24):02d}:00",
+        "resources": [
+            {"id": column_id, "title": column.name}
+            for column_id, column in zip(column_ids, grid.columns, strict=True)
+        ],
+        "events": events,
+        "shown": len(grid.appointments),
+        "complete": grid.complete,
+        "newUrl": f"/dashboard/appointments/new?department={grid.department.id}",
+    }
+
+
+@router.get("/grid")
+async def grid_feed(
+    request: Request,
+    user: CurrentUser,
+    department: Annotated[str, Query(max_length=10)],
+    view: Annotated[View, Query()] = "week",
+    day_text: Annotated[str | None, Query(alias="date", max_length=10)] = None,
+) -> Response:
+    """One department's days for the time grid, as JSON."""
+    services = container_of(request).services
+    department_id = optional_id(department, "department")
+    if department_id is None:
+        raise InvalidRequest("department must be an id")
+    grid = await department_grid(
+        services,
+        user.principal,
+        department_id,
+        (days := days_of(view, optional_date(day_text) or services.clock.now().date()))[0],
+        len(days),
+    )
+    return JSONResponse(_grid_json(translator(request), grid), headers=SECURITY_HEADERS)
+
+
+async def _refused(request: Request, status: int, message: str) -> Response:
+    """A move the grid asked for and a rule refused: the rule's sentence, for the grid to show
+    where the appointment was dropped."""
+    return JSONResponse({"message": message}, status_code=status, headers=SECURITY_HEADERS)
+
+
+@router.post("/move")
+@shows_errors_with(_refused, also=(NotFound, Forbidden, VersionMismatch))
+async def move_from_grid(request: Request, user: CurrentUser) -> Response:
+    """Drag and drop on the grid: the same reschedule use case as the API and the appointment
+    page (every booking rule; the version the grid showed, as If-Match)."""
+    form = await checked_form(request, user)
+    t = translator(request)
+    appointment_id = optional_id(text_field(form, "appointment", 10), "appointment")
+    version = text_field(form, "version", 10)
+    worker = text_field(form, "worker", 10)
+    try:
+        starts_at = datetime.fromisoformat(text_field(form, "starts_at", 20))
+    except ValueError:
+        raise InvalidRequest(t("appointment.move.slot_required")) from None
+    if appointment_id is None or not version.isdigit() or starts_at.tzinfo is not None:
+        raise InvalidRequest(t("appointment.move.slot_required"))
+    if not is_supported_year(starts_at):
+        raise InvalidRequest(t("appointment.move.slot_required"))
+    moved = await change_appointment(
+        container_of(request).services,
+        user.principal,
+        appointment_id,
+        AppointmentChange(
+            move=RescheduleRequest(
+                date_time=starts_at,
+                worker_id=optional_id(worker, "worker") if worker != "counters" else None,
+            ),
+            if_match=frozenset({int(version)}),
+        ),
+    )
+    return JSONResponse(
+        {"id": moved.id, "version": moved.version, "message": t("grid.moved", name=moved.name)},
+        headers=SECURITY_HEADERS,
     )

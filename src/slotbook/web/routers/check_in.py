@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
+from slotbook.application.appointments import ListQuery, get_appointment, list_appointments
+from slotbook.application.scheduling import list_workers
 from slotbook.application.transitions import check_in_by_qr_code
 from slotbook.application.users import SessionUser
-from slotbook.domain.errors import Forbidden, InvalidRequest, NotFound
-from slotbook.web.appointment_view import span_of
+from slotbook.domain.appointments import Appointment, AppointmentStatus
+from slotbook.domain.errors import DomainError, Forbidden, InvalidRequest, NotFound
+from slotbook.web.appointment_view import local, span_of
 from slotbook.web.errors import shows_errors_with
 from slotbook.web.forms import text_field
 from slotbook.web.rendering import render, translator
@@ -20,15 +25,50 @@ router = APIRouter(prefix="/dashboard/check-in")
 
 PAGE = "/dashboard/check-in"
 MAX_TOKEN = 64  # as the API's qrCode
+MAX_ARRIVALS = 500
+EXPECTED = (AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED, AppointmentStatus.CHECKED_IN)
+# Every zone's "today" lies within this much of now.
+AROUND = timedelta(hours=27)
 
 
-def _desk(
+async def _arrivals(request: Request, user: SessionUser) -> Sequence[Appointment]:
+    """Today's appointments of each department, on its own day (its time zone), by time:
+    those still expected and those who arrived."""
+    services = container_of(request).services
+    now = services.clock.now()
+    found = await list_appointments(
+        services,
+        user.principal,
+        ListQuery(size=MAX_ARRIVALS, start_date=now - AROUND, end_date=now + AROUND),
+    )
+    return [
+        a
+        for a in found.items
+        if a.status in EXPECTED
+        and local(a.starts_at, a.time_zone).date() == local(now, a.time_zone).date()
+    ]
+
+
+async def _desk(
     request: Request, user: SessionUser, *, status: int = 200, context: dict[str, Any] | None = None
 ) -> Response:
+    services = container_of(request).services
+    now = services.clock.now()
+    workers = {w.id: w.name for w, _ in await list_workers(services, user.principal)}
     return render(
         request,
         "check_in.html",
-        {"checked_in": None, "error": None, "token": "", "span": span_of(translator(request))}
+        {
+            "checked_in": None,
+            "error": None,
+            "notice": None,
+            "token": "",
+            "span": span_of(translator(request)),
+            "arrivals": await _arrivals(request, user),
+            "now": now,
+            "local": local,
+            "worker_names": workers,
+        }
         | (context or {}),
         status=status,
         user=user,
@@ -38,8 +78,22 @@ def _desk(
 
 
 @router.get("")
-async def desk(request: Request, user: CurrentUser) -> Response:
-    return _desk(request, user)
+async def desk(
+    request: Request,
+    user: CurrentUser,
+    done: Annotated[str | None, Query(max_length=16)] = None,
+    appointment: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+) -> Response:
+    notice = None
+    if done in ("check-in", "no-show") and appointment is not None:
+        try:
+            changed = await get_appointment(
+                container_of(request).services, user.principal, appointment
+            )
+            notice = translator(request)(f"arrivals.done.{done}", name=changed.name)
+        except DomainError:
+            notice = None
+    return await _desk(request, user, context={"notice": notice})
 
 
 async def _desk_again(request: Request, status: int, message: str) -> Response:
@@ -50,7 +104,7 @@ async def _desk_again(request: Request, status: int, message: str) -> Response:
     elif status == 403 and message != t("error.CSRF_REJECTED"):
         message = t("desk.not_ours")
     form = await request.form()
-    return _desk(
+    return await _desk(
         request,
         request.state.user,
         status=status,
@@ -66,4 +120,4 @@ async def check_in(request: Request, user: CurrentUser) -> Response:
     if not token or len(token) > MAX_TOKEN:
         raise InvalidRequest(translator(request)("desk.token_required"))
     appointment = await check_in_by_qr_code(container_of(request).services, user.principal, token)
-    return _desk(request, user, context={"checked_in": appointment})
+    return await _desk(request, user, context={"checked_in": appointment})
