@@ -117,6 +117,7 @@ async def _appointment_named(server: Server, name: str, day: str) -> dict[str, A
 async def check_page(page: Page, server: Server, name: str) -> None:
     """axe-core in the page: no serious or critical violation; nothing wider than the screen;
     a full-page screenshot (SQLite run only) named with the page, language and width."""
+    await page.wait_for_load_state()
     serious = await serious_violations(page)
     assert serious == [], f"{name}: {serious}"
     overflow = await page.evaluate(
@@ -265,6 +266,8 @@ async def test_a_visitor_books_reschedules_and_cancels_on_the_month_calendar(
 
     # Cancel through the private link: the credit comes back.
     await page.get_by_role("link", name=w["cancel_link"]).click()
+    # The cancel page itself, not the confirmation still unloading (axe found no document).
+    await expect(page.get_by_role("button", name=w["cancel"])).to_be_visible()
     await check_page(page, server, f"book-cancel-{lang}")
     await page.get_by_role("button", name=w["cancel"]).click()
     await expect(page.get_by_role("status")).to_have_text(w["cancelled"])
