@@ -30,6 +30,7 @@ from slotbook.infra.db.tables import (
 @dataclass(frozen=True, slots=True)
 class ClaimedDelivery:
     delivery_id: int
+    organization_id: int
     attempt: int  # 1 for the first attempt of the current schedule
     endpoint_id: int
     url: str
@@ -94,6 +95,7 @@ class DeliveryQueue:
                 rows = await conn.execute(
                     select(
                         d.c.id,
+                        d.c.organization_id,
                         d.c.attempts,
                         d.c.endpoint_id,
                         e.c.url,
@@ -114,6 +116,7 @@ class DeliveryQueue:
                 return [
                     ClaimedDelivery(
                         delivery_id=r.id,
+                        organization_id=r.organization_id,
                         attempt=r.attempts,
                         endpoint_id=r.endpoint_id,
                         url=r.url,
@@ -142,6 +145,7 @@ class DeliveryQueue:
                     insert(webhook_attempt),
                     [
                         {
+                            "organization_id": r.claimed.organization_id,
                             "delivery_id": r.claimed.delivery_id,
                             "attempted_at": r.attempted_at,
                             "status_code": r.status_code,
