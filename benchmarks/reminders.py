@@ -107,8 +107,9 @@ async def _measure(url: str, rows: int, runs: int) -> None:
     # Idle: nothing due yet (everything within 24 h was handled, so only the scan is paid).
     async with container.engine.begin() as conn:
         await conn.exec_driver_sql(
-            "INSERT INTO appointment_reminder (appointment_id, offset_minutes, sent_at) "
-            "SELECT id, 1440, now() FROM appointment WHERE starts_at > %s "
+            "INSERT INTO appointment_reminder"
+            " (organization_id, appointment_id, offset_minutes, sent_at) "
+            "SELECT organization_id, id, 1440, now() FROM appointment WHERE starts_at > %s "
             "AND starts_at <= %s",
             (middle, middle + timedelta(days=1)),
         )

@@ -1,12 +1,13 @@
 """A fast webhook receiver for benchmarks/webhooks.py, run as its own process.
 
-    python -m benchmarks.webhook_receiver SECRET
+    python -m benchmarks.webhook_receiver SECRET [PORT]
 
 Standard library only (asyncio protocol, no HTTP framework), so that the receiver costs far
 less CPU per request than the worker it measures. It answers every POST with 204 at once,
 keeps connections alive, checks each request's Standard Webhooks signature with SECRET, and
 notes the path, `webhook-id` and arrival time (`time.time()` when the body is complete).
-Prints its port on the first line of stdout. `GET /count` answers the number of POSTs
+Listens on 127.0.0.1:PORT (default: any free port) and prints the port on the first line of
+stdout. `GET /count` answers the number of POSTs
 received so far; `GET /dump` answers all of them as JSON
 `{"arrivals": [[path, webhook_id, time], ...], "bad_signatures": n}` and forgets them.
 """
@@ -86,14 +87,14 @@ class Receiver(asyncio.Protocol):
         return _ok(dump)
 
 
-async def main(secret: str) -> None:
+async def main(secret: str, port: int) -> None:
     key = base64.b64decode(secret.removeprefix("whsec_"))
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: Receiver(key), "127.0.0.1", 0, backlog=1024)
+    server = await loop.create_server(lambda: Receiver(key), "127.0.0.1", port, backlog=1024)
     print(server.sockets[0].getsockname()[1], flush=True)
     async with server:
         await server.serve_forever()
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1]))
+    asyncio.run(main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 0))

@@ -97,7 +97,10 @@ class SqlAppointmentTypes(_AgendaWriter):
         if worker_ids:
             await self._conn.execute(
                 insert(appointment_type_worker),
-                [{"appointment_type_id": type_id, "worker_id": w} for w in worker_ids],
+                [
+                    {"organization_id": self._org, "appointment_type_id": type_id, "worker_id": w}
+                    for w in worker_ids
+                ],
             )
 
     async def add(self, changes: TypeChanges, now: datetime) -> int:
@@ -191,7 +194,10 @@ class SqlWorkers(_AgendaWriter):
         if department_ids:
             await self._conn.execute(
                 insert(department_worker),
-                [{"department_id": d, "worker_id": worker_id} for d in department_ids],
+                [
+                    {"organization_id": self._org, "department_id": d, "worker_id": worker_id}
+                    for d in department_ids
+                ],
             )
 
     async def add(self, name: str, department_ids: Sequence[int], now: datetime) -> int:

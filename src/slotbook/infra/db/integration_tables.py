@@ -14,7 +14,13 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from slotbook.infra.db.schema_base import UTCDateTime, log_references, metadata
+from slotbook.infra.db.schema_base import (
+    UTCDateTime,
+    log_references,
+    metadata,
+    tenant_referable,
+    tenant_reference,
+)
 
 # The organization's change-feed counter. Taking the next position row-locks it until commit,
 # so positions are handed out in commit order (see infra/db/outbox.py).
@@ -37,6 +43,7 @@ outbox_event = Table(
     Column("occurred_at", UTCDateTime, nullable=False),
     UniqueConstraint("organization_id", "position", name="uq_outbox_event_org_position"),
     *log_references("organization_id"),
+    tenant_referable("outbox_event"),
 )
 
 webhook_endpoint = Table(
@@ -55,6 +62,7 @@ webhook_endpoint = Table(
     Column("disabled_reason", String(200)),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    tenant_referable("webhook_endpoint"),
 )
 
 webhook_delivery = Table(
@@ -62,8 +70,8 @@ webhook_delivery = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("organization_id", ForeignKey("organization.id"), nullable=False),
-    Column("endpoint_id", ForeignKey("webhook_endpoint.id", ondelete="CASCADE"), nullable=False),
-    Column("event_id", ForeignKey("outbox_event.id"), nullable=False),
+    Column("endpoint_id", Integer, nullable=False),
+    Column("event_id", Integer, nullable=False),
     Column("status", String(16), nullable=False),
     Column("attempts", Integer, nullable=False, server_default="0"),
     # Due time while PENDING; a claimed delivery is pushed one lease ahead, so a worker that
@@ -74,21 +82,35 @@ webhook_delivery = Table(
     Column("last_latency_ms", Integer),
     Column("delivered_at", UTCDateTime),
     Column("created_at", UTCDateTime, nullable=False),
-    UniqueConstraint("endpoint_id", "event_id", name="uq_webhook_delivery_endpoint_event"),
+    # One delivery per endpoint and event, within the organization on PostgreSQL (revision
+    # 0016). SQLite keeps the old constraint: changing it rebuilds the table, and dropping the
+    # old table under foreign_keys=ON would cascade-delete every attempt.
+    UniqueConstraint(
+        "organization_id", "endpoint_id", "event_id", name="uq_webhook_delivery_org_endpoint_event"
+    ).ddl_if(dialect="postgresql"),
+    UniqueConstraint("endpoint_id", "event_id", name="uq_webhook_delivery_endpoint_event").ddl_if(
+        dialect="sqlite"
+    ),
     Index("ix_webhook_delivery_status_due", "status", "next_attempt_at"),
     Index("ix_webhook_delivery_endpoint_id", "endpoint_id", "id"),
+    *tenant_reference("webhook_delivery", "endpoint_id", "webhook_endpoint", "CASCADE"),
+    *tenant_reference("webhook_delivery", "event_id", "outbox_event"),
+    tenant_referable("webhook_delivery"),
 )
 
 webhook_attempt = Table(
     "webhook_attempt",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("delivery_id", ForeignKey("webhook_delivery.id", ondelete="CASCADE"), nullable=False),
+    Column("delivery_id", Integer, nullable=False),
     Column("attempted_at", UTCDateTime, nullable=False),
     Column("status_code", Integer),
     Column("error", String(300)),
     Column("latency_ms", Integer, nullable=False),
+    # Revision 0016 (expand): every writer sets it; NOT NULL comes with the contract step.
+    Column("organization_id", Integer),
     Index("ix_webhook_attempt_delivery", "delivery_id", "id"),
+    *tenant_reference("webhook_attempt", "delivery_id", "webhook_delivery", "CASCADE"),
 )
 
 idempotency_key = Table(

@@ -181,7 +181,14 @@ class SqlRegistry:
                 await bump_agenda_version(conn, organization_id)
                 await conn.execute(
                     insert(department_worker),
-                    [{"department_id": d, "worker_id": new_id} for d in department_ids],
+                    [
+                        {
+                            "organization_id": organization_id,
+                            "department_id": d,
+                            "worker_id": new_id,
+                        }
+                        for d in department_ids
+                    ],
                 )
         return Worker(new_id, organization_id, name, public_id)
 

@@ -83,6 +83,8 @@ class SqlReminderClaim:
     def __init__(self, connection: AsyncConnection) -> None:
         self._conn = connection
         self._committed = False
+        # The organization of each candidate, which its appointment_reminder rows carry.
+        self._organization_of: dict[int, int] = {}
 
     async def candidates(
         self, organization_id: int, now: datetime, limit: int
@@ -114,6 +116,7 @@ class SqlReminderClaim:
                 query = query.with_for_update(of=appointment, skip_locked=True)
             for row in await self._conn.execute(query):
                 rows[row.id] = row
+                self._organization_of[row.id] = organization_id
         if not rows:
             return []
         handled_rows = await self._conn.execute(
@@ -148,7 +151,12 @@ class SqlReminderClaim:
             upsert(appointment_reminder)
             .values(
                 [
-                    {"appointment_id": r.appointment_id, "offset_minutes": m, "sent_at": now}
+                    {
+                        "organization_id": self._organization_of[r.appointment_id],
+                        "appointment_id": r.appointment_id,
+                        "offset_minutes": m,
+                        "sent_at": now,
+                    }
                     for r in records
                     for m in r.offsets
                 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKeyConstraint, MetaData
+from sqlalchemy import DateTime, ForeignKeyConstraint, MetaData, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
@@ -37,6 +37,39 @@ def log_references(*columns: str) -> list[ForeignKeyConstraint]:
         ForeignKeyConstraint([column], [f"{_REFERRED[column]}.id"]).ddl_if(dialect="sqlite")
         for column in columns
     ]
+
+
+def tenant_reference(
+    table: str, column: str, referred: str, ondelete: str | None = None
+) -> list[ForeignKeyConstraint]:
+    """A reference from one tenant table to another: on PostgreSQL (organization_id, column)
+    to the referred table's (organization_id, id), so a row can only name a row of its own
+    organization and a database distributed by organization checks it on one node (revision
+    0016; appointment's key to its department is the first, revision 0010). SQLite keeps its
+    key on the id alone: it is never distributed, and rebuilding its tables for the new key
+    would also rebuild their triggers and indexes, for nothing to gain."""
+    return [
+        ForeignKeyConstraint(
+            ["organization_id", column],
+            [f"{referred}.organization_id", f"{referred}.id"],
+            name=f"fk_{table}_{column}_org",
+            ondelete=ondelete,
+        ).ddl_if(dialect="postgresql"),
+        ForeignKeyConstraint(
+            [column],
+            [f"{referred}.id"],
+            name=f"fk_{table}_{column}_{referred}",
+            ondelete=ondelete,
+        ).ddl_if(dialect="sqlite"),
+    ]
+
+
+def tenant_referable(table: str) -> UniqueConstraint:
+    """What a tenant_reference refers to: (organization_id, id), unique because id is. Only
+    on PostgreSQL, where the references include organization_id."""
+    return UniqueConstraint("organization_id", "id", name=f"uq_{table}_organization_id_id").ddl_if(
+        dialect="postgresql"
+    )
 
 
 class UTCDateTime(TypeDecorator[datetime]):

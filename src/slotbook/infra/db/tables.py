@@ -33,7 +33,7 @@ from slotbook.infra.db.integration_tables import webhook_attempt as webhook_atte
 from slotbook.infra.db.integration_tables import webhook_delivery as webhook_delivery
 from slotbook.infra.db.integration_tables import webhook_endpoint as webhook_endpoint
 from slotbook.infra.db.schema_base import UTCDateTime as UTCDateTime
-from slotbook.infra.db.schema_base import log_references
+from slotbook.infra.db.schema_base import log_references, tenant_referable, tenant_reference
 from slotbook.infra.db.schema_base import metadata as metadata
 
 # The partial listing indexes of the appointment table (after organization_id).
@@ -149,9 +149,7 @@ department = Table(
     Column("directions", Text),
     Index("uq_department_calendar_token", "calendar_token", unique=True),
     # What an appointment's foreign key refers to on PostgreSQL (revision 0010).
-    UniqueConstraint("organization_id", "id", name="uq_department_organization_id_id").ddl_if(
-        dialect="postgresql"
-    ),
+    tenant_referable("department"),
 )
 
 worker = Table(
@@ -164,13 +162,18 @@ worker = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("calendar_token", String(64)),  # secret of the worker's calendar feed (0007)
     Index("uq_worker_calendar_token", "calendar_token", unique=True),
+    tenant_referable("worker"),
 )
 
 department_worker = Table(
     "department_worker",
     metadata,
-    Column("department_id", ForeignKey("department.id"), primary_key=True),
-    Column("worker_id", ForeignKey("worker.id"), primary_key=True),
+    Column("department_id", Integer, primary_key=True),
+    Column("worker_id", Integer, primary_key=True),
+    # Revision 0016 (expand): every writer sets it; NOT NULL comes with the contract step.
+    Column("organization_id", Integer),
+    *tenant_reference("department_worker", "department_id", "department"),
+    *tenant_reference("department_worker", "worker_id", "worker"),
 )
 
 api_key = Table(
@@ -187,6 +190,7 @@ api_key = Table(
     Column("last_used_at", UTCDateTime),
     Column("revoked_at", UTCDateTime),
     Column("expires_at", UTCDateTime),
+    tenant_referable("api_key"),
 )
 
 client = Table(
@@ -208,6 +212,7 @@ client = Table(
     UniqueConstraint("organization_id", "email", name="uq_client_organization_email"),
     Index("ix_client_org_id", "organization_id", "id"),
     Index("ix_client_org_external_user", "organization_id", "external_user_id"),
+    tenant_referable("client"),
 )
 
 patient = Table(
@@ -216,7 +221,7 @@ patient = Table(
     Column("id", Integer, primary_key=True),
     Column("uuid", Uuid, nullable=False, default=uuid.uuid4),  # public id (revision 0007)
     Column("organization_id", ForeignKey("organization.id"), nullable=False),
-    Column("client_id", ForeignKey("client.id"), nullable=False),
+    Column("client_id", Integer, nullable=False),
     Column("name", String(200)),
     Column("species", String(100)),
     Column("birth_date", Date),
@@ -224,6 +229,8 @@ patient = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Index("ix_patient_org_client", "organization_id", "client_id", "id"),
+    *tenant_reference("patient", "client_id", "client"),
+    tenant_referable("patient"),
 )
 
 appointment = Table(
@@ -233,13 +240,13 @@ appointment = Table(
     Column("uuid", Uuid, nullable=False, default=uuid.uuid4),  # public id (revision 0007)
     Column("organization_id", Integer, nullable=False),
     Column("department_id", Integer, nullable=False),
-    Column("worker_id", ForeignKey("worker.id")),
+    Column("worker_id", Integer),
     Column("name", String(200), nullable=False),
     Column("external_user_id", String(255)),
     Column("starts_at", UTCDateTime, nullable=False),
     Column("status", String(16), nullable=False),
     Column("qr_token", String(64), nullable=False, unique=True),
-    Column("created_by_key_id", ForeignKey("api_key.id")),
+    Column("created_by_key_id", Integer),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("cancelled_at", UTCDateTime),
@@ -247,13 +254,13 @@ appointment = Table(
     # the overlap guard (exclusion constraint / triggers) works on it. Members of one group
     # session share a session_key and may overlap; every other appointment has its own.
     Column("ends_at", UTCDateTime, nullable=False),
-    Column("appointment_type_id", ForeignKey("appointment_type.id")),
+    Column("appointment_type_id", Integer),
     Column("blocked_from", UTCDateTime, nullable=False),
     Column("blocked_until", UTCDateTime, nullable=False),
     Column("session_key", String(64), nullable=False),
     # Lifecycle (revision 0003): client and patient, details, version, attendance, series.
-    Column("client_id", ForeignKey("client.id")),
-    Column("patient_id", ForeignKey("patient.id")),
+    Column("client_id", Integer),
+    Column("patient_id", Integer),
     Column("notes", Text),
     Column("reason", Text),
     Column("is_urgent", Boolean, nullable=False, server_default=false()),
@@ -265,7 +272,7 @@ appointment = Table(
     Column("archived_at", UTCDateTime),
     Column("cancellation_reason", Integer),
     Column("cancellation_note", Text),
-    Column("repeated_from_id", ForeignKey("appointment.id")),
+    Column("repeated_from_id", Integer),
     # Revision 0007: reminders sent, and the private cancel token (set when first needed).
     Column("email_reminder_sent", Boolean, nullable=False, server_default=false()),
     Column("sms_reminder_sent", Boolean, nullable=False, server_default=false()),
@@ -360,19 +367,25 @@ appointment = Table(
     ForeignKeyConstraint(
         ["department_id"], ["department.id"], name="fk_appointment_department_id_department"
     ).ddl_if(dialect="sqlite"),
+    # Its other references, within its organization on PostgreSQL (revision 0016).
+    *tenant_reference("appointment", "worker_id", "worker"),
+    *tenant_reference("appointment", "appointment_type_id", "appointment_type"),
+    *tenant_reference("appointment", "created_by_key_id", "api_key"),
+    *tenant_reference("appointment", "client_id", "client"),
+    *tenant_reference("appointment", "patient_id", "patient"),
+    *tenant_reference("appointment", "repeated_from_id", "appointment"),
+    tenant_referable("appointment"),
 )
 
 # Which reminder offsets of an appointment were handled, so each is sent once (revision 0007).
 appointment_reminder = Table(
     "appointment_reminder",
     metadata,
-    Column(
-        "appointment_id",
-        ForeignKey("appointment.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    Column("appointment_id", Integer, primary_key=True),
     Column("offset_minutes", Integer, primary_key=True),
     Column("sent_at", UTCDateTime, nullable=False),
+    Column("organization_id", Integer),  # revision 0016 (expand), as department_worker's
+    *tenant_reference("appointment_reminder", "appointment_id", "appointment", "CASCADE"),
 )
 
 credit_ledger = Table(
@@ -400,8 +413,8 @@ working_hours = Table(
     Column("organization_id", ForeignKey("organization.id"), nullable=False),
     # A worker's hours (department NULL: in all their departments, or one department only),
     # or a department's own opening hours (worker NULL).
-    Column("worker_id", ForeignKey("worker.id")),
-    Column("department_id", ForeignKey("department.id")),
+    Column("worker_id", Integer),
+    Column("department_id", Integer),
     Column("weekday", Integer, nullable=False),  # 0 = Monday
     Column("start_minute", Integer, nullable=False),
     Column("end_minute", Integer, nullable=False),
@@ -413,6 +426,8 @@ working_hours = Table(
     ),
     Index("ix_working_hours_org_worker", "organization_id", "worker_id"),
     Index("ix_working_hours_org_department", "organization_id", "department_id"),
+    *tenant_reference("working_hours", "worker_id", "worker"),
+    *tenant_reference("working_hours", "department_id", "department"),
 )
 
 schedule_exception = Table(
@@ -420,8 +435,8 @@ schedule_exception = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("organization_id", ForeignKey("organization.id"), nullable=False),
-    Column("worker_id", ForeignKey("worker.id")),
-    Column("department_id", ForeignKey("department.id")),
+    Column("worker_id", Integer),
+    Column("department_id", Integer),
     Column("kind", String(16), nullable=False),  # TIME_OFF | EXTRA_HOURS
     Column("starts_at", UTCDateTime, nullable=False),
     Column("ends_at", UTCDateTime, nullable=False),
@@ -430,6 +445,8 @@ schedule_exception = Table(
     CheckConstraint("worker_id IS NOT NULL OR department_id IS NOT NULL", name="has_owner"),
     CheckConstraint("ends_at > starts_at", name="ends_after_starts"),
     Index("ix_schedule_exception_org_worker", "organization_id", "worker_id", "starts_at"),
+    *tenant_reference("schedule_exception", "worker_id", "worker"),
+    *tenant_reference("schedule_exception", "department_id", "department"),
 )
 
 closure = Table(
@@ -437,11 +454,14 @@ closure = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("organization_id", ForeignKey("organization.id"), nullable=False),
-    Column("department_id", ForeignKey("department.id"), nullable=False),
+    Column("department_id", Integer, nullable=False),
     Column("day", Date, nullable=False),
     Column("reason", String(255)),
-    UniqueConstraint("department_id", "day", name="uq_closure_department_day"),
-    Index("ix_closure_org_department_day", "organization_id", "department_id", "day"),
+    # Also the index of a department's closures (revision 0016 made the index unique).
+    UniqueConstraint(
+        "organization_id", "department_id", "day", name="uq_closure_org_department_day"
+    ),
+    *tenant_reference("closure", "department_id", "department"),
 )
 
 appointment_type = Table(
@@ -450,7 +470,7 @@ appointment_type = Table(
     Column("id", Integer, primary_key=True),
     Column("uuid", Uuid, nullable=False, default=uuid.uuid4),  # public id (revision 0007)
     Column("organization_id", ForeignKey("organization.id"), nullable=False, index=True),
-    Column("department_id", ForeignKey("department.id")),  # NULL: every department
+    Column("department_id", Integer),  # NULL: every department
     Column("name", String(200), nullable=False),
     Column("duration_minutes", Integer, nullable=False),
     Column("buffer_before_minutes", Integer, nullable=False, server_default="0"),
@@ -459,13 +479,18 @@ appointment_type = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("archived_at", UTCDateTime),
     CheckConstraint("duration_minutes > 0", name="duration_positive"),
+    *tenant_reference("appointment_type", "department_id", "department"),
+    tenant_referable("appointment_type"),
 )
 
 appointment_type_worker = Table(
     "appointment_type_worker",
     metadata,
-    Column("appointment_type_id", ForeignKey("appointment_type.id"), primary_key=True),
-    Column("worker_id", ForeignKey("worker.id"), primary_key=True),
+    Column("appointment_type_id", Integer, primary_key=True),
+    Column("worker_id", Integer, primary_key=True),
+    Column("organization_id", Integer),  # revision 0016 (expand), as department_worker's
+    *tenant_reference("appointment_type_worker", "appointment_type_id", "appointment_type"),
+    *tenant_reference("appointment_type_worker", "worker_id", "worker"),
 )
 
 
@@ -484,6 +509,7 @@ dashboard_user = Table(
     Column("last_login_at", UTCDateTime),
     Column("created_at", UTCDateTime, nullable=False),
     CheckConstraint("role IN ('owner', 'staff')", name="role_known"),
+    tenant_referable("dashboard_user"),
 )
 
 dashboard_session = Table(
@@ -491,12 +517,11 @@ dashboard_session = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("organization_id", ForeignKey("organization.id"), nullable=False),
-    Column(
-        "user_id", ForeignKey("dashboard_user.id", ondelete="CASCADE"), nullable=False, index=True
-    ),
+    Column("user_id", Integer, nullable=False, index=True),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False, index=True),
+    *tenant_reference("dashboard_session", "user_id", "dashboard_user", "CASCADE"),
 )
 
 
