@@ -189,5 +189,6 @@ def downgrade() -> None:
         create_sqlite_overlap_triggers(_OLD_ACTIVE)
     op.drop_table("waitlist_offer")
     op.drop_table("waitlist_entry")
-    with op.batch_alter_table("department") as batch:
-        batch.drop_column("waitlist_offer_minutes")
+    # A plain column: dropped in place (SQLite 3.35+), never by rebuilding the department
+    # table, whose copy-and-drop fails under foreign_keys=ON once other rows refer to it.
+    op.drop_column("department", "waitlist_offer_minutes")
