@@ -33,6 +33,11 @@ class Moment:
     utc: datetime
     zone: str  # the machine's time zone (TZ)
     why: str
+    # The browser tests too (see BROWSER_PATHS): at half of the moments, for time.
+    browser: bool = False
+
+    def paths(self) -> tuple[str, ...]:
+        return PATHS + BROWSER_PATHS if self.browser else PATHS
 
 
 MOMENTS = (
@@ -47,12 +52,14 @@ MOMENTS = (
         datetime(2027, 3, 28, 0, 30, tzinfo=UTC),
         "Europe/Paris",
         "Paris skips 02:00-03:00 half an hour later; a Sunday",
+        browser=True,
     ),
     Moment(
         "august",
         datetime(2027, 8, 16, 21, 45, tzinfo=UTC),
         "Africa/Conakry",
         "'août' has an accent; late on a Monday",
+        browser=True,
     ),
     Moment(
         "america-dst",
@@ -65,6 +72,7 @@ MOMENTS = (
         datetime(2027, 12, 31, 23, 30, tzinfo=UTC),
         "Pacific/Auckland",
         "'décembre'; 31 December in UTC, already 2028 in Auckland; a Friday",
+        browser=True,
     ),
     Moment(
         "leap-day",
@@ -93,6 +101,11 @@ PATHS = (
     "tests/sdk/test_schedule_admin.py",
     "tests/sdk/test_lifecycle.py",
     "tests/web",
+)
+# The same pages in a real browser: much slower (a server and Chromium per run), and what they
+# add to tests/web is the pages' scripts, which read no date of their own; so at the moments
+# with a DST change, month names with accents and a year end only (`browser=True`).
+BROWSER_PATHS = (
     "tests/e2e/test_public_booking.py",
     "tests/e2e/test_desk.py",
     "tests/e2e/test_admin_pages.py",
@@ -148,7 +161,7 @@ def main() -> None:
     chosen = [m for m in MOMENTS if not args.moment or m.name in args.moment]
     failed = []
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        runs = {pool.submit(run, m, PATHS, args.pytest_args): m for m in chosen}
+        runs = {pool.submit(run, m, m.paths(), args.pytest_args): m for m in chosen}
         for finished in as_completed(runs):
             code, report = finished.result()
             print(report, flush=True)
