@@ -205,6 +205,13 @@ class DepartmentRepository(Protocol):
 
 class AppointmentRepository(Protocol):
     async def add(self, new: NewAppointment, now: datetime) -> tuple[int, datetime]: ...
+    async def add_unless_taken(
+        self, new: NewAppointment, now: datetime
+    ) -> tuple[int, datetime] | None:
+        """`add`, or None and nothing written when the database's overlap guard refuses it
+        (the worker's time was taken by a concurrent booking); the transaction goes on."""
+        ...
+
     async def get(self, appointment_id: int) -> Appointment | None: ...
     async def list(
         self, criteria: AppointmentFilter, page: int, size: int

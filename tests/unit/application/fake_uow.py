@@ -25,7 +25,7 @@ from slotbook.application.ports import (
 )
 from slotbook.domain.appointments import ACTIVE_STATUSES, AppointmentStatus
 from slotbook.domain.credits import LedgerReason
-from slotbook.domain.errors import InsufficientCredits
+from slotbook.domain.errors import InsufficientCredits, SlotConflict
 from slotbook.domain.events import EventType
 from slotbook.domain.organizations import Department, Worker
 from slotbook.domain.rules import slot_unavailable
@@ -216,6 +216,16 @@ class FakeAppointments:
         db.appointments.append(stored)
         self.mine.append(stored.id)
         return stored.id, now
+
+    async def add_unless_taken(
+        self, new: NewAppointment, now: datetime
+    ) -> tuple[int, datetime] | None:
+        try:
+            return await self.add(new, now)  # a refused add writes nothing here
+        except SlotConflict as refused:
+            if refused.code != "SLOT_UNAVAILABLE":
+                raise
+            return None
 
     async def count_no_shows(self, client_id: int, since: datetime) -> int:
         return 0

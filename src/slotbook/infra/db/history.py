@@ -29,6 +29,9 @@ def _entry(row: Any) -> HistoryEntry:
     )
 
 
+_APPEND = insert(appointment_event)  # built once; the values are bound by column name
+
+
 def _changes(entry: NewHistoryEntry) -> str:
     change = entry.change
     return orjson.dumps({"values": change.values, "personal": list(change.personal)}).decode()
@@ -38,21 +41,20 @@ class SqlHistory(_Scoped):
     async def append(self, entries: Sequence[NewHistoryEntry], now: datetime) -> None:
         if not entries:
             return
-        await self._conn.execute(
-            insert(appointment_event),
-            [
-                {
-                    "organization_id": self._org,
-                    "appointment_id": e.appointment_id,
-                    "action": e.action.value,
-                    "actor": e.actor.value,
-                    "api_key_id": e.api_key_id,
-                    "changes": _changes(e),
-                    "created_at": now,
-                }
-                for e in entries
-            ],
-        )
+        rows = [
+            {
+                "organization_id": self._org,
+                "appointment_id": e.appointment_id,
+                "action": e.action.value,
+                "actor": e.actor.value,
+                "api_key_id": e.api_key_id,
+                "changes": _changes(e),
+                "created_at": now,
+            }
+            for e in entries
+        ]
+        # One entry (a booking's) is one plain INSERT; several are executemany.
+        await self._conn.execute(_APPEND, rows[0] if len(rows) == 1 else rows)
 
     async def list(self, appointment_id: int, page: int, size: int) -> Page[HistoryEntry]:
         where = (

@@ -7,16 +7,20 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
 from slotbook.application.ports import AppointmentFilter, NewAppointment, Page
 from slotbook.domain.appointments import Appointment, AppointmentStatus, CancellationReason
+from slotbook.domain.errors import SlotConflict
 from slotbook.domain.organizations import Department, Organization
 from slotbook.domain.policy import NoShowRule
 from slotbook.domain.reminders import format_offsets, parse_offsets
 from slotbook.infra.db.agenda_version import AgendaVersion
 from slotbook.infra.db.listing import listing_conditions, listing_order
+from slotbook.infra.db.overlap_guard import refusal
 from slotbook.infra.db.tables import (
     appointment,
     department,
@@ -241,45 +245,70 @@ class SqlDepartments(_Scoped):
         )
 
 
+# A booking's insert, built once; the values are bound by column name. PostgreSQL's variant
+# writes nothing, and returns no row, when a constraint refuses it: the overlap guard (an
+# exclusion constraint) when the worker's time was taken by a concurrent booking.
+_ADD = insert(appointment).returning(appointment.c.id, appointment.c.created_at)
+_ADD_UNLESS_TAKEN = (
+    pg_insert(appointment)
+    .on_conflict_do_nothing()
+    .returning(appointment.c.id, appointment.c.created_at)
+)
+
+
 class SqlAppointments(_Scoped):
-    async def add(self, new: NewAppointment, now: datetime) -> tuple[int, datetime]:
+    def _values(self, new: NewAppointment, now: datetime) -> dict[str, Any]:
         ends_at = new.ends_at or new.starts_at + LEGACY_DURATION
-        row = (
-            await self._conn.execute(
-                insert(appointment)
-                .values(
-                    organization_id=self._org,
-                    department_id=new.department_id,
-                    worker_id=new.worker_id,
-                    name=new.name,
-                    external_user_id=new.external_user_id,
-                    starts_at=new.starts_at,
-                    status=AppointmentStatus.SCHEDULED.value,
-                    qr_token=new.qr_token,
-                    created_by_key_id=new.created_by_key_id,
-                    created_at=now,
-                    updated_at=now,
-                    ends_at=ends_at,
-                    appointment_type_id=new.appointment_type_id,
-                    blocked_from=new.blocked_from or new.starts_at,
-                    blocked_until=new.blocked_until or ends_at,
-                    session_key=new.session_key or new.qr_token,
-                    client_id=new.client_id,
-                    patient_id=new.patient_id,
-                    notes=new.notes,
-                    reason=new.reason,
-                    is_urgent=new.is_urgent,
-                    source=new.source,
-                    from_web=new.from_web,
-                    telehealth_url=new.telehealth_url,
-                    repeated_from_id=new.repeated_from_id,
-                    uuid=new.uuid,
-                    cancel_token=new.cancel_token,
-                )
-                .returning(appointment.c.id, appointment.c.created_at)
-            )
-        ).one()
+        return {
+            "organization_id": self._org,
+            "department_id": new.department_id,
+            "worker_id": new.worker_id,
+            "name": new.name,
+            "external_user_id": new.external_user_id,
+            "starts_at": new.starts_at,
+            "status": AppointmentStatus.SCHEDULED.value,
+            "qr_token": new.qr_token,
+            "created_by_key_id": new.created_by_key_id,
+            "created_at": now,
+            "updated_at": now,
+            "ends_at": ends_at,
+            "appointment_type_id": new.appointment_type_id,
+            "blocked_from": new.blocked_from or new.starts_at,
+            "blocked_until": new.blocked_until or ends_at,
+            "session_key": new.session_key or new.qr_token,
+            "client_id": new.client_id,
+            "patient_id": new.patient_id,
+            "notes": new.notes,
+            "reason": new.reason,
+            "is_urgent": new.is_urgent,
+            "source": new.source,
+            "from_web": new.from_web,
+            "telehealth_url": new.telehealth_url,
+            "repeated_from_id": new.repeated_from_id,
+            "uuid": new.uuid,
+            "cancel_token": new.cancel_token,
+        }
+
+    async def add(self, new: NewAppointment, now: datetime) -> tuple[int, datetime]:
+        row = (await self._conn.execute(_ADD, self._values(new, now))).one()
         return row.id, row.created_at
+
+    async def add_unless_taken(
+        self, new: NewAppointment, now: datetime
+    ) -> tuple[int, datetime] | None:
+        if self._conn.dialect.name == "postgresql":
+            # No savepoint: ON CONFLICT DO NOTHING leaves the transaction as it was (a ROLLBACK
+            # TO SAVEPOINT would also make psycopg drop its prepared statements, engine.py).
+            found = (await self._conn.execute(_ADD_UNLESS_TAKEN, self._values(new, now))).first()
+            return (found.id, found.created_at) if found is not None else None
+        try:
+            async with self._conn.begin_nested():
+                return await self.add(new, now)
+        except DBAPIError as error:
+            refused = refusal(error)
+            if isinstance(refused, SlotConflict) and refused.code == "SLOT_UNAVAILABLE":
+                return None
+            raise
 
     async def get(self, appointment_id: int) -> Appointment | None:
         row = (
