@@ -17,8 +17,14 @@ from slotbook.application.agenda import DepartmentAgenda, agenda_of
 from slotbook.application.availability import Agenda, load_agenda
 from slotbook.application.clients import ClientUpsert, Party, resolve_party
 from slotbook.application.credits import note_low_balance
-from slotbook.application.history import Writer, record_created
-from slotbook.application.ports import NewAppointment, NewTime, Services, UnitOfWork
+from slotbook.application.history import Writer, creation_entry
+from slotbook.application.ports import (
+    CreationEntry,
+    NewAppointment,
+    NewTime,
+    Services,
+    UnitOfWork,
+)
 from slotbook.application.representation import publish
 from slotbook.domain.appointments import Appointment, AppointmentDetails, AppointmentStatus
 from slotbook.domain.clients import check_no_shows, no_show_window_start
@@ -157,11 +163,14 @@ async def book(
             cancel_token=request.cancel_token,
         )
 
+    def history(slot: NewTime) -> CreationEntry:
+        return creation_entry(Writer.of(principal), _booked(appointment, 0, now, slot))
+
     async def insert(slot: NewTime) -> tuple[int, datetime]:
-        return await uow.appointments.add(new_appointment(slot), now)
+        return await uow.appointments.add(new_appointment(slot), now, history(slot))
 
     async def insert_unless_taken(slot: NewTime) -> tuple[int, datetime] | None:
-        return await uow.appointments.add_unless_taken(new_appointment(slot), now)
+        return await uow.appointments.add_unless_taken(new_appointment(slot), now, history(slot))
 
     slot, (appointment_id, created_at) = await place(
         services,
@@ -178,7 +187,6 @@ async def book(
         write_unless_taken=insert_unless_taken,
     )
     appointment = _booked(appointment, appointment_id, created_at, slot)
-    await record_created(uow, Writer.of(principal), appointment, now)
     # The debit locks the organization's row until the commit, which every booking of the
     # organization waits for: the writes that need no such lock go before it.
     balance = await uow.credits.spend(BOOKING_COST, LedgerReason.BOOKING, now, appointment_id)

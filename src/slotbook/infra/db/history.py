@@ -11,7 +11,7 @@ from sqlalchemy import func, insert, select
 
 from slotbook.application.ports import NewHistoryEntry, Page
 from slotbook.domain.history import Actor, Change, HistoryAction, HistoryEntry
-from slotbook.infra.db.repositories import _Scoped
+from slotbook.infra.db.repositories import _Scoped, changes_text
 from slotbook.infra.db.tables import api_key, appointment_event
 
 
@@ -32,11 +32,6 @@ def _entry(row: Any) -> HistoryEntry:
 _APPEND = insert(appointment_event)  # built once; the values are bound by column name
 
 
-def _changes(entry: NewHistoryEntry) -> str:
-    change = entry.change
-    return orjson.dumps({"values": change.values, "personal": list(change.personal)}).decode()
-
-
 class SqlHistory(_Scoped):
     async def append(self, entries: Sequence[NewHistoryEntry], now: datetime) -> None:
         if not entries:
@@ -48,7 +43,7 @@ class SqlHistory(_Scoped):
                 "action": e.action.value,
                 "actor": e.actor.value,
                 "api_key_id": e.api_key_id,
-                "changes": _changes(e),
+                "changes": changes_text(e.change),
                 "created_at": now,
             }
             for e in entries
