@@ -461,7 +461,7 @@ def open_desk(port: int, key: str) -> int:
     response = httpx.post(
         f"http://127.0.0.1:{port}/api/v1/departments",
         headers={"X-API-Key": key},
-        json={"name": "Benchmark desk"},
+        json={"name": "Benchmark desk", "alwaysOpen": True},
         timeout=10,
     )
     if response.status_code != 201:

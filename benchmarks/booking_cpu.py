@@ -10,7 +10,11 @@ functions with the most CPU time of their own (cProfile with a CPU-time timer) a
 of Python calls per booking, a figure that does not move with the machine's load.
 `--versus SQL` books into a second database changed by the statement, in alternating blocks
 of the same run, and reports both: a machine's speed drifts within minutes, more than most
-changes are worth.
+changes are worth. `--scenario` books the open desk (default) or, as
+benchmarks/booking_scenarios.py does, a department with weekly hours, 10 workers and a
+15-minute type, the worker named (`named`) or assigned by the server (`auto`).
+`--statements` counts what each booking sends to the database: statements, transaction
+commands (BEGIN, COMMIT, savepoints), and each statement's first words.
 """
 
 from __future__ import annotations
@@ -22,17 +26,28 @@ import os
 import pstats
 import sys
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Coroutine, MutableMapping
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
 import psycopg
 import uvloop
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
 
 from benchmarks.booking import backend_cpu_seconds, prepare
+from benchmarks.booking_scenarios import (
+    CLOSES_AT,
+    OPENS_AT,
+    SLOT_MINUTES,
+    WORKERS,
+    WORKING_DAYS,
+    weekdays,
+)
 from benchmarks.databases import fresh_database
 
 Message = MutableMapping[str, Any]
@@ -116,27 +131,169 @@ async def lifespan(app: App) -> Callable[[], Awaitable[None]]:
     return stop
 
 
-async def book(client: Client, department: int, minutes: range, concurrency: int) -> None:
-    queue = iter(minutes)
+@dataclass(frozen=True)
+class Desk:
+    """What is booked: the open desk (no type) or a scheduled department."""
+
+    scenario: str
+    id: int
+    type_id: int | None = None
+    workers: tuple[int, ...] = ()
+
+    def body(self, n: int) -> dict[str, Any]:
+        """Booking number `n`: on the open desk its own minute; in a scheduled department
+        the slots of its weekly hours in order, each taken by WORKERS bookings in a row."""
+        body: dict[str, Any] = {"departmentId": self.id, "name": "Benchmark Client"}
+        body["externalUserId"] = f"bench-{n}"
+        if self.type_id is None:
+            at = FIRST + timedelta(minutes=n)
+        else:
+            per_day = (CLOSES_AT - OPENS_AT) // SLOT_MINUTES
+            day, slot = divmod(n // WORKERS, per_day)
+            week, weekday = divmod(day, WORKING_DAYS)
+            at = MONDAY + timedelta(days=7 * week + weekday, minutes=OPENS_AT + slot * SLOT_MINUTES)
+            body["appointmentTypeId"] = self.type_id
+            if self.scenario == "named":
+                body["workerId"] = self.workers[n % WORKERS]
+        body["dateTime"] = at.strftime("%Y-%m-%dT%H:%M:%S")
+        return body
+
+
+MONDAY = datetime(2040, 1, 2, tzinfo=UTC)  # a Monday
+
+
+async def set_up(client: Client, scenario: str) -> Desk:
+    async def call(method: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        status, answer = await client.request(method, f"/api/v1{path}", body)
+        if status not in (200, 201):
+            raise SystemExit(f"{method} {path} failed: {status} {answer!r}")
+        found: dict[str, Any] = orjson.loads(answer)
+        return found
+
+    if scenario == "open":
+        # Always open: it takes any future time (a new department keeps weekday hours).
+        desk = await call("POST", "/departments", {"name": "Desk", "alwaysOpen": True})
+        return Desk(scenario, int(desk["id"]))
+    body = {"name": "Benchmark office", "timeZone": "UTC", "slotIntervalMinutes": SLOT_MINUTES}
+    department = int((await call("POST", "/departments", body))["id"])
+    ranges = [
+        {
+            "weekday": day,
+            "start": f"{OPENS_AT // 60:02d}:{OPENS_AT % 60:02d}",
+            "end": f"{CLOSES_AT // 60:02d}:{CLOSES_AT % 60:02d}",
+        }
+        for day in weekdays(WORKING_DAYS)
+    ]
+    await call("PUT", f"/departments/{department}/hours", {"ranges": ranges})
+    workers = []
+    for n in range(WORKERS):
+        body = {"name": f"Counter {n + 1}", "departmentIds": [department]}
+        workers.append(int((await call("POST", "/workers", body))["id"]))
+    kind = await call(
+        "POST",
+        "/appointment-types",
+        {"name": "Visit", "durationMinutes": SLOT_MINUTES, "departmentId": department},
+    )
+    return Desk(scenario, department, int(kind["id"]), tuple(workers))
+
+
+async def book(client: Client, desk: Desk, numbers: range, concurrency: int) -> None:
+    queue = iter(numbers)
 
     async def one_connection() -> None:
-        for minute in queue:
-            # A slot of its own: a booking without a type lasts the desk's 30-minute interval.
-            at = FIRST + timedelta(minutes=30 * minute)
-            status, body = await client.request(
-                "POST",
-                "/api/v1/appointments",
-                {
-                    "departmentId": department,
-                    "dateTime": at.strftime("%Y-%m-%dT%H:%M:%S"),
-                    "name": "Benchmark Client",
-                    "externalUserId": f"bench-{minute}",
-                },
-            )
+        for n in queue:
+            status, body = await client.request("POST", "/api/v1/appointments", desk.body(n))
             if status != 201:
                 raise SystemExit(f"booking failed: {status} {body[:300]!r}")
 
     await asyncio.gather(*(one_connection() for _ in range(concurrency)))
+
+
+@dataclass
+class Statements:
+    """What the app sends to the database while counting, from SQLAlchemy's events."""
+
+    counting: bool = False
+    statements: int = 0
+    transactions: Counter[str] = field(default_factory=Counter)
+    kinds: Counter[str] = field(default_factory=Counter)
+    round_trips: Counter[str] = field(default_factory=Counter)
+
+    def listen(self) -> None:
+        self._count_round_trips()
+
+        def executed(conn: Connection, cursor: Any, statement: str, *args: Any) -> None:
+            if self.counting:
+                self.statements += 1
+                self.kinds[" ".join(statement.split()[:4])[:70]] += 1
+
+        def transaction(name: str) -> Callable[..., None]:
+            def seen(*args: Any) -> None:
+                if self.counting:
+                    self.transactions[name] += 1
+
+            return seen
+
+        event.listen(Engine, "before_cursor_execute", executed)
+        for name in ("begin", "commit", "rollback", "savepoint", "release_savepoint"):
+            event.listen(Engine, name, transaction(name))
+        event.listen(Engine, "rollback_savepoint", transaction("rollback_savepoint"))
+
+    def _count_round_trips(self) -> None:
+        """What psycopg itself sends, one round trip each: its commands (BEGIN, COMMIT,
+        ROLLBACK, DEALLOCATE ALL, ...), statements, and statements prepared before they run
+        (which PostgreSQL answers before the statement is sent). SQLAlchemy's events see
+        neither psycopg's own commands nor the transactions that autocommit skips."""
+        from psycopg import _connection_base, _cursor_base
+
+        connection = _connection_base.BaseConnection
+        cursor = _cursor_base.BaseCursor
+        command, send, prepare = (
+            connection._exec_command,
+            cursor._execute_send,
+            cursor._send_prepare,
+        )
+        counts = self.round_trips
+
+        def exec_command(conn: Any, sql: Any, *args: Any, **kwargs: Any) -> Any:
+            if self.counting:
+                text = sql if isinstance(sql, bytes) else str(sql).encode()
+                counts[" ".join(text.decode().split()[:2])] += 1
+            return command(conn, sql, *args, **kwargs)
+
+        def execute_send(cur: Any, *args: Any, **kwargs: Any) -> Any:
+            if self.counting:
+                counts["statement"] += 1
+            return send(cur, *args, **kwargs)
+
+        def send_prepare(cur: Any, *args: Any, **kwargs: Any) -> Any:
+            if self.counting:
+                counts["PREPARE (then the statement)"] += 1
+            return prepare(cur, *args, **kwargs)
+
+        def send_prepared(cur: Any, *args: Any, **kwargs: Any) -> Any:
+            if self.counting:
+                counts["prepared statement"] += 1
+            return prepared(cur, *args, **kwargs)
+
+        prepared = cursor._send_query_prepared
+        setattr(connection, "_exec_command", exec_command)  # noqa: B010 (psycopg's own)
+        setattr(cursor, "_execute_send", execute_send)  # noqa: B010
+        setattr(cursor, "_send_prepare", send_prepare)  # noqa: B010
+        setattr(cursor, "_send_query_prepared", send_prepared)  # noqa: B010
+
+    def report(self, bookings: int) -> str:
+        trips = sum(self.round_trips.values())
+        lines = [
+            f"round trips per booking (psycopg): {trips / bookings:.2f}: "
+            + ", ".join(f"{k} {v / bookings:.2f}" for k, v in self.round_trips.most_common())
+        ]
+        lines += [
+            f"statements per booking: {self.statements / bookings:.2f}; transaction commands: "
+            + ", ".join(f"{k} {v / bookings:.2f}" for k, v in sorted(self.transactions.items()))
+        ]
+        lines += [f"  {v / bookings:5.2f}  {k}" for k, v in self.kinds.most_common()]
+        return "\n".join(lines)
 
 
 @dataclass
@@ -147,7 +304,7 @@ class Variant:
     database_url: str
     key: str
     client: Client | None = None
-    department: int = 0
+    desk: Desk | None = None
     stop: Callable[[], Awaitable[None]] | None = None
     booked: int = 0
     server: float = 0.0  # CPU seconds of this process
@@ -163,22 +320,18 @@ class Variant:
         app: Any = create_app(settings)
         self.stop = await lifespan(app)
         self.client = Client(app, self.key)
-        status, body = await self.client.request(
-            "POST", "/api/v1/departments", {"name": "Benchmark desk", "alwaysOpen": True}
-        )
-        if status != 201:
-            raise SystemExit(f"creating the department failed: {status} {body!r}")
-        self.department = int(orjson.loads(body)["id"])
-        # Warm-up: prepared statements, pools, caches.
+        self.desk = await set_up(self.client, options.scenario)
+        # Warm-up: prepared statements, pools, caches (bookings years after the measured ones).
         await book(
-            self.client, self.department, range(10**6, 10**6 + options.warmup), options.concurrency
+            self.client, self.desk, range(10**6, 10**6 + options.warmup), options.concurrency
         )
 
     async def measure(self, minutes: range, concurrency: int) -> None:
         assert self.client is not None
+        assert self.desk is not None
         backends = backend_cpu_seconds(self.database_url)
         cpu, wall, times = time.process_time(), time.perf_counter(), os.times()
-        await book(self.client, self.department, minutes, concurrency)
+        await book(self.client, self.desk, minutes, concurrency)
         self.server += time.process_time() - cpu
         self.wall += time.perf_counter() - wall
         self.kernel += os.times().system - times.system
@@ -199,6 +352,10 @@ class Variant:
 async def run(options: argparse.Namespace, variants: list[Variant]) -> None:
     for variant in variants:
         await variant.start(options)
+    statements = Statements()
+    if options.statements:
+        statements.listen()
+        statements.counting = True
     profiler = cProfile.Profile(time.process_time) if options.profile else None
     if profiler:
         profiler.enable()
@@ -213,10 +370,13 @@ async def run(options: argparse.Namespace, variants: list[Variant]) -> None:
             await variant.measure(range(first, first + size), options.concurrency)
     if profiler:
         profiler.disable()
+    statements.counting = False
     for variant in variants:
         assert variant.stop is not None
         await variant.stop()
         print(variant.report(options.concurrency))
+    if options.statements:
+        print(statements.report(sum(variant.booked for variant in variants)))
     if profiler:
         stats = pstats.Stats(profiler)
         calls = sum(entry[1] for entry in stats.stats.values())  # type: ignore[attr-defined]
@@ -231,6 +391,8 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=1)
     parser.add_argument("--profile", type=int, default=0, metavar="N")
+    parser.add_argument("--scenario", choices=("open", "named", "auto"), default="open")
+    parser.add_argument("--statements", action="store_true", help="count statements per booking")
     parser.add_argument(
         "--versus",
         action="append",

@@ -130,7 +130,9 @@ def api_client(port: int, key: str) -> httpx.Client:
 
 def open_desk(port: int, key: str) -> Department:
     with api_client(port, key) as client:
-        created = call(client, "POST", "/departments", {"name": "Benchmark desk"})
+        created = call(
+            client, "POST", "/departments", {"name": "Benchmark desk", "alwaysOpen": True}
+        )
     return Department(int(str(created["id"])), None, ())
 
 

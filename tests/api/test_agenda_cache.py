@@ -1,5 +1,6 @@
-"""Each process caches the departments' agendas; a change made through another process (here:
-another app with its own engine and cache, on the same database) is seen by its next booking."""
+"""Each process caches the departments' agendas and the webhook endpoints; a change made
+through another process (here: another app with its own engine and caches, on the same
+database) is seen by its next booking."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from slotbook.api.app import create_app
 from slotbook.bootstrap import build
 from slotbook.config import Settings
 from tests.scheduling_support import add_worker, book, set_worker_hours
-from tests.support import Tenant, future
+from tests.support import Hooks, Tenant, future
 
 
 @pytest.fixture
@@ -100,3 +101,37 @@ async def test_a_changed_appointment_type_reaches_another_process(
         other_process, tenant, tenant.department_id, future(15, 11), appointmentTypeId=type_id
     )
     assert second.json()["endTime"][11:16] == "12:00", second.text
+
+
+async def test_webhook_changes_reach_the_next_booking_of_another_process(
+    client: httpx.AsyncClient, other_process: httpx.AsyncClient, tenant: Tenant, hooks: Hooks
+) -> None:
+    other = Hooks(other_process, tenant)
+    # The other process books before any endpoint exists: it keeps "no endpoints".
+    await other.book(days=20)
+    first = await hooks.register("http://127.0.0.1:9999/first", ["appointment.created"])
+    booked = await other.book(days=21)
+    assert [d["eventType"] for d in await hooks.deliveries(first["id"])] == ["appointment.created"]
+    # Subscribed to other events only, then switched off, then deleted: no more deliveries.
+    second = await hooks.register("http://127.0.0.1:9999/second", ["appointment.cancelled"])
+    await other.book(days=22)
+    assert await hooks.deliveries(second["id"]) == []
+    cancelled = await other_process.delete(
+        f"/api/v1/appointments/{booked['id']}", headers=tenant.headers
+    )
+    assert cancelled.status_code in (200, 204), cancelled.text
+    assert [d["eventType"] for d in await hooks.deliveries(second["id"])] == [
+        "appointment.cancelled"
+    ]
+    switched = await client.patch(
+        f"/api/v1/webhooks/{first['id']}", headers=tenant.headers, json={"active": False}
+    )
+    assert switched.status_code == 200, switched.text
+    await other.book(days=23)
+    assert len(await hooks.deliveries(first["id"])) == 2  # the bookings of days 21 and 22
+    deleted = await client.delete(f"/api/v1/webhooks/{second['id']}", headers=tenant.headers)
+    assert deleted.status_code == 204
+    await other.book(days=24)  # the deleted endpoint's deliveries are not written
+    third = await hooks.register("http://127.0.0.1:9999/third", ["appointment.created"])
+    await other.book(days=25)
+    assert len(await hooks.deliveries(third["id"])) == 1

@@ -708,3 +708,44 @@ async def test_cliniko_and_native_bookings_publish_the_same_events(
         )
         assert await balance(client, tenant) == 100
     assert types[0] == types[1]
+
+
+async def test_an_update_overtaken_by_a_concurrent_change_is_checked_again(
+    client: httpx.AsyncClient, clinic: Clinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stated business is checked on the version read; when another change lands between
+    that read and the write, the appointment is read and checked again (no If-Match sent), or
+    the client's own If-Match is refused."""
+    from slotbook.application import checked_changes
+
+    created = await _create(client, clinic, at(16))
+    url = f"{IA}/{created['id']}"
+    real = checked_changes.change_appointment
+    writes: list[str] = []
+
+    async def overtaken(*args: Any, **kwargs: Any) -> Any:
+        if not writes:  # another client's change lands between the read and this write
+            writes.append("other")
+            other = await client.patch(
+                f"{NATIVE}/{created['id']}",
+                headers=clinic.tenant.headers,
+                json={"notes": "from another client"},
+            )
+            assert other.status_code == 200, other.text
+        writes.append("mine")
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(checked_changes, "change_appointment", overtaken)
+    body = {"business_id": str(clinic.business_id), "notes": "mine"}
+    updated = await client.patch(url, auth=clinic.auth, json=body)
+    assert updated.status_code == 200, updated.text
+    assert updated.json()["notes"] == "mine"
+    assert writes == ["other", "mine", "mine"]  # the first write was refused, then read again
+    native = await client.get(f"{NATIVE}/{created['id']}", headers=clinic.tenant.headers)
+    assert native.json()["version"] == 3  # booked, the other change, this one
+    writes.clear()
+    stale = await client.patch(
+        url, auth=clinic.auth, headers={"If-Match": '"3"'}, json={**body, "notes": "again"}
+    )
+    assert stale.status_code == 412, stale.text
+    assert writes == ["other", "mine"]  # the client's own version: not retried

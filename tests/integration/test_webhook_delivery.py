@@ -157,6 +157,10 @@ async def test_gone_disables_and_redirects_are_not_followed(
     endpoint = (await client.get(f"/api/v1/webhooks/{gone['id']}", headers=tenant.headers)).json()
     assert endpoint["active"] is False
     assert "410" in endpoint["disabledReason"]
+    # The app kept the endpoints it had read: the worker disabling one reaches its next event.
+    await hooks.book(days=31)
+    assert len(await hooks.deliveries(gone["id"])) == 1
+    assert len(await hooks.deliveries(redirect["id"])) == 2
 
 
 async def test_rotation_overlap_sends_two_signatures(

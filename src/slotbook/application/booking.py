@@ -17,8 +17,14 @@ from slotbook.application.agenda import DepartmentAgenda, agenda_of, type_of
 from slotbook.application.availability import Agenda, load_agenda
 from slotbook.application.clients import ClientUpsert, Party, resolve_party
 from slotbook.application.credits import note_low_balance
-from slotbook.application.history import Writer, record_created
-from slotbook.application.ports import NewAppointment, NewTime, Services, UnitOfWork
+from slotbook.application.history import Writer, creation_entry
+from slotbook.application.ports import (
+    CreationEntry,
+    NewAppointment,
+    NewTime,
+    Services,
+    UnitOfWork,
+)
 from slotbook.application.representation import publish
 from slotbook.domain.appointments import Appointment, AppointmentDetails, AppointmentStatus
 from slotbook.domain.clients import check_no_shows, no_show_window_start
@@ -153,8 +159,8 @@ async def book(
         repeated_from_id=repeated_from_id,
     )
 
-    async def insert(slot: NewTime) -> tuple[int, datetime]:
-        new = NewAppointment(
+    def new_appointment(slot: NewTime) -> NewAppointment:
+        return NewAppointment(
             department_id=department.id,
             worker_id=slot.worker_id,
             name=party.name,
@@ -179,7 +185,15 @@ async def book(
             repeated_from_id=repeated_from_id,
             cancel_token=request.cancel_token,
         )
-        return await uow.appointments.add(new, now)
+
+    def history(slot: NewTime) -> CreationEntry:
+        return creation_entry(Writer.of(principal), _booked(appointment, 0, now, slot))
+
+    async def insert(slot: NewTime) -> tuple[int, datetime]:
+        return await uow.appointments.add(new_appointment(slot), now, history(slot))
+
+    async def insert_unless_taken(slot: NewTime) -> tuple[int, datetime] | None:
+        return await uow.appointments.add_unless_taken(new_appointment(slot), now, history(slot))
 
     slot, (appointment_id, created_at) = await place(
         services,
@@ -193,9 +207,9 @@ async def book(
         insert,
         client_id=party.client_id,
         shuffled=department.show_admins_in_booking,
+        write_unless_taken=insert_unless_taken,
     )
     appointment = _booked(appointment, appointment_id, created_at, slot)
-    await record_created(uow, Writer.of(principal), appointment, now)
     # The debit locks the organization's row until the commit, which every booking of the
     # organization waits for: the writes that need no such lock go before it.
     balance = await uow.credits.spend(BOOKING_COST, LedgerReason.BOOKING, now, appointment_id)
@@ -262,6 +276,7 @@ async def place(
     moving: int | None = None,
     client_id: int | None = None,
     shuffled: bool = False,
+    write_unless_taken: Callable[[NewTime], Awaitable[T | None]] | None = None,
 ) -> tuple[NewTime, T]:
     """Find the booking's place (or appointment `moving`'s new one) against the rules and the
     schedule, inside the caller's write transaction, and `write` it there.
@@ -269,9 +284,10 @@ async def place(
     Locks, in the one order of docs/scheduling.md ("Lock order"): the client's, then only what
     this booking counts (a group session's places, or the stretches of a department's
     counters). A worker's overlaps are refused by the database itself (exclusion constraint,
-    SQLite trigger): a worker chosen here is tried in a savepoint, and when a concurrent
-    booking took it first the next free one is tried. `shuffled`: free workers are tried in
-    random order rather than least loaded first."""
+    SQLite trigger): a worker chosen here is tried with `write_unless_taken` (else `write` in a
+    savepoint), and when a concurrent booking took it first the next free one is tried; the
+    last one is written with `write`, whose refusal is the booking's. `shuffled`: free
+    workers are tried in random order rather than least loaded first."""
     now = services.clock.now()
     department = cached.department
     agenda = await load_agenda(
@@ -345,6 +361,13 @@ async def place(
         order = await _fair_order(uow, agenda, free, starts_at, moving)
     for number, chosen in enumerate(order, start=1):
         slot = at(chosen)
+        if not sessions and number == len(order):
+            return slot, await write(slot)
+        if not sessions and write_unless_taken is not None:
+            written = await write_unless_taken(slot)
+            if written is not None:
+                return slot, written
+            continue
         try:
             async with uow.savepoint():
                 if sessions:

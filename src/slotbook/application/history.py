@@ -9,7 +9,13 @@ from typing import Any
 
 from slotbook.application.access import Principal, Scope, require
 from slotbook.application.lookups import appointment_to_read
-from slotbook.application.ports import NewHistoryEntry, Page, Services, UnitOfWork
+from slotbook.application.ports import (
+    CreationEntry,
+    NewHistoryEntry,
+    Page,
+    Services,
+    UnitOfWork,
+)
 from slotbook.domain.appointments import Appointment
 from slotbook.domain.errors import Conflict
 from slotbook.domain.history import Actor, HistoryAction, HistoryEntry, change_between
@@ -30,17 +36,9 @@ class Writer:
 SWEEPER = Writer(Actor.SWEEP)
 
 
-async def record_created(
-    uow: UnitOfWork, writer: Writer, appointment: Appointment, now: datetime
-) -> None:
-    entry = NewHistoryEntry(
-        appointment.id,
-        HistoryAction.CREATED,
-        writer.actor,
-        writer.api_key_id,
-        change_between(None, appointment),
-    )
-    await uow.history.append([entry], now)
+def creation_entry(writer: Writer, appointment: Appointment) -> CreationEntry:
+    """The history entry of `appointment`'s creation (written with it: `appointments.add`)."""
+    return CreationEntry(writer.actor, writer.api_key_id, change_between(None, appointment))
 
 
 async def save(

@@ -107,6 +107,15 @@ class NewAppointment:
 
 
 @dataclass(frozen=True, slots=True)
+class CreationEntry:
+    """The history entry of an appointment's creation, written with the appointment."""
+
+    actor: Actor
+    api_key_id: int | None
+    change: Change
+
+
+@dataclass(frozen=True, slots=True)
 class NewTime:
     """Where a booked or rescheduled appointment goes (all of it is replaced at once)."""
 
@@ -223,7 +232,19 @@ class GridAppointment:
 
 
 class AppointmentRepository(Protocol):
-    async def add(self, new: NewAppointment, now: datetime) -> tuple[int, datetime]: ...
+    async def add(
+        self, new: NewAppointment, now: datetime, history: CreationEntry
+    ) -> tuple[int, datetime]:
+        """The new appointment and the history entry of its creation; (its id, created_at)."""
+        ...
+
+    async def add_unless_taken(
+        self, new: NewAppointment, now: datetime, history: CreationEntry
+    ) -> tuple[int, datetime] | None:
+        """`add`, or None and nothing written when the database's overlap guard refuses it
+        (the worker's time was taken by a concurrent booking); the transaction goes on."""
+        ...
+
     async def get(self, appointment_id: int) -> Appointment | None: ...
     async def list(
         self, criteria: AppointmentFilter, page: int, size: int

@@ -18,6 +18,7 @@ from uuid import uuid4
 from slotbook.application.access import ALL_SCOPES, Principal
 from slotbook.application.agenda import AgendaCache
 from slotbook.application.ports import (
+    CreationEntry,
     NewAppointment,
     NewHistoryEntry,
     Services,
@@ -25,8 +26,9 @@ from slotbook.application.ports import (
 )
 from slotbook.domain.appointments import ACTIVE_STATUSES, AppointmentStatus
 from slotbook.domain.credits import LedgerReason
-from slotbook.domain.errors import InsufficientCredits
+from slotbook.domain.errors import InsufficientCredits, SlotConflict
 from slotbook.domain.events import EventType
+from slotbook.domain.history import HistoryAction
 from slotbook.domain.organizations import Department, Worker
 from slotbook.domain.rules import slot_unavailable
 from slotbook.domain.schedules import (
@@ -198,7 +200,9 @@ class FakeAppointments:
         self.db = db
         self.mine: list[int] = []  # ids this unit of work inserted, in order
 
-    async def add(self, new: NewAppointment, now: datetime) -> tuple[int, datetime]:
+    async def add(
+        self, new: NewAppointment, now: datetime, history: CreationEntry
+    ) -> tuple[int, datetime]:
         # The exclusion constraint: a worker's active blocked times never overlap.
         db = self.db
         if new.worker_id in db.taken_first:
@@ -217,7 +221,22 @@ class FakeAppointments:
         stored = Stored(next(db.ids), new)
         db.appointments.append(stored)
         self.mine.append(stored.id)
+        db.history.append(
+            NewHistoryEntry(
+                stored.id, HistoryAction.CREATED, history.actor, history.api_key_id, history.change
+            )
+        )
         return stored.id, now
+
+    async def add_unless_taken(
+        self, new: NewAppointment, now: datetime, history: CreationEntry
+    ) -> tuple[int, datetime] | None:
+        try:
+            return await self.add(new, now, history)  # a refused add writes nothing here
+        except SlotConflict as refused:
+            if refused.code != "SLOT_UNAVAILABLE":
+                raise
+            return None
 
     async def count_no_shows(self, client_id: int, since: datetime) -> int:
         return 0

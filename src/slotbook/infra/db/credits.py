@@ -1,19 +1,65 @@
-"""The organization's credits: balance, ledger and debits."""
+"""The organization's credits: balance, ledger and debits.
+
+A change of the balance and its ledger row are one statement on PostgreSQL (a data-modifying
+CTE: one round trip while the organization's row is locked), two on SQLite."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Integer, String, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from slotbook.application.ports import Page
 from slotbook.domain.credits import LedgerEntry, LedgerReason
 from slotbook.domain.errors import InsufficientCredits
 from slotbook.infra.db.repositories import _Scoped
+from slotbook.infra.db.schema_base import UTCDateTime
 from slotbook.infra.db.tables import credit_ledger, organization
 
 _CREDITS = select(organization.c.credits, organization.c.credits_low_threshold)
+
+# Built once: every booking runs them. One conditional UPDATE is the whole race-free change:
+# it row-locks the organization and refuses to go below zero, so concurrent bookings can never
+# overspend. The credits.low threshold comes back with the balance: comparing them costs the
+# hot path no query.
+_ORG = bindparam("p_org", type_=Integer)
+_DELTA = bindparam("p_delta", type_=Integer)
+_CHANGE = (
+    update(organization)
+    .where(organization.c.id == _ORG, organization.c.credits + _DELTA >= 0)
+    .values(credits=organization.c.credits + _DELTA)
+    .returning(organization.c.credits, organization.c.credits_low_threshold)
+)
+_REASON = bindparam("p_reason", type_=String)
+_APPOINTMENT = bindparam("p_appointment", type_=Integer)
+_NOW = bindparam("p_now", type_=UTCDateTime())
+_SQLITE_LEDGER = insert(credit_ledger).values(
+    organization_id=_ORG,
+    delta=_DELTA,
+    balance_after=bindparam("p_balance", type_=Integer),
+    reason=_REASON,
+    appointment_id=_APPOINTMENT,
+    created_at=_NOW,
+)
+
+
+def _postgresql_change() -> Any:
+    change = _CHANGE.cte("change")
+    row = {
+        "organization_id": _ORG,
+        "delta": _DELTA,
+        "balance_after": change.c.credits,
+        "reason": _REASON,
+        "appointment_id": _APPOINTMENT,
+        "created_at": _NOW,
+    }
+    ledger = insert(credit_ledger).from_select(list(row), select(*row.values()))
+    return select(change.c.credits, change.c.credits_low_threshold).add_cte(ledger.cte("ledger"))
+
+
+_PG_CHANGE = _postgresql_change()
 
 
 class SqlCredits(_Scoped):
@@ -41,31 +87,20 @@ class SqlCredits(_Scoped):
         now: datetime,
         appointment_id: int | None = None,
     ) -> int | None:
-        # One conditional UPDATE is the whole race-free debit: it row-locks the organization
-        # and refuses to go below zero, so concurrent bookings can never overspend.
-        row = (
-            await self._conn.execute(
-                update(organization)
-                .where(organization.c.id == self._org, organization.c.credits + delta >= 0)
-                .values(credits=organization.c.credits + delta)
-                # The credits.low threshold comes back with the balance: comparing them costs
-                # the hot path no query.
-                .returning(organization.c.credits, organization.c.credits_low_threshold)
-            )
-        ).first()
+        values = {
+            "p_org": self._org,
+            "p_delta": delta,
+            "p_reason": reason.value,
+            "p_appointment": appointment_id,
+            "p_now": now,
+        }
+        postgresql = self._conn.dialect.name == "postgresql"
+        row = (await self._conn.execute(_PG_CHANGE if postgresql else _CHANGE, values)).first()
         if row is None:
             return None
         balance, self.threshold_seen = row
-        await self._conn.execute(
-            insert(credit_ledger).values(
-                organization_id=self._org,
-                delta=delta,
-                balance_after=balance,
-                reason=reason.value,
-                appointment_id=appointment_id,
-                created_at=now,
-            )
-        )
+        if not postgresql:
+            await self._conn.execute(_SQLITE_LEDGER, {**values, "p_balance": balance})
         return int(balance)
 
     async def standing(self) -> tuple[int, int | None]:

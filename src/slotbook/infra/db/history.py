@@ -11,7 +11,7 @@ from sqlalchemy import func, insert, select
 
 from slotbook.application.ports import NewHistoryEntry, Page
 from slotbook.domain.history import Actor, Change, HistoryAction, HistoryEntry
-from slotbook.infra.db.repositories import _Scoped
+from slotbook.infra.db.repositories import _Scoped, changes_text
 from slotbook.infra.db.tables import api_key, appointment_event
 
 
@@ -29,30 +29,27 @@ def _entry(row: Any) -> HistoryEntry:
     )
 
 
-def _changes(entry: NewHistoryEntry) -> str:
-    change = entry.change
-    return orjson.dumps({"values": change.values, "personal": list(change.personal)}).decode()
+_APPEND = insert(appointment_event)  # built once; the values are bound by column name
 
 
 class SqlHistory(_Scoped):
     async def append(self, entries: Sequence[NewHistoryEntry], now: datetime) -> None:
         if not entries:
             return
-        await self._conn.execute(
-            insert(appointment_event),
-            [
-                {
-                    "organization_id": self._org,
-                    "appointment_id": e.appointment_id,
-                    "action": e.action.value,
-                    "actor": e.actor.value,
-                    "api_key_id": e.api_key_id,
-                    "changes": _changes(e),
-                    "created_at": now,
-                }
-                for e in entries
-            ],
-        )
+        rows = [
+            {
+                "organization_id": self._org,
+                "appointment_id": e.appointment_id,
+                "action": e.action.value,
+                "actor": e.actor.value,
+                "api_key_id": e.api_key_id,
+                "changes": changes_text(e.change),
+                "created_at": now,
+            }
+            for e in entries
+        ]
+        # One entry (a booking's) is one plain INSERT; several are executemany.
+        await self._conn.execute(_APPEND, rows[0] if len(rows) == 1 else rows)
 
     async def list(self, appointment_id: int, page: int, size: int) -> Page[HistoryEntry]:
         where = (

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import Table, delete, insert, select, text, update
+from sqlalchemy import Table, bindparam, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -38,6 +38,10 @@ from slotbook.infra.db.tables import (
     worker,
 )
 from slotbook.infra.db.waitlist import offer_owner, organizations_with_due_work
+
+# Every request reads its key: the statement is built once (SQLAlchemy then finds its compiled
+# form by a cache key computed once, not per request).
+_KEY_BY_HASH = select(api_key).where(api_key.c.key_hash == bindparam("key_hash"))
 
 
 def _stored_key(row: Any) -> StoredApiKey:
@@ -222,9 +226,12 @@ class SqlRegistry:
 
     async def find_api_key(self, key_hash: str) -> StoredApiKey | None:
         async with self._engine.connect() as conn:
-            row = (
-                await conn.execute(select(api_key).where(api_key.c.key_hash == key_hash))
-            ).first()
+            if conn.dialect.name == "postgresql":
+                # One read needs no transaction: without one it is one round trip instead of
+                # BEGIN, SELECT and ROLLBACK, and no ROLLBACK makes psycopg drop (and the next
+                # requests prepare again) the connection's prepared statements (engine.py).
+                conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            row = (await conn.execute(_KEY_BY_HASH, {"key_hash": key_hash})).first()
         return _stored_key(row) if row else None
 
     async def touch_api_key(self, key_id: int, now: datetime) -> None:

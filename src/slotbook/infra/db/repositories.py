@@ -4,23 +4,37 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, insert, select, update
+import orjson
+from sqlalchemy import Integer, String, Text, and_, bindparam, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
-from slotbook.application.ports import AppointmentFilter, GridAppointment, NewAppointment, Page
+from slotbook.application.ports import (
+    AppointmentFilter,
+    CreationEntry,
+    GridAppointment,
+    NewAppointment,
+    Page,
+)
 from slotbook.domain.appointments import Appointment, AppointmentStatus, CancellationReason
 from slotbook.domain.branding import Branding, Logo
+from slotbook.domain.errors import SlotConflict
+from slotbook.domain.history import Change, HistoryAction
 from slotbook.domain.organizations import Department, Organization
 from slotbook.domain.policy import NoShowRule
 from slotbook.domain.reminders import format_offsets, parse_offsets
 from slotbook.domain.waitlist import HELD_STATUS
 from slotbook.infra.db.agenda_version import AgendaVersion
 from slotbook.infra.db.listing import listing_conditions, listing_order
+from slotbook.infra.db.overlap_guard import refusal
 from slotbook.infra.db.tables import (
     appointment,
+    appointment_event,
     department,
     organization,
 )
@@ -289,45 +303,120 @@ class SqlDepartments(_Scoped):
         )
 
 
+def changes_text(change: Change) -> str:
+    """A change as the history's `changes` column keeps it."""
+    return orjson.dumps({"values": change.values, "personal": list(change.personal)}).decode()
+
+
+# A booking's insert and its history entry, built once per dialect (from the columns
+# `SqlAppointments._columns` names). On PostgreSQL they are one statement (a data-modifying
+# CTE: one round trip); its variant for auto-assignment writes nothing, and returns no row,
+# when a constraint refuses the appointment: the overlap guard (an exclusion constraint) when
+# the worker's time was taken by a concurrent booking.
+_ENTRY = {
+    "action": bindparam("h_action", HistoryAction.CREATED.value, type_=String),
+    "actor": bindparam("h_actor", type_=String),
+    "api_key_id": bindparam("h_api_key_id", type_=Integer),
+    "changes": bindparam("h_changes", type_=Text),
+}
+
+
+@cache
+def _add_statements(columns: tuple[str, ...], postgresql: bool, unless_taken: bool) -> Any:
+    """The insert of an appointment with `columns` (bound as `a_<column>`) and of its history
+    entry: one statement on PostgreSQL, two on SQLite."""
+    new = {name: bindparam(f"a_{name}", type_=appointment.c[name].type) for name in columns}
+    entry: dict[str, Any] = {
+        **_ENTRY,
+        "organization_id": new["organization_id"],
+        "created_at": new["created_at"],
+    }
+    returned = (appointment.c.id, appointment.c.created_at)
+    if not postgresql:
+        entry["appointment_id"] = bindparam("h_appointment_id", type_=Integer)
+        return (
+            insert(appointment).values(new).returning(*returned),
+            insert(appointment_event).values(entry),
+        )
+    add = pg_insert(appointment).values(new)
+    if unless_taken:
+        add = add.on_conflict_do_nothing()
+    added = add.returning(*returned).cte("added")
+    entry["appointment_id"] = added.c.id
+    history = insert(appointment_event).from_select(list(entry), select(*entry.values()))
+    return select(added.c.id, added.c.created_at).add_cte(history.cte("history")), None
+
+
 class SqlAppointments(_Scoped):
-    async def add(self, new: NewAppointment, now: datetime) -> tuple[int, datetime]:
+    def _columns(self, new: NewAppointment, now: datetime) -> dict[str, Any]:
         ends_at = new.ends_at or new.starts_at + LEGACY_DURATION
-        row = (
-            await self._conn.execute(
-                insert(appointment)
-                .values(
-                    organization_id=self._org,
-                    department_id=new.department_id,
-                    worker_id=new.worker_id,
-                    name=new.name,
-                    external_user_id=new.external_user_id,
-                    starts_at=new.starts_at,
-                    status=AppointmentStatus.SCHEDULED.value,
-                    qr_token=new.qr_token,
-                    created_by_key_id=new.created_by_key_id,
-                    created_at=now,
-                    updated_at=now,
-                    ends_at=ends_at,
-                    appointment_type_id=new.appointment_type_id,
-                    blocked_from=new.blocked_from or new.starts_at,
-                    blocked_until=new.blocked_until or ends_at,
-                    session_key=new.session_key or new.qr_token,
-                    client_id=new.client_id,
-                    patient_id=new.patient_id,
-                    notes=new.notes,
-                    reason=new.reason,
-                    is_urgent=new.is_urgent,
-                    source=new.source,
-                    from_web=new.from_web,
-                    telehealth_url=new.telehealth_url,
-                    repeated_from_id=new.repeated_from_id,
-                    uuid=new.uuid,
-                    cancel_token=new.cancel_token,
-                )
-                .returning(appointment.c.id, appointment.c.created_at)
-            )
-        ).one()
-        return row.id, row.created_at
+        return {
+            "organization_id": self._org,
+            "department_id": new.department_id,
+            "worker_id": new.worker_id,
+            "name": new.name,
+            "external_user_id": new.external_user_id,
+            "starts_at": new.starts_at,
+            "status": AppointmentStatus.SCHEDULED.value,
+            "qr_token": new.qr_token,
+            "created_by_key_id": new.created_by_key_id,
+            "created_at": now,
+            "updated_at": now,
+            "ends_at": ends_at,
+            "appointment_type_id": new.appointment_type_id,
+            "blocked_from": new.blocked_from or new.starts_at,
+            "blocked_until": new.blocked_until or ends_at,
+            "session_key": new.session_key or new.qr_token,
+            "client_id": new.client_id,
+            "patient_id": new.patient_id,
+            "notes": new.notes,
+            "reason": new.reason,
+            "is_urgent": new.is_urgent,
+            "source": new.source,
+            "from_web": new.from_web,
+            "telehealth_url": new.telehealth_url,
+            "repeated_from_id": new.repeated_from_id,
+            "uuid": new.uuid,
+            "cancel_token": new.cancel_token,
+        }
+
+    async def _add(
+        self, new: NewAppointment, now: datetime, history: CreationEntry, unless_taken: bool
+    ) -> tuple[int, datetime] | None:
+        columns = self._columns(new, now)
+        values = {f"a_{name}": value for name, value in columns.items()}
+        values["h_actor"] = history.actor.value
+        values["h_api_key_id"] = history.api_key_id
+        values["h_changes"] = changes_text(history.change)
+        postgresql = self._conn.dialect.name == "postgresql"
+        add, entry = _add_statements(tuple(columns), postgresql, unless_taken)
+        row = (await self._conn.execute(add, values)).first()
+        if row is not None and entry is not None:
+            await self._conn.execute(entry, {**values, "h_appointment_id": row.id})
+        return (row.id, row.created_at) if row is not None else None
+
+    async def add(
+        self, new: NewAppointment, now: datetime, history: CreationEntry
+    ) -> tuple[int, datetime]:
+        added = await self._add(new, now, history, unless_taken=False)
+        assert added is not None  # a refusal raises
+        return added
+
+    async def add_unless_taken(
+        self, new: NewAppointment, now: datetime, history: CreationEntry
+    ) -> tuple[int, datetime] | None:
+        if self._conn.dialect.name == "postgresql":
+            # No savepoint: ON CONFLICT DO NOTHING leaves the transaction as it was (a ROLLBACK
+            # TO SAVEPOINT would also make psycopg drop its prepared statements, engine.py).
+            return await self._add(new, now, history, unless_taken=True)
+        try:
+            async with self._conn.begin_nested():
+                return await self.add(new, now, history)
+        except DBAPIError as error:
+            refused = refusal(error)
+            if isinstance(refused, SlotConflict) and refused.code == "SLOT_UNAVAILABLE":
+                return None
+            raise
 
     async def get(self, appointment_id: int) -> Appointment | None:
         row = (

@@ -16,7 +16,7 @@ from slotbook.infra.db.clients import SqlClients, SqlPatients
 from slotbook.infra.db.credits import SqlCredits
 from slotbook.infra.db.history import SqlHistory
 from slotbook.infra.db.idempotency import pending_commit
-from slotbook.infra.db.outbox import SqlOutbox
+from slotbook.infra.db.outbox import SqlOutbox, WebhookSubscriptions
 from slotbook.infra.db.overlap_guard import refusal
 from slotbook.infra.db.public_ids import SqlPublicIds
 from slotbook.infra.db.repositories import (
@@ -44,8 +44,16 @@ class SqlUnitOfWork:
     webhooks: SqlWebhooks
     waitlist: SqlWaitlist
 
-    def __init__(self, engine: AsyncEngine, organization_id: int, *, write: bool) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        organization_id: int,
+        *,
+        write: bool,
+        subscriptions: WebhookSubscriptions | None = None,
+    ) -> None:
         self._engine = engine
+        self._subscriptions = subscriptions
         self.organization_id = organization_id
         self._write = write
         self._connection: AsyncConnection | None = None
@@ -68,7 +76,7 @@ class SqlUnitOfWork:
         self.organization = SqlOrganization(connection, org)
         self.departments = SqlDepartments(connection, org)
         self.appointments = SqlAppointmentStore(connection, org)
-        self.outbox = SqlOutbox(connection, org)
+        self.outbox = SqlOutbox(connection, org, agenda, self._subscriptions)
         self.credits = SqlCredits(connection, org)
         self.scheduling = SqlScheduling(connection, org, agenda)
         self.appointment_types = SqlAppointmentTypes(connection, org, agenda)
@@ -77,7 +85,7 @@ class SqlUnitOfWork:
         self.patients = SqlPatients(connection, org)
         self.history = SqlHistory(connection, org)
         self.public_ids = SqlPublicIds(connection, org)
-        self.webhooks = SqlWebhooks(connection, org)
+        self.webhooks = SqlWebhooks(connection, org, agenda)
         self.waitlist = SqlWaitlist(connection, org)
         return self
 
@@ -147,6 +155,10 @@ def _raise_refusal(error: BaseException) -> None:
 class SqlUnitOfWorkFactory:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+        # The process's webhook endpoints, per organization and version (infra/db/outbox.py).
+        self._subscriptions = WebhookSubscriptions()
 
     def __call__(self, organization_id: int, *, write: bool) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._engine, organization_id, write=write)
+        return SqlUnitOfWork(
+            self._engine, organization_id, write=write, subscriptions=self._subscriptions
+        )

@@ -1,4 +1,7 @@
-"""Webhook endpoints of one organization, and the log of their deliveries."""
+"""Webhook endpoints of one organization, and the log of their deliveries.
+
+Every change of which endpoints receive which events adds one to the organization's agenda
+version, in its transaction: each process keeps the endpoints by that version (outbox.py)."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from slotbook.application.ports import (
     WebhookEndpoint,
 )
 from slotbook.domain.events import DeliveryStatus, EventType
+from slotbook.infra.db.agenda_version import AgendaVersion
 from slotbook.infra.db.tables import (
     outbox_event,
     webhook_attempt,
@@ -44,9 +48,12 @@ def _endpoint(row: Any) -> WebhookEndpoint:
 
 
 class SqlWebhooks:
-    def __init__(self, connection: AsyncConnection, organization_id: int) -> None:
+    def __init__(
+        self, connection: AsyncConnection, organization_id: int, version: AgendaVersion
+    ) -> None:
         self._conn = connection
         self._org = organization_id
+        self._version = version
 
     def _mine(self, webhook_id: int) -> Any:
         return (webhook_endpoint.c.organization_id == self._org) & (
@@ -54,6 +61,7 @@ class SqlWebhooks:
         )
 
     async def add(self, new: NewWebhook, now: datetime) -> WebhookEndpoint:
+        await self._version.changed()
         row = (
             await self._conn.execute(
                 insert(webhook_endpoint)
@@ -118,10 +126,14 @@ class SqlWebhooks:
                 .returning(webhook_endpoint)
             )
         ).first()
+        if row is not None and (changes.events is not None or changes.active is not None):
+            await self._version.changed()
         return _endpoint(row) if row else None
 
     async def delete(self, webhook_id: int) -> bool:
         result = await self._conn.execute(delete(webhook_endpoint).where(self._mine(webhook_id)))
+        if result.rowcount:
+            await self._version.changed()
         return bool(result.rowcount)
 
     async def rotate_secret(

@@ -26,6 +26,7 @@ from sqlalchemy import Row, and_, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from slotbook.domain.events import DeliveryStatus
+from slotbook.infra.db.agenda_version import bump_agenda_version
 from slotbook.infra.db.tables import (
     outbox_event,
     webhook_attempt,
@@ -214,28 +215,38 @@ class DeliveryQueue:
                 .where(e.c.id.in_(failed))
                 .values(failing_since=func.coalesce(e.c.failing_since, now))
             )
+        disabled: set[int] = set()  # the organizations of the endpoints disabled
         if gone:
-            await conn.execute(
-                update(e)
-                .where(e.c.id.in_(gone))
-                .values(active=False, disabled_reason="The endpoint answered 410 Gone")
+            disabled.update(
+                await conn.scalars(
+                    update(e)
+                    .where(e.c.id.in_(gone))
+                    .values(active=False, disabled_reason="The endpoint answered 410 Gone")
+                    .returning(e.c.organization_id)
+                )
             )
         if exhausted:
-            await conn.execute(
-                update(e)
-                .where(
-                    and_(
-                        e.c.id.in_(exhausted),
-                        e.c.active.is_(True),
-                        e.c.failing_since <= now - self._disable_after,
+            disabled.update(
+                await conn.scalars(
+                    update(e)
+                    .where(
+                        and_(
+                            e.c.id.in_(exhausted),
+                            e.c.active.is_(True),
+                            e.c.failing_since <= now - self._disable_after,
+                        )
                     )
-                )
-                .values(
-                    active=False,
-                    disabled_reason="Disabled after failing for "
-                    f"{self._disable_after.total_seconds() / 3600:g} hours",
+                    .values(
+                        active=False,
+                        disabled_reason="Disabled after failing for "
+                        f"{self._disable_after.total_seconds() / 3600:g} hours",
+                    )
+                    .returning(e.c.organization_id)
                 )
             )
+        for organization_id in sorted(disabled):
+            # Each process keeps the active endpoints by this version (infra/db/outbox.py).
+            await bump_agenda_version(conn, organization_id)
 
 
 _CLAIMED_COLUMNS = (

@@ -32,17 +32,16 @@ from slotbook.api.schemas.common import MAX_ID
 from slotbook.application import appointments as use_cases
 from slotbook.application import booking
 from slotbook.application import series as series_cases
-from slotbook.application.access import Principal, Scope
+from slotbook.application.access import Scope
 from slotbook.application.appointment_details import (
     AppointmentChange,
     RescheduleRequest,
     archive_appointment,
-    change_appointment,
     find_conflicts,
 )
 from slotbook.application.cancellation import CancelRequest, cancel_appointment
+from slotbook.application.checked_changes import Disagreement, StatedFields, change_as_stated
 from slotbook.application.durations import booking_duration
-from slotbook.application.ports import Services
 from slotbook.domain.appointments import Appointment, AppointmentDetails
 from slotbook.domain.errors import AppointmentNotFound, VersionMismatch
 
@@ -78,8 +77,10 @@ def _appointment_id(value: int) -> int:
 def _ends_at_error(ends_at: datetime, starts_at: datetime, duration: timedelta) -> Response | None:
     """Slotbook computes the end from the appointment type; a stated end must agree with it."""
     expected = starts_at + duration
-    if ends_at == expected:
-        return None
+    return None if ends_at == expected else _wrong_end(expected, duration)
+
+
+def _wrong_end(expected: datetime, duration: timedelta) -> Response:
     minutes = int(duration.total_seconds() // 60)
     return not_saved(
         {
@@ -204,18 +205,13 @@ async def get_individual_appointment(
 
 
 _UNCHANGEABLE = {
-    "business_id": ("department_id", "cannot be changed: book a new appointment in the business"),
-    "patient_id": ("client_id", "cannot be changed: book a new appointment for the patient"),
+    "department_id": ("business_id", "cannot be changed: book a new appointment in the business"),
+    "client_id": ("patient_id", "cannot be changed: book a new appointment for the patient"),
 }
 
 
-async def _update(
-    services: Services,
-    principal: Principal,
-    appointment_id: int,
-    body: AppointmentUpdateBody,
-    if_match: frozenset[int] | None,
-) -> Appointment | Response:
+def _refusal(body: AppointmentUpdateBody) -> Response | None:
+    """What seed 003 refuses in the body alone, before anything is read."""
     sent = body.model_fields_set
     for name in ("starts_at", "business_id", "patient_id", "practitioner_id"):
         if name in sent and getattr(body, name) is None:
@@ -224,41 +220,16 @@ async def _update(
         return not_saved({"appointment_type_id": ["can't be blank"]})
     if body.repeat_rule is not None:
         return not_saved({"repeat_rule": ["cannot be changed: a series is set when it is booked"]})
-    if {"business_id", "patient_id"} & sent or body.ends_at is not None:
-        # What the body must agree with is read first; the change is then made only on that
-        # very version (If-Match), so nothing can slip in between.
-        current = await use_cases.get_appointment(services, principal, appointment_id)
-        for name, (attribute, text) in _UNCHANGEABLE.items():
-            if name in sent and getattr(body, name) != getattr(current, attribute):
-                return not_saved({name: [text]})
-        if body.ends_at is not None:
-            duration = await booking_duration(
-                services,
-                principal,
-                Scope.APPOINTMENTS_WRITE,
-                current.department_id,
-                body.appointment_type_id or current.appointment_type_id,
-            )
-            refused = _ends_at_error(body.ends_at, body.starts_at or current.starts_at, duration)
-            if refused is not None:
-                return refused
-        if if_match is None:
-            if_match = frozenset({current.version})
-        elif current.version not in if_match:
-            raise VersionMismatch("appointment", current.version)
-    move_fields = {"starts_at", "practitioner_id", "appointment_type_id"} & sent
-    move = (
-        RescheduleRequest(body.starts_at, body.practitioner_id, body.appointment_type_id)
-        if move_fields
-        else None
-    )
-    values: dict[str, object] = {"notes": body.notes} if "notes" in sent else {}
-    return await change_appointment(
-        services,
-        principal,
-        appointment_id,
-        AppointmentChange(move=move, values=values, if_match=if_match),
-    )
+    return None
+
+
+def _disagreement(found: Disagreement) -> Response:
+    if found.field == "ends_at":
+        assert found.expected_end is not None
+        assert found.duration is not None
+        return _wrong_end(found.expected_end, found.duration)
+    name, text = _UNCHANGEABLE[found.field]
+    return not_saved({name: [text]})
 
 
 @router.patch(RESOURCE + "/{appointment_id:int}")
@@ -272,18 +243,35 @@ async def update_individual_appointment(
 ) -> Response:
     expected = expected_versions(if_match)
     appointment_id = _appointment_id(appointment_id)
-    # The version read for the checks may be overtaken by a concurrent change: read again.
-    for attempt in range(3):
-        try:
-            result = await _update(services, principal, appointment_id, body, expected)
-        except VersionMismatch as error:
-            if expected is not None or attempt == 2:
-                return domain_response(error)
-            continue
-        if isinstance(result, Response):
-            return result
-        return _one(request, result)
-    raise AssertionError("unreachable")
+    refused = _refusal(body)
+    if refused is not None:
+        return refused
+    sent = body.model_fields_set
+    move_fields = {"starts_at", "practitioner_id", "appointment_type_id"} & sent
+    move = (
+        RescheduleRequest(body.starts_at, body.practitioner_id, body.appointment_type_id)
+        if move_fields
+        else None
+    )
+    values: dict[str, object] = {"notes": body.notes} if "notes" in sent else {}
+    stated = StatedFields(
+        department_id=body.business_id if "business_id" in sent else None,
+        client_id=body.patient_id if "patient_id" in sent else None,
+        ends_at=body.ends_at,
+    )
+    try:
+        result = await change_as_stated(
+            services,
+            principal,
+            appointment_id,
+            AppointmentChange(move=move, values=values, if_match=expected),
+            stated,
+        )
+    except VersionMismatch as error:
+        return domain_response(error)
+    if isinstance(result, Disagreement):
+        return _disagreement(result)
+    return _one(request, result)
 
 
 async def _archive(
