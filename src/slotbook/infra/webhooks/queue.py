@@ -8,11 +8,11 @@ at least once, and a repeat carries the same webhook-id. A result is recorded on
 delivery is still at the attempt that was claimed, so a late worker never overwrites a newer
 attempt's outcome.
 
-On PostgreSQL both are set-based, one statement each whatever the batch: the claim is one
-UPDATE … FROM … RETURNING with the endpoint and the event, and a batch of results is one
-statement over arrays (`unnest`) that inserts the attempts and updates the deliveries. Row by
-row (executemany) the results cost the worker more CPU than the HTTP requests did
-(docs/benchmarks.md, "Webhook delivery").
+Each is written once, for both databases: the claim is one UPDATE … RETURNING and one
+SELECT of what the claimed deliveries send; a batch of results is one multi-row INSERT of the
+attempts and one UPDATE of the deliveries sent with every row's values (psycopg pipelines
+it). A PostgreSQL-only statement over arrays (`unnest`) was measured and dropped: it wrote the
+same rows a second way.
 """
 
 from __future__ import annotations
@@ -83,22 +83,13 @@ class DeliveryQueue:
             .with_for_update(skip_locked=True, of=d)
         )
         async with self._engine.connect() as conn:
-            if conn.dialect.name == "postgresql":
-                async with conn.begin():
-                    # One statement: the endpoint and event rows are read, not locked.
-                    rows = await conn.execute(
-                        update(d)
-                        .where(
-                            d.c.id.in_(due.scalar_subquery()),
-                            e.c.id == d.c.endpoint_id,
-                            ev.c.id == d.c.event_id,
-                        )
-                        .values(next_attempt_at=now + lease, attempts=d.c.attempts + 1)
-                        .returning(*_CLAIMED_COLUMNS)
-                    )
-                    return sorted((_claimed(r, now) for r in rows), key=lambda c: c.delivery_id)
-            await conn.execution_options(sqlite_begin="IMMEDIATE")
+            if conn.dialect.name == "sqlite":
+                # SQLite has no row locks: the write lock taken at BEGIN keeps two workers
+                # from claiming one delivery.
+                await conn.execution_options(sqlite_begin="IMMEDIATE")
             async with conn.begin():
+                # Two statements on both databases (SQLite's RETURNING names only the updated
+                # table's columns): the claim, then what each claimed delivery sends.
                 claimed = (
                     (
                         await conn.execute(
@@ -127,18 +118,15 @@ class DeliveryQueue:
         if not results:
             return
         async with self._engine.connect() as conn:
-            if conn.dialect.name == "postgresql":
-                async with conn.begin():
-                    await conn.exec_driver_sql(_RECORD_POSTGRESQL, _record_arrays(results))
-                    await self._update_endpoints(conn, results, now)
-                return
-            await conn.execution_options(sqlite_begin="IMMEDIATE")
+            if conn.dialect.name == "sqlite":
+                await conn.execution_options(sqlite_begin="IMMEDIATE")
             async with conn.begin():
                 await self._record_rows(conn, results)
                 await self._update_endpoints(conn, results, now)
 
     async def _record_rows(self, conn: AsyncConnection, results: Sequence[DeliveryResult]) -> None:
-        """SQLite: the attempts and the deliveries' outcomes, row by row."""
+        """The attempts (one multi-row INSERT) and the deliveries' outcomes (one UPDATE sent
+        for all the rows: psycopg pipelines it)."""
         d = webhook_delivery
         await conn.execute(
             insert(webhook_attempt),
@@ -282,44 +270,3 @@ def _claimed(r: Row[Any], now: datetime) -> ClaimedDelivery:
         occurred_at=r.occurred_at,
         data=r.data,
     )
-
-
-# A batch of results in one statement: the attempts inserted and the deliveries updated from
-# the same arrays. A delivery no longer at the claimed attempt (its lease ran out and another
-# claim counted a newer one) or no longer pending keeps its outcome; its attempt is recorded.
-_RECORD_POSTGRESQL = f"""
-WITH r AS (
-    SELECT * FROM unnest(
-        %(id)s::int[], %(attempt)s::int[], %(organization_id)s::int[], %(status)s::text[],
-        %(next_attempt_at)s::timestamptz[], %(status_code)s::int[], %(error)s::text[],
-        %(latency_ms)s::int[], %(attempted_at)s::timestamptz[], %(delivered_at)s::timestamptz[]
-    ) AS r(id, attempt, organization_id, status, next_attempt_at, status_code, error,
-           latency_ms, attempted_at, delivered_at)
-), attempts AS (
-    INSERT INTO webhook_attempt
-        (organization_id, delivery_id, attempted_at, status_code, error, latency_ms)
-    SELECT organization_id, id, attempted_at, status_code, error, latency_ms FROM r
-)
-UPDATE webhook_delivery AS d
-SET status = r.status, next_attempt_at = r.next_attempt_at, last_status_code = r.status_code,
-    last_error = r.error, last_latency_ms = r.latency_ms, delivered_at = r.delivered_at
-FROM r
-WHERE d.id = r.id AND d.attempts = r.attempt AND d.status = '{DeliveryStatus.PENDING.value}'
-"""
-
-
-def _record_arrays(results: Sequence[DeliveryResult]) -> dict[str, list[Any]]:
-    return {
-        "id": [r.claimed.delivery_id for r in results],
-        "attempt": [r.claimed.attempt for r in results],
-        "organization_id": [r.claimed.organization_id for r in results],
-        "status": [r.outcome.value for r in results],
-        "next_attempt_at": [r.next_attempt_at for r in results],
-        "status_code": [r.status_code for r in results],
-        "error": [r.error for r in results],
-        "latency_ms": [r.latency_ms for r in results],
-        "attempted_at": [r.attempted_at for r in results],
-        "delivered_at": [
-            r.attempted_at if r.outcome is DeliveryStatus.DELIVERED else None for r in results
-        ],
-    }
