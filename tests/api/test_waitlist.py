@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import httpx
 
@@ -12,60 +10,7 @@ from slotbook.application.waitlist import sweep_waitlist
 from slotbook.bootstrap import Container
 from tests.scheduling_support import add_type, add_worker, set_worker_hours
 from tests.support import Tenant, TestClock, balance, future, make_tenant
-
-_users = itertools.count(1)
-
-
-def day(days: int) -> str:
-    return future(days)[:10]
-
-
-async def join(
-    http: httpx.AsyncClient, tenant: Tenant, expect: int = 201, **fields: Any
-) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "departmentId": tenant.department_id,
-        "earliest": day(1),
-        "latest": day(60),
-        "externalUserId": f"waiting-{next(_users)}",
-        "name": "Waiting Client",
-        **fields,
-    }
-    body = {k: v for k, v in body.items() if v is not None}
-    r = await http.post("/api/v1/waitlist", headers=tenant.headers, json=body)
-    assert r.status_code == expect, r.text
-    result: dict[str, Any] = r.json()
-    return result
-
-
-async def booked(
-    client: httpx.AsyncClient, tenant: Tenant, when: str, **fields: Any
-) -> dict[str, Any]:
-    body = {"departmentId": tenant.department_id, "dateTime": when, "name": "Regular", **fields}
-    r = await client.post("/api/v1/appointments", headers=tenant.headers, json=body)
-    assert r.status_code == 201, r.text
-    result: dict[str, Any] = r.json()
-    return result
-
-
-async def cancel(client: httpx.AsyncClient, tenant: Tenant, appointment_id: int) -> None:
-    r = await client.post(f"/api/v1/appointments/{appointment_id}/cancel", headers=tenant.headers)
-    assert r.status_code == 200, r.text
-
-
-async def entry(client: httpx.AsyncClient, tenant: Tenant, entry_id: int) -> dict[str, Any]:
-    r = await client.get(f"/api/v1/waitlist/{entry_id}", headers=tenant.headers)
-    assert r.status_code == 200, r.text
-    result: dict[str, Any] = r.json()
-    return result
-
-
-async def events(client: httpx.AsyncClient, tenant: Tenant, kind: str) -> list[dict[str, Any]]:
-    r = await client.get(
-        "/api/v1/changes", headers=tenant.headers, params={"after": 0, "limit": 1000}
-    )
-    assert r.status_code == 200, r.text
-    return [c for c in r.json()["changes"] if c["type"] == kind]
+from tests.waitlist_support import booked, cancel, day, entry, events, join
 
 
 async def test_joining_costs_nothing_and_one_client_waits_once(

@@ -19,8 +19,7 @@ from slotbook.bootstrap import Container, build
 from slotbook.config import Settings
 from tests.scheduling_support import set_worker_hours
 from tests.support import Tenant, balance, future
-
-_users = itertools.count(1)
+from tests.waitlist_support import booked, join, offered
 
 
 @pytest.fixture
@@ -39,32 +38,6 @@ class At:
 
     def now(self) -> datetime:
         return self._now
-
-
-async def _join(client: httpx.AsyncClient, tenant: Tenant) -> int:
-    r = await client.post(
-        "/api/v1/waitlist",
-        headers=tenant.headers,
-        json={
-            "departmentId": tenant.department_id,
-            "earliest": future(1)[:10],
-            "latest": future(60)[:10],
-            "externalUserId": f"racer-{next(_users)}",
-            "name": "Racer",
-        },
-    )
-    assert r.status_code == 201, r.text
-    return int(r.json()["id"])
-
-
-async def _book(client: httpx.AsyncClient, tenant: Tenant, when: str) -> int:
-    r = await client.post(
-        "/api/v1/appointments",
-        headers=tenant.headers,
-        json={"departmentId": tenant.department_id, "dateTime": when, "name": "Regular"},
-    )
-    assert r.status_code == 201, r.text
-    return int(r.json()["id"])
 
 
 async def _entries(client: httpx.AsyncClient, tenant: Tenant) -> list[dict[str, Any]]:
@@ -101,12 +74,12 @@ async def test_twenty_freed_times_go_to_twenty_entries_exactly_once(
     client, _ = racers
     await set_worker_hours(client, tenant, tenant.worker_id, "08:00", "20:00")
     times = [future(5 + d, hour) for d in range(4) for hour in (9, 10, 11, 14, 15)]
-    booked = [await _book(client, tenant, when) for when in times]
-    entries = [await _join(client, tenant) for _ in range(50)]
+    taken = [(await booked(client, tenant, when))["id"] for when in times]
+    entries = [(await join(client, tenant))["id"] for _ in range(50)]
     start = await balance(client, tenant)
 
     responses = await asyncio.gather(
-        *(client.post(f"/api/v1/appointments/{a}/cancel", headers=tenant.headers) for a in booked)
+        *(client.post(f"/api/v1/appointments/{a}/cancel", headers=tenant.headers) for a in taken)
     )
     assert [r.status_code for r in responses] == [200] * 20
 
@@ -128,10 +101,7 @@ async def test_a_held_time_is_never_double_booked(
     client, _ = racers
     await set_worker_hours(client, tenant, tenant.worker_id, "08:00", "20:00")
     when = future(6, 10)
-    taken = await _book(client, tenant, when)
-    waiting = await _join(client, tenant)
-    r = await client.post(f"/api/v1/appointments/{taken}/cancel", headers=tenant.headers)
-    assert r.status_code == 200
+    waiting = (await offered(client, tenant, when))["id"]
     start = await balance(client, tenant)
 
     attempts = [
@@ -159,13 +129,8 @@ async def test_an_accept_racing_the_expiry_books_or_is_told_expired_never_both(
     outcomes = set()
     for hour in range(9, 15):
         when = future(7, hour)
-        taken = await _book(client, tenant, when)
-        waiting = await _join(client, tenant)
-        r = await client.post(f"/api/v1/appointments/{taken}/cancel", headers=tenant.headers)
-        assert r.status_code == 200
-        offer = (await client.get(f"/api/v1/waitlist/{waiting}", headers=tenant.headers)).json()[
-            "offer"
-        ]
+        held = await offered(client, tenant, when)
+        waiting, offer = held["id"], held["offer"]
         expires = datetime.fromisoformat(offer["expiresAt"].replace("Z", "+00:00"))
         # The sweep lives at the expiry; the accept is made just before it, at once.
         sweeper = replace(container.services, clock=At(expires + timedelta(seconds=1)))
@@ -201,10 +166,7 @@ async def test_an_accept_racing_staff_withdrawing_the_entry_has_one_outcome(
     await set_worker_hours(client, tenant, tenant.worker_id, "08:00", "20:00")
     for hour in range(9, 13):
         when = future(8, hour)
-        taken = await _book(client, tenant, when)
-        waiting = await _join(client, tenant)
-        r = await client.post(f"/api/v1/appointments/{taken}/cancel", headers=tenant.headers)
-        assert r.status_code == 200
+        waiting = (await offered(client, tenant, when))["id"]
         start = await balance(client, tenant)
         accepted, withdrawn = await asyncio.gather(
             client.post(f"/api/v1/waitlist/{waiting}/accept", headers=tenant.headers),
@@ -221,4 +183,4 @@ async def test_an_accept_racing_staff_withdrawing_the_entry_has_one_outcome(
             assert withdrawn.json()["status"] == "LEFT"
             assert await _active_at(client, tenant, when) == 0
             assert await balance(client, tenant) == start
-            await _book(client, tenant, when)  # released for everyone
+            await booked(client, tenant, when)  # released for everyone

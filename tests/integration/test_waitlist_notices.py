@@ -11,6 +11,7 @@ from tests.integration.test_reminders import Inbox, inbox, sms_gateway
 from tests.receiver import Receiver
 from tests.scheduling_support import set_worker_hours
 from tests.support import Tenant, future
+from tests.waitlist_support import offered
 
 __all__ = ["inbox", "sms_gateway"]  # the fixtures, shared with the reminders' tests
 
@@ -24,32 +25,19 @@ async def test_an_offer_is_told_once_by_email_and_sms(
 ) -> None:
     await set_worker_hours(client, tenant, tenant.worker_id)
     when = future(9, 10)
-    r = await client.post(
-        "/api/v1/appointments",
-        headers=tenant.headers,
-        json={"departmentId": tenant.department_id, "dateTime": when, "name": "Regular"},
-    )
-    taken = r.json()["id"]
     email, phone = (
         f"offer-{tenant.organization_id}@example.org",
         f"+3360000{tenant.organization_id:04d}",
     )
-    joined = await client.post(
-        "/api/v1/waitlist",
-        headers=tenant.headers,
-        json={
-            "departmentId": tenant.department_id,
-            "earliest": future(1)[:10],
-            "latest": future(30)[:10],
-            "client": {"name": "Awa Camara", "email": email, "phone": phone},
-        },
+    held = await offered(
+        client,
+        tenant,
+        when,
+        externalUserId=None,
+        name=None,
+        client={"name": "Awa Camara", "email": email, "phone": phone},
     )
-    assert joined.status_code == 201, joined.text
-    r = await client.post(f"/api/v1/appointments/{taken}/cancel", headers=tenant.headers)
-    assert r.status_code == 200
-    offer = (
-        await client.get(f"/api/v1/waitlist/{joined.json()['id']}", headers=tenant.headers)
-    ).json()["offer"]
+    offer = held["offer"]
 
     notifier = waitlist_notifier(
         container,

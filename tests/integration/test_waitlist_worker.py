@@ -4,7 +4,6 @@ their expiry, and `slotbook sweep` killed mid-pass loses nothing."""
 from __future__ import annotations
 
 import asyncio
-import itertools
 import os
 import signal
 import subprocess
@@ -19,8 +18,7 @@ from slotbook.application.waitlist import sweep_waitlist
 from slotbook.bootstrap import Container
 from tests.scheduling_support import set_worker_hours
 from tests.support import Tenant, TestClock, future
-
-_users = itertools.count(1)
+from tests.waitlist_support import booked, cancel, events, join
 
 
 async def _lapsed_offers(
@@ -30,42 +28,13 @@ async def _lapsed_offers(
     (so their offers lapsed half an hour ago, in real time)."""
     await set_worker_hours(client, tenant, tenant.worker_id, "07:00", "21:00")
     whens = [future(3 + i // 10, 8 + i % 10) for i in range(times)]
-    booked = []
-    for when in whens:
-        r = await client.post(
-            "/api/v1/appointments",
-            headers=tenant.headers,
-            json={"departmentId": tenant.department_id, "dateTime": when, "name": "Regular"},
-        )
-        assert r.status_code == 201, r.text
-        booked.append(r.json()["id"])
-    entries = []
-    for _ in range(waiting):
-        r = await client.post(
-            "/api/v1/waitlist",
-            headers=tenant.headers,
-            json={
-                "departmentId": tenant.department_id,
-                "earliest": future(1)[:10],
-                "latest": future(40)[:10],
-                "externalUserId": f"worker-{next(_users)}",
-            },
-        )
-        assert r.status_code == 201, r.text
-        entries.append(r.json()["id"])
+    taken = [(await booked(client, tenant, when))["id"] for when in whens]
+    entries = [(await join(client, tenant))["id"] for _ in range(waiting)]
     clock.freeze(datetime.now(UTC) - timedelta(hours=1))
-    for appointment in booked:
-        r = await client.post(f"/api/v1/appointments/{appointment}/cancel", headers=tenant.headers)
-        assert r.status_code == 200, r.text
+    for appointment in taken:
+        await cancel(client, tenant, appointment)
     clock.frozen = None
     return entries
-
-
-async def _changes(client: httpx.AsyncClient, tenant: Tenant, kind: str) -> list[dict[str, Any]]:
-    r = await client.get(
-        "/api/v1/changes", headers=tenant.headers, params={"after": 0, "limit": 1000}
-    )
-    return [c for c in r.json()["changes"] if c["type"] == kind]
 
 
 async def _entries(client: httpx.AsyncClient, tenant: Tenant) -> dict[int, dict[str, Any]]:
@@ -94,12 +63,12 @@ async def _passed_on(client: httpx.AsyncClient, tenant: Tenant, first: list[int]
     holders = {e["offer"]["dateTime"]: e["id"] for e in entries.values() if e["offer"]}
     offered = [e["offer"]["dateTime"] for e in entries.values() if e["offer"]]
     assert len(offered) == len(set(offered)) == len(first)
-    expired = await _changes(client, tenant, "waitlist.expired")
+    expired = await events(client, tenant, "waitlist.expired")
     assert sorted(c["data"]["waitlistEntry"]["id"] for c in expired) == sorted(first)
     for change in expired:
         time = change["data"]["offer"]["dateTime"]
         assert holders[time] != change["data"]["waitlistEntry"]["id"]
-    assert len(await _changes(client, tenant, "waitlist.offered")) == 2 * len(first)
+    assert len(await events(client, tenant, "waitlist.offered")) == 2 * len(first)
 
 
 async def test_the_worker_passes_lapsed_offers_on_within_a_minute(
@@ -110,7 +79,7 @@ async def test_the_worker_passes_lapsed_offers_on_within_a_minute(
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            if len(await _changes(client, tenant, "waitlist.expired")) == 3:
+            if len(await events(client, tenant, "waitlist.expired")) == 3:
                 break
             await asyncio.sleep(0.5)
     finally:
@@ -131,7 +100,7 @@ async def test_a_sweep_killed_mid_pass_loses_no_offer(
     try:
         # Killed as soon as it has passed the first offer on (or whenever it stops).
         while sweep.poll() is None:
-            if await _changes(client, tenant, "waitlist.expired"):
+            if await events(client, tenant, "waitlist.expired"):
                 break
             await asyncio.sleep(0.01)
     finally:

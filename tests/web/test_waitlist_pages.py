@@ -3,16 +3,12 @@ accept link (accept, decline, gone), and the dashboard's queue where staff offer
 
 from __future__ import annotations
 
-import itertools
-from typing import Any
-
 import httpx
 
 from tests.scheduling_support import every_day
 from tests.support import Login, Tenant, future
+from tests.waitlist_support import join, offered
 from tests.web.dashboard import hidden, log_in, page_token
-
-_users = itertools.count(1)
 
 
 async def _open_hours(client: httpx.AsyncClient, tenant: Tenant) -> None:
@@ -22,35 +18,6 @@ async def _open_hours(client: httpx.AsyncClient, tenant: Tenant) -> None:
         json=every_day("08:00", "18:00"),
     )
     assert r.status_code == 200, r.text
-
-
-async def _offer(client: httpx.AsyncClient, tenant: Tenant, when: str) -> dict[str, Any]:
-    """An entry holding an offer of `when` (booked, joined, then cancelled through the API)."""
-    r = await client.post(
-        "/api/v1/appointments",
-        headers=tenant.headers,
-        json={"departmentId": tenant.department_id, "dateTime": when, "name": "Regular"},
-    )
-    assert r.status_code == 201, r.text
-    taken = r.json()["id"]
-    joined = await client.post(
-        "/api/v1/waitlist",
-        headers=tenant.headers,
-        json={
-            "departmentId": tenant.department_id,
-            "earliest": future(1)[:10],
-            "latest": future(40)[:10],
-            "externalUserId": f"page-{next(_users)}",
-            "name": "Awa Camara",
-        },
-    )
-    assert joined.status_code == 201, joined.text
-    r = await client.post(f"/api/v1/appointments/{taken}/cancel", headers=tenant.headers)
-    assert r.status_code == 200
-    entry = await client.get(f"/api/v1/waitlist/{joined.json()['id']}", headers=tenant.headers)
-    result: dict[str, Any] = entry.json()
-    assert result["status"] == "OFFERED"
-    return result
 
 
 def _path(url: str) -> str:
@@ -106,7 +73,7 @@ async def test_the_accept_link_books_the_offered_time(
 ) -> None:
     await _open_hours(client, tenant)
     when = future(6, 11)
-    entry = await _offer(client, tenant, when)
+    entry = await offered(client, tenant, when)
     link = _path(entry["offer"]["acceptUrl"])
     page = await client.get(link)
     assert page.status_code == 200, page.text
@@ -135,7 +102,7 @@ async def test_the_accept_link_declines_and_the_time_moves_on(
     client: httpx.AsyncClient, tenant: Tenant
 ) -> None:
     await _open_hours(client, tenant)
-    entry = await _offer(client, tenant, future(6, 15))
+    entry = await offered(client, tenant, future(6, 15))
     link = _path(entry["offer"]["acceptUrl"])
     token = hidden((await client.get(link)).text, "csrf_token")
     declined = await client.post(f"{link}/decline", data={"csrf_token": token})
@@ -150,35 +117,24 @@ async def test_staff_see_the_queue_and_offer_a_time(
     client: httpx.AsyncClient, tenant: Tenant, staff: Login
 ) -> None:
     await _open_hours(client, tenant)
-    held = await _offer(client, tenant, future(7, 9))
-    waiting = await client.post(
-        "/api/v1/waitlist",
-        headers=tenant.headers,
-        json={
-            "departmentId": tenant.department_id,
-            "earliest": future(1)[:10],
-            "latest": future(40)[:10],
-            "externalUserId": "page-staff",
-            "name": "Jean Dupont",
-        },
-    )
-    assert waiting.status_code == 201
+    held = await offered(client, tenant, future(7, 9))
+    waiting = await join(client, tenant, name="Jean Dupont")
     assert (await log_in(client, staff)).status_code == 303
     path = f"/dashboard/departments/{tenant.department_id}/waitlist"
     page = await client.get(path)
     assert page.status_code == 200, page.text
     assert f'data-entry-id="{held["id"]}" data-status="OFFERED"' in page.text
     assert 'class="countdown"' in page.text
-    assert f'data-entry-id="{waiting.json()["id"]}" data-status="WAITING"' in page.text
+    assert f'data-entry-id="{waiting["id"]}" data-status="WAITING"' in page.text
     assert "Jean Dupont" in page.text
     token = await page_token(client, path)
     day = future(8)[:10]
-    offered = await client.post(
-        f"{path}/{waiting.json()['id']}/offer",
+    sent = await client.post(
+        f"{path}/{waiting['id']}/offer",
         data={"csrf_token": token, "day": day, "time": "14:00", "worker": tenant.worker_id},
     )
-    assert offered.status_code == 303, offered.text
-    entry = await client.get(f"/api/v1/waitlist/{waiting.json()['id']}", headers=tenant.headers)
+    assert sent.status_code == 303, sent.text
+    entry = await client.get(f"/api/v1/waitlist/{waiting['id']}", headers=tenant.headers)
     assert entry.json()["offer"]["dateTime"] == f"{day}T14:00:00"
     outside = await client.post(
         f"{path}/{held['id']}/offer",

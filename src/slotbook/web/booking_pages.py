@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -25,6 +26,7 @@ from slotbook.web.booking_form import (
     moment_label,
     remember_csrf,
 )
+from slotbook.web.forms import text_field
 from slotbook.web.rendering import render, translator
 from slotbook.web.session import container_of
 
@@ -67,6 +69,11 @@ def zone_param(request: Request, department_zone: str, form_value: str | None = 
     if requested is not None and len(requested) > MAX_ZONE:
         requested = None
     return visitor_zone(requested, department_zone)
+
+
+def sent_zone(form: FormData) -> str | None:
+    """The visitor's zone the page sent back with the form (its hidden `tz`), if any."""
+    return text_field(form, "tz", MAX_ZONE) or None
 
 
 def query(**values: object) -> str:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query, Response
 from slotbook.api.deps import CurrentPrincipal, CurrentServices
 from slotbook.api.preconditions import IfMatch, expected_versions, set_etag
 from slotbook.api.schemas.appointments import AppointmentPatch, AppointmentRead
-from slotbook.api.schemas.common import MAX_ID, LanguageQuery, error_responses
+from slotbook.api.schemas.common import MAX_ID, LanguageQuery, PageFields, error_responses
 from slotbook.api.schemas.lifecycle import (
     CancelBody,
     Conflicts,
@@ -226,9 +226,5 @@ async def history(
     result = await appointment_history(services, principal, appointment_id, page, size)
     return HistoryPage(
         history=[HistoryEntryRead.of(e) for e in result.items],
-        page=result.page,
-        size=result.size,
-        total_elements=result.total,
-        total_pages=result.total_pages,
-        is_last=result.is_last,
+        **PageFields.of(result),
     )

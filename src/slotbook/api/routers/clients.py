@@ -15,7 +15,7 @@ from slotbook.api.schemas.clients import (
     PatientCreate,
     PatientRead,
 )
-from slotbook.api.schemas.common import MAX_ID, Email, ShortText, error_responses
+from slotbook.api.schemas.common import MAX_ID, Email, PageFields, ShortText, error_responses
 from slotbook.application import clients as use_cases
 from slotbook.domain.errors import InvalidRequest
 
@@ -58,11 +58,7 @@ async def list_clients(
     result = await use_cases.list_clients(services, principal, search, page, size)
     return ClientPage(
         clients=[ClientRead.of(c) for c in result.items],
-        page=result.page,
-        size=result.size,
-        total_elements=result.total,
-        total_pages=result.total_pages,
-        is_last=result.is_last,
+        **PageFields.of(result),
     )
 
 

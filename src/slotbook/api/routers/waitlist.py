@@ -9,7 +9,15 @@ from fastapi import APIRouter, Path, Query, Response
 
 from slotbook.api.deps import CurrentPrincipal, CurrentServices
 from slotbook.api.schemas.appointments import AppointmentRead
-from slotbook.api.schemas.common import MAX_ID, Id, PageNumber, PageSize, ShortText, error_responses
+from slotbook.api.schemas.common import (
+    MAX_ID,
+    Id,
+    PageFields,
+    PageNumber,
+    PageSize,
+    ShortText,
+    error_responses,
+)
 from slotbook.api.schemas.waitlist import (
     WaitlistEntryRead,
     WaitlistJoin,
@@ -78,11 +86,7 @@ async def list_waitlist(
     result = await use_cases.list_waitlist(services, principal, query, page, size)
     return WaitlistPage(
         entries=[_read(e, services) for e in result.items],
-        page=result.page,
-        size=result.size,
-        total_elements=result.total,
-        total_pages=result.total_pages,
-        is_last=result.is_last,
+        **PageFields.of(result),
     )
 
 

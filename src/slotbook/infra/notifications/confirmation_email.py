@@ -7,29 +7,25 @@ from email.utils import make_msgid
 from html import escape
 
 from slotbook.application.reminder_ports import ReminderNotice
-from slotbook.infra.notifications.qr_part import attach_qr_code
+from slotbook.infra.notifications.email_message import plain_message, when_text
+from slotbook.infra.notifications.qr_part import attach_qr_code, qr_code_html
 
 
 def confirmation_message(sender: str, to: str, notice: ReminderNotice) -> EmailMessage:
     a = notice.appointment
-    when = f"{notice.local_start:%A %d %B %Y, %H:%M} ({a.time_zone})"
-    message = EmailMessage()
-    message["Subject"] = f"Your appointment at {a.department_name}"
-    message["From"] = sender
-    message["To"] = to
-    message["Message-ID"] = make_msgid(domain="slotbook")
-    message.set_content(
-        "\n".join(
-            [
-                f"Hello {a.name},",
-                "",
-                f"Your appointment at {a.department_name} is booked",
-                f"for {when}.",
-                "",
-                f"Show this code at the desk: {a.qr_token}",
-            ]
-        )
-        + "\n"
+    when = when_text(notice.local_start, a.time_zone)
+    message = plain_message(
+        sender,
+        to,
+        f"Your appointment at {a.department_name}",
+        [
+            f"Hello {a.name},",
+            "",
+            f"Your appointment at {a.department_name} is booked",
+            f"for {when}.",
+            "",
+            f"Show this code at the desk: {a.qr_token}",
+        ],
     )
     qr_cid = make_msgid(domain="slotbook")
     message.add_alternative(
@@ -37,9 +33,7 @@ def confirmation_message(sender: str, to: str, notice: ReminderNotice) -> EmailM
         f"<p>Hello {escape(a.name)},</p>"
         f"<p>Your appointment at <strong>{escape(a.department_name)}</strong> is booked for "
         f"<strong>{escape(when)}</strong>.</p>"
-        "<p>Show this code at the desk:<br>"
-        f'<img src="cid:{qr_cid[1:-1]}" alt="{escape(a.qr_token)}" width="200" height="200">'
-        f"<br><code>{escape(a.qr_token)}</code></p>"
+        f"{qr_code_html(a.qr_token, qr_cid)}"
         "</body></html>",
         subtype="html",
     )

@@ -3,30 +3,25 @@
 from __future__ import annotations
 
 from email.message import EmailMessage
-from email.utils import make_msgid
 from html import escape
 
 from slotbook.application.reminder_ports import OfferNotice
+from slotbook.infra.notifications.email_message import plain_message, when_text
 
 
 def offer_message(sender: str, to: str, notice: OfferNotice) -> EmailMessage:
-    when = f"{notice.local_start:%A %d %B %Y, %H:%M} ({notice.time_zone})"
+    when = when_text(notice.local_start, notice.time_zone)
     until = f"{notice.local_expiry:%H:%M}"
-    message = EmailMessage()
-    message["Subject"] = f"A time is free for you at {notice.department_name}"
-    message["From"] = sender
-    message["To"] = to
-    message["Message-ID"] = make_msgid(domain="slotbook")
-    message.set_content(
-        "\n".join(
-            [
-                f"Hello {notice.name},",
-                "",
-                f"A time you were waiting for is free at {notice.department_name}: {when}.",
-                f"It is held for you until {until}. Book it here: {notice.accept_url}",
-            ]
-        )
-        + "\n"
+    message = plain_message(
+        sender,
+        to,
+        f"A time is free for you at {notice.department_name}",
+        [
+            f"Hello {notice.name},",
+            "",
+            f"A time you were waiting for is free at {notice.department_name}: {when}.",
+            f"It is held for you until {until}. Book it here: {notice.accept_url}",
+        ],
     )
     message.add_alternative(
         "<!doctype html><html><body>"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from email.message import EmailMessage
+from html import escape
 
 from slotbook.infra.qr import qr_image
 
@@ -18,4 +19,13 @@ def attach_qr_code(message: EmailMessage, token: str, cid: str) -> None:
         cid=cid,
         filename="qr-code.png",
         disposition="inline",
+    )
+
+
+def qr_code_html(token: str, cid: str) -> str:
+    """The paragraph showing the code to present at the desk, its image found by `cid`."""
+    return (
+        "<p>Show this code at the desk:<br>"
+        f'<img src="cid:{cid[1:-1]}" alt="{escape(token)}" width="200" height="200">'
+        f"<br><code>{escape(token)}</code></p>"
     )

@@ -7,19 +7,15 @@ from email.utils import make_msgid
 from html import escape
 
 from slotbook.application.reminder_ports import ReminderNotice
-from slotbook.infra.notifications.qr_part import attach_qr_code
+from slotbook.infra.notifications.email_message import plain_message, when_text
+from slotbook.infra.notifications.qr_part import attach_qr_code, qr_code_html
 
 DEFAULT_ACCENT = "#1f5fbf"  # the pages' own (web/static/app.css)
 
 
 def reminder_message(sender: str, to: str, notice: ReminderNotice) -> EmailMessage:
     a = notice.appointment
-    when = f"{notice.local_start:%A %d %B %Y, %H:%M} ({a.time_zone})"
-    message = EmailMessage()
-    message["Subject"] = f"Reminder: your appointment at {a.department_name}"
-    message["From"] = sender
-    message["To"] = to
-    message["Message-ID"] = make_msgid(domain="slotbook")
+    when = when_text(notice.local_start, a.time_zone)
     lines = [
         f"Hello {a.name},",
         "",
@@ -32,7 +28,7 @@ def reminder_message(sender: str, to: str, notice: ReminderNotice) -> EmailMessa
         lines += ["", f"Need another time? Change it here: {notice.reschedule_url}"]
     if notice.cancel_url is not None:
         lines += ["", f"Cannot come? Cancel here: {notice.cancel_url}"]
-    message.set_content("\n".join(lines) + "\n")
+    message = plain_message(sender, to, f"Reminder: your appointment at {a.department_name}", lines)
 
     qr_cid = make_msgid(domain="slotbook")
     logo_cid = make_msgid(domain="slotbook")
@@ -63,9 +59,7 @@ def reminder_message(sender: str, to: str, notice: ReminderNotice) -> EmailMessa
         f"<p>Hello {escape(a.name)},</p>"
         f"<p>This is a reminder of your appointment at <strong>{escape(a.department_name)}"
         f"</strong> on <strong>{escape(when)}</strong>.</p>"
-        f"<p>Show this code at the desk:<br>"
-        f'<img src="cid:{qr_cid[1:-1]}" alt="{escape(a.qr_token)}" width="200" height="200">'
-        f"<br><code>{escape(a.qr_token)}</code></p>"
+        f"{qr_code_html(a.qr_token, qr_cid)}"
         f"{reschedule}{cancel}"
         "</body></html>"
     )

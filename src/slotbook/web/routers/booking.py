@@ -31,11 +31,11 @@ from slotbook.web.booking_form import (
 )
 from slotbook.web.booking_pages import (
     APPOINTMENT_PATH,
-    MAX_ZONE,
     calendar_context,
     query,
     refusal,
     render_page,
+    sent_zone,
     zone_param,
 )
 from slotbook.web.errors import shows_errors_with
@@ -134,7 +134,7 @@ async def _book_again(request: Request, status: int, message: str) -> Response:
         error=error,
         errors=errors,
         visitor=visitor,
-        zone_text=text_field(form, "tz", MAX_ZONE) or None,
+        zone_text=sent_zone(form),
     )
 
 
@@ -155,7 +155,7 @@ async def booking_submit(request: Request, department_id: DepartmentId) -> Respo
         services,
         OnlineBooking(department_id, type_id, starts_at, worker_id, name, email, phone),
     )
-    tz = text_field(form, "tz", MAX_ZONE) or None
+    tz = sent_zone(form)
     return redirect(f"{APPOINTMENT_PATH}{booked.cancel_token}" + query(tz=tz))
 
 

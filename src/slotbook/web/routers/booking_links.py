@@ -30,12 +30,12 @@ from slotbook.web.booking_calendar import month_of
 from slotbook.web.booking_form import Visitor, check_csrf, iso_day, parse_time_choice
 from slotbook.web.booking_pages import (
     APPOINTMENT_PATH,
-    MAX_ZONE,
     calendar_context,
     plain,
     query,
     refusal,
     render_page,
+    sent_zone,
     zone_param,
 )
 from slotbook.web.calendar_links import google_calendar_link
@@ -166,7 +166,7 @@ async def cancel_submit(request: Request, token: str) -> Response:
     form = await request.form()
     check_csrf(request, form)
     await cancel_by_token(services, token)
-    tz = text_field(form, "tz", MAX_ZONE) or None
+    tz = sent_zone(form)
     return redirect(f"{CANCEL_PATH}{token}" + query(done=1, tz=tz))
 
 
@@ -233,7 +233,7 @@ async def _reschedule_again(request: Request, status: int, message: str) -> Resp
         status=status,
         error=error,
         errors=errors,
-        zone_text=text_field(form, "tz", MAX_ZONE) or None,
+        zone_text=sent_zone(form),
     )
 
 
@@ -251,5 +251,5 @@ async def reschedule_submit(request: Request, token: str) -> Response:
         raise InvalidRequest(message, details=[{"field": "time", "message": message}])
     starts_at, worker_id = choice
     await reschedule_by_token(services, token, starts_at, worker_id)
-    tz = text_field(form, "tz", MAX_ZONE) or None
+    tz = sent_zone(form)
     return redirect(f"{APPOINTMENT_PATH}{token}" + query(moved=1, tz=tz))
