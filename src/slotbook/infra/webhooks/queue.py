@@ -253,7 +253,7 @@ _CLAIMED_COLUMNS = (
 )
 
 
-def _claimed(r: Row[Any], now: datetime) -> ClaimedDelivery:
+def _claimed(r: Row[*tuple[Any, ...]], now: datetime) -> ClaimedDelivery:
     return ClaimedDelivery(
         delivery_id=r.id,
         organization_id=r.organization_id,
