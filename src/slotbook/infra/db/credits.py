@@ -35,26 +35,28 @@ _CHANGE = (
 _REASON = bindparam("p_reason", type_=String)
 _APPOINTMENT = bindparam("p_appointment", type_=Integer)
 _NOW = bindparam("p_now", type_=UTCDateTime())
-_SQLITE_LEDGER = insert(credit_ledger).values(
-    organization_id=_ORG,
-    delta=_DELTA,
-    balance_after=bindparam("p_balance", type_=Integer),
-    reason=_REASON,
-    appointment_id=_APPOINTMENT,
-    created_at=_NOW,
-)
 
 
-def _postgresql_change() -> Any:
-    change = _CHANGE.cte("change")
-    row = {
+def _ledger_row(balance_after: Any) -> dict[str, Any]:
+    """The ledger entry of one change of the balance: written once for both databases, with
+    the balance as a parameter (SQLite) or from the debit's RETURNING (PostgreSQL)."""
+    return {
         "organization_id": _ORG,
         "delta": _DELTA,
-        "balance_after": change.c.credits,
+        "balance_after": balance_after,
         "reason": _REASON,
         "appointment_id": _APPOINTMENT,
         "created_at": _NOW,
     }
+
+
+_SQLITE_LEDGER = insert(credit_ledger).values(_ledger_row(bindparam("p_balance", type_=Integer)))
+
+
+def _postgresql_change() -> Any:
+    # One statement: the debit and its ledger entry (SQLite has no data-modifying CTEs).
+    change = _CHANGE.cte("change")
+    row = _ledger_row(change.c.credits)
     ledger = insert(credit_ledger).from_select(list(row), select(*row.values()))
     return select(change.c.credits, change.c.credits_low_threshold).add_cte(ledger.cte("ledger"))
 
